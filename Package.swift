@@ -1,0 +1,29 @@
+// swift-tools-version: 6.0
+//
+// perfgate: the Kaelix write-ahead log, the benchmark suite that measures it, and the gate that
+// stops performance regressions before they merge. Modules, bottom to top (arrows point down):
+//
+//   perfgate (executable)  ─► WALBenchmarks ─► KaelixWAL ─► CKaelixSupport (C: CRC32C, fallocate)
+//                          ─► PerfgateCore  (results model, statistics, verdicts, reports; no WAL, no git)
+//                          ─► PerfgateGit   ─► CLibgit2 (system library, pkg-config libgit2)
+//   kaelix-torture (executable, crash and fuzz driver) ─► KaelixWAL
+import PackageDescription
+
+let package = Package(
+    name: "perfgate",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "KaelixWAL", targets: ["KaelixWAL"]),
+        .executable(name: "kaelix-torture", targets: ["KaelixTorture"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+    ],
+    targets: [
+        .target(name: "CKaelixSupport"),
+        .target(name: "KaelixWAL", dependencies: ["CKaelixSupport"]),
+        .executableTarget(name: "KaelixTorture", dependencies: ["KaelixWAL"]),
+        .testTarget(name: "KaelixWALTests", dependencies: ["KaelixWAL", "CKaelixSupport"]),
+    ]
+)

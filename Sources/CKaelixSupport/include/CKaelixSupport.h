@@ -1,0 +1,27 @@
+#ifndef CKAELIX_SUPPORT_H
+#define CKAELIX_SUPPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Extends a running CRC32C (Castagnoli) over `length` bytes.
+/// Start with `crc = 0`; the value returned is the finished checksum of everything seen so far
+/// (pre- and post-inversion are handled inside), so calls can be chained over split buffers.
+/// Uses the SSE4.2 `crc32` instruction when the CPU has it, the portable table otherwise.
+uint32_t kaelix_crc32c(uint32_t crc, const void *data, size_t length);
+
+/// The portable (table-driven, slicing-by-8) implementation, exposed so tests can check that
+/// both paths agree bit for bit.
+uint32_t kaelix_crc32c_software(uint32_t crc, const void *data, size_t length);
+
+/// The hardware implementation. Only call it when `kaelix_crc32c_hardware_available()` is 1.
+uint32_t kaelix_crc32c_hardware(uint32_t crc, const void *data, size_t length);
+
+/// 1 when this CPU executes the SSE4.2 CRC32 instruction, 0 otherwise.
+int kaelix_crc32c_hardware_available(void);
+
+/// `fallocate(2)` without changing the file size semantics of `posix_fallocate`: Glibc does not
+/// export the Linux call to Swift, so it is reached through this shim. Returns 0 or an errno.
+int kaelix_fallocate(int fd, int64_t offset, int64_t length);
+
+#endif

@@ -1,0 +1,272 @@
+import Glibc
+
+/// A file layer for crash and I/O-error tests, in the manner of SQLite's test VFS and RocksDB's
+/// FaultInjectionTestFS: it writes through to real files, remembers what was never made durable,
+/// and can fail chosen calls.
+///
+/// - Faults: fail the Nth write, sync or allocation (once or from then on) with an errno, make
+///   the Nth write short, or make the disk full until ``diskFull`` is cleared.
+/// - Power loss: ``simulatePowerLoss(_:seed:)`` puts every file back the way a machine that lost
+///   power would find it: bytes written since the file's last `fdatasync` are undone (all of
+///   them, or all but a torn prefix of the unsynced writes), and files created or renamed since
+///   the directory's last `fsync` disappear or return to their old names.
+///
+/// Call ``simulatePowerLoss(_:seed:)`` only after the log using it was abandoned or closed.
+public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable {
+    /// Which system call a fault applies to.
+    public enum Call: Sendable, Hashable { case write, dataSync, allocate, open, syncDirectory, rename }
+
+    /// One planned fault: fail the `nth` call (1-based, counted from when the fault was added) of
+    /// `call` with `errno`; with `persistent`, every later call fails too. With `shortWrite`, a
+    /// failing write instead writes half its bytes and reports success.
+    public struct Fault: Sendable {
+        public var call: Call
+        public var nth: Int
+        public var errno: Int32
+        public var persistent: Bool
+        public var shortWrite: Bool
+        public init(call: Call, nth: Int, errno: Int32 = EIO, persistent: Bool = false, shortWrite: Bool = false) {
+            self.call = call
+            self.nth = nth
+            self.errno = errno
+            self.persistent = persistent
+            self.shortWrite = shortWrite
+        }
+    }
+
+    /// How much of the unsynced data survives a simulated power loss.
+    public enum PowerLossMode: Sendable, CaseIterable {
+        /// Every byte written since the last sync of its file is lost.
+        case dropUnsynced
+        /// Unsynced writes survive in order up to a random write, which is torn at a random byte;
+        /// everything after it is lost. Models the page cache flushing part of the dirty data.
+        case tornPrefix
+        /// All unsynced writes survive except the last one, of which only a random prefix does.
+        case tearLastWrite
+    }
+
+    private struct UndoRecord {
+        var path: String
+        var offset: Int64
+        var oldBytes: [UInt8]
+        var oldSize: Int64
+        var newLength: Int
+    }
+
+    private let base = PosixFileSystem()
+    private let lock = ConditionLock()
+    private var faults: [Fault] = []
+    private var callCounts: [Call: Int] = [:]
+    private var faultStart: [Int: Int] = [:]
+    private var paths: [Int32: String] = [:]
+    private var undo: [UndoRecord] = []
+    private var createdSinceDirectorySync: Set<String> = []
+    private var renamedSinceDirectorySync: [(from: String, to: String)] = []
+    private var _diskFull = false
+
+    public init() {}
+
+    /// While true, every write and allocation fails with ENOSPC.
+    public var diskFull: Bool {
+        get { lock.withLock { _diskFull } }
+        set { lock.withLock { _diskFull = newValue } }
+    }
+
+    /// Adds a fault; its `nth` counts calls made from now on.
+    public func inject(_ fault: Fault) {
+        lock.withLock {
+            faultStart[faults.count] = callCounts[fault.call, default: 0]
+            faults.append(fault)
+        }
+    }
+
+    /// Removes all planned faults (the disk-full switch too).
+    public func clearFaults() {
+        lock.withLock {
+            faults.removeAll()
+            faultStart.removeAll()
+            _diskFull = false
+        }
+    }
+
+    /// How many times `call` was made.
+    public func count(of call: Call) -> Int { lock.withLock { callCounts[call, default: 0] } }
+
+    /// Bytes written but not yet synced, across all files.
+    public var unsyncedByteCount: Int { lock.withLock { undo.reduce(0) { $0 + $1.newLength } } }
+
+    /// Returns the fault to apply to this call, if any. The lock must be held.
+    private func nextFault(_ call: Call) -> Fault? {
+        let n = callCounts[call, default: 0] + 1
+        callCounts[call] = n
+        for (index, fault) in faults.enumerated() where fault.call == call {
+            let relative = n - faultStart[index, default: 0]
+            if relative == fault.nth || (fault.persistent && relative > fault.nth) { return fault }
+        }
+        return nil
+    }
+
+    private func trackedPath(_ fd: Int32) -> String { paths[fd] ?? "fd\(fd)" }
+
+    private func recordUndo(fd: Int32, offset: Int64, length: Int) throws(SystemCallError) {
+        let size = try base.fileSize(fd)
+        var old: [UInt8] = []
+        if offset < size {
+            let count = Int(min(Int64(length), size - offset))
+            old = [UInt8](repeating: 0, count: count)
+            _ = try old.withMutableBytes { buffer throws(SystemCallError) in
+                try base.readFully(fd, into: buffer, at: offset)
+            }
+        }
+        undo.append(UndoRecord(path: trackedPath(fd), offset: offset, oldBytes: old, oldSize: size, newLength: length))
+    }
+
+    public func openFile(_ path: String, create: Bool) throws(SystemCallError) -> Int32 {
+        lock.lock(); defer { lock.unlock() }
+        if let fault = nextFault(.open) { throw SystemCallError(call: "open", errno: fault.errno) }
+        let fd = try base.openFile(path, create: create)
+        paths[fd] = path
+        if create { createdSinceDirectorySync.insert(path) }
+        return fd
+    }
+
+    public func closeFile(_ fd: Int32) {
+        lock.withLock { _ = paths.removeValue(forKey: fd) }
+        base.closeFile(fd)
+    }
+
+    public func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int64) throws(SystemCallError) -> Int {
+        lock.lock(); defer { lock.unlock() }
+        if _diskFull { throw SystemCallError(call: "pwrite", errno: ENOSPC) }
+        var length = buffer.count
+        if let fault = nextFault(.write) {
+            if !fault.shortWrite { throw SystemCallError(call: "pwrite", errno: fault.errno) }
+            length = max(1, buffer.count / 2)
+        }
+        try recordUndo(fd: fd, offset: offset, length: length)
+        return try base.write(fd, UnsafeRawBufferPointer(rebasing: buffer[0..<length]), at: offset)
+    }
+
+    public func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(SystemCallError) -> Int {
+        try base.read(fd, into: buffer, at: offset)
+    }
+
+    public func dataSync(_ fd: Int32) throws(SystemCallError) {
+        lock.lock(); defer { lock.unlock() }
+        if let fault = nextFault(.dataSync) { throw SystemCallError(call: "fdatasync", errno: fault.errno) }
+        try base.dataSync(fd)
+        let path = trackedPath(fd)
+        undo.removeAll { $0.path == path }
+    }
+
+    public func allocate(_ fd: Int32, offset: Int64, length: Int64) throws(SystemCallError) {
+        lock.lock(); defer { lock.unlock() }
+        if _diskFull { throw SystemCallError(call: "fallocate", errno: ENOSPC) }
+        if let fault = nextFault(.allocate) { throw SystemCallError(call: "fallocate", errno: fault.errno) }
+        let size = try base.fileSize(fd)
+        undo.append(UndoRecord(path: trackedPath(fd), offset: size, oldBytes: [], oldSize: size, newLength: 0))
+        try base.allocate(fd, offset: offset, length: length)
+    }
+
+    public func truncate(_ fd: Int32, to length: Int64) throws(SystemCallError) {
+        lock.lock(); defer { lock.unlock() }
+        let size = try base.fileSize(fd)
+        if length < size {
+            try recordUndo(fd: fd, offset: length, length: Int(size - length))
+        } else {
+            undo.append(UndoRecord(path: trackedPath(fd), offset: size, oldBytes: [], oldSize: size, newLength: 0))
+        }
+        try base.truncate(fd, to: length)
+    }
+
+    public func fileSize(_ fd: Int32) throws(SystemCallError) -> Int64 { try base.fileSize(fd) }
+
+    public func syncDirectory(_ path: String) throws(SystemCallError) {
+        lock.lock(); defer { lock.unlock() }
+        if let fault = nextFault(.syncDirectory) { throw SystemCallError(call: "fsync(directory)", errno: fault.errno) }
+        try base.syncDirectory(path)
+        let prefix = path.hasSuffix("/") ? path : path + "/"
+        createdSinceDirectorySync = createdSinceDirectorySync.filter { !$0.hasPrefix(prefix) }
+        renamedSinceDirectorySync.removeAll { $0.to.hasPrefix(prefix) }
+    }
+
+    public func rename(_ from: String, to: String) throws(SystemCallError) {
+        lock.lock(); defer { lock.unlock() }
+        if let fault = nextFault(.rename) { throw SystemCallError(call: "rename", errno: fault.errno) }
+        try base.rename(from, to: to)
+        for (fd, path) in paths where path == from { paths[fd] = to }
+        for index in undo.indices where undo[index].path == from { undo[index].path = to }
+        if createdSinceDirectorySync.remove(from) != nil { createdSinceDirectorySync.insert(to) }
+        renamedSinceDirectorySync.append((from, to))
+    }
+
+    public func removeFile(_ path: String) throws(SystemCallError) {
+        lock.lock(); defer { lock.unlock() }
+        try base.removeFile(path)
+        undo.removeAll { $0.path == path }
+        createdSinceDirectorySync.remove(path)
+    }
+
+    public func listDirectory(_ path: String) throws(SystemCallError) -> [String] { try base.listDirectory(path) }
+    public func createDirectory(_ path: String) throws(SystemCallError) { try base.createDirectory(path) }
+
+    /// Puts the files back as a power loss would leave them (see ``PowerLossMode``), then forgets
+    /// all tracking. The log must not be in use. Deterministic for a given `seed`.
+    public func simulatePowerLoss(_ mode: PowerLossMode, seed: UInt64 = 1) throws(SystemCallError) {
+        lock.lock(); defer { lock.unlock() }
+        var rng = SplitMix64(seed: seed)
+        // How many unsynced writes (oldest first) survive whole, and how much of the next one.
+        var keepWhole = 0
+        var tornBytes = 0
+        switch mode {
+        case .dropUnsynced:
+            keepWhole = 0
+        case .tornPrefix:
+            keepWhole = undo.isEmpty ? 0 : Int(rng.next() % UInt64(undo.count + 1))
+        case .tearLastWrite:
+            keepWhole = max(0, undo.count - 1)
+        }
+        if keepWhole < undo.count, mode != .dropUnsynced, undo[keepWhole].newLength > 0 {
+            tornBytes = Int(rng.next() % UInt64(undo[keepWhole].newLength))
+        }
+        // Undo newest first, so older contents come back in the right order.
+        for index in stride(from: undo.count - 1, through: keepWhole, by: -1) {
+            let record = undo[index]
+            guard access(record.path, F_OK) == 0 else { continue }
+            let fd = try base.openFile(record.path, create: false)
+            defer { base.closeFile(fd) }
+            let keep = index == keepWhole ? tornBytes : 0
+            if keep < record.oldBytes.count {
+                try record.oldBytes.withBytes { bytes throws(SystemCallError) in
+                    try base.writeAll(fd, UnsafeRawBufferPointer(rebasing: bytes[keep...]), at: record.offset + Int64(keep))
+                }
+            }
+            let size = try base.fileSize(fd)
+            let keptEnd = record.offset + Int64(keep)
+            if size > record.oldSize { try base.truncate(fd, to: max(record.oldSize, keptEnd)) }
+        }
+        for (from, to) in renamedSinceDirectorySync.reversed() where !createdSinceDirectorySync.contains(to) {
+            if access(to, F_OK) == 0 { try base.rename(to, to: from) }
+        }
+        for path in createdSinceDirectorySync where access(path, F_OK) == 0 {
+            try base.removeFile(path)
+        }
+        undo.removeAll()
+        createdSinceDirectorySync.removeAll()
+        renamedSinceDirectorySync.removeAll()
+        paths.removeAll()
+    }
+}
+
+/// A small, fast, seedable generator (SplitMix64) for reproducible fault and property tests.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

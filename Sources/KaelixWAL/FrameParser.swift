@@ -1,0 +1,89 @@
+/// Validation of frames and of the records inside them. Everything here treats the bytes as
+/// hostile: every length is bounds-checked before it is used, so a corrupt or fuzzed segment can
+/// produce an error but never a crash, an overread or an unbounded allocation.
+enum FrameParser {
+    enum Check: Equatable {
+        /// A frame that passed every check.
+        case valid(FrameHeader)
+        /// Type 0 (or not even room for a header): the end of the written part of the segment.
+        case end
+        /// Damage: a torn write, a bit flip, or bytes from another segment.
+        case invalid(String)
+    }
+
+    /// Checks the frame that starts at `offset` of `size` readable bytes at `base`.
+    static func check(_ base: UnsafeRawPointer, size: Int, offset: Int, segmentID: UInt64, verifyCRC: Bool = true) -> Check {
+        let remaining = size - offset
+        if remaining < FrameLayout.headerSize {
+            if remaining <= 0 { return .end }
+            for i in 0..<remaining where base.load(fromByteOffset: offset + i, as: UInt8.self) != 0 {
+                return .invalid("\(remaining) trailing bytes too short for a frame header")
+            }
+            return .end
+        }
+        let header = FrameHeader(from: base + offset)
+        if header.type == FrameType.end.rawValue {
+            if header.length == 0 { return .end }
+            return .invalid("end marker with a non-zero length \(header.length)")
+        }
+        let length = Int(header.length)
+        guard length >= FrameLayout.headerSize, length % FrameLayout.alignment == 0 else {
+            return .invalid("implausible frame length \(length)")
+        }
+        guard length <= remaining else { return .invalid("frame length \(length) runs past the end of the segment") }
+        guard let type = FrameType(rawValue: header.type) else { return .invalid("unknown frame type \(header.type)") }
+        guard header.padding < 8, Int(header.padding) <= length - FrameLayout.headerSize else {
+            return .invalid("bad padding \(header.padding)")
+        }
+        guard header.segmentID == segmentID else {
+            return .invalid("frame belongs to segment \(header.segmentID), not \(segmentID) (stale or misplaced bytes)")
+        }
+        if verifyCRC {
+            let stored = header.crc
+            guard stored == FrameHeader.computeCRC(frame: base + offset, length: length) else {
+                return .invalid("checksum mismatch")
+            }
+        }
+        if type == .seal && length != FrameLayout.sealFrameSize { return .invalid("seal frame of wrong size") }
+        if type != .data && header.recordCount != 0 { return .invalid("control frame with records") }
+        if type == .data && header.recordCount == 0 { return .invalid("data frame without records") }
+        return .valid(header)
+    }
+
+    /// Calls `body(streamID, payloadOffset, payloadLength)` for each record of the data frame at
+    /// `offset`, and returns false (after calling `body` for the well-formed prefix) if the body
+    /// does not hold exactly `header.recordCount` well-formed records.
+    @inline(__always)
+    static func forEachRecord(_ base: UnsafeRawPointer, frameOffset offset: Int, header: FrameHeader,
+                              _ body: (UInt32, Int, Int) -> Void) -> Bool {
+        var cursor = offset + FrameLayout.headerSize
+        let end = offset + Int(header.length) - Int(header.padding)
+        var seen: UInt32 = 0
+        while cursor < end {
+            guard let stream = Varint.read(base, &cursor, end: end), stream <= UInt64(UInt32.max),
+                  let length = Varint.read(base, &cursor, end: end), length <= UInt64(end - cursor) else { return false }
+            body(UInt32(stream), cursor, Int(length))
+            cursor += Int(length)
+            seen += 1
+            if seen > header.recordCount { return false }
+        }
+        return seen == header.recordCount && cursor == end
+    }
+
+    /// The stream definition `(id, name)` carried by a stream-definition frame, if well formed.
+    static func streamDefinition(_ base: UnsafeRawPointer, frameOffset offset: Int, header: FrameHeader) -> (UInt32, String)? {
+        var cursor = offset + FrameLayout.headerSize
+        let end = offset + Int(header.length) - Int(header.padding)
+        guard let id = Varint.read(base, &cursor, end: end), id <= UInt64(UInt32.max),
+              let length = Varint.read(base, &cursor, end: end), length == UInt64(end - cursor) else { return nil }
+        let name = String(decoding: UnsafeRawBufferPointer(start: base + cursor, count: Int(length)), as: UTF8.self)
+        return (UInt32(id), name)
+    }
+
+    /// `(recordCount, endPosition)` of a seal frame.
+    static func seal(_ base: UnsafeRawPointer, frameOffset offset: Int) -> (UInt64, UInt64) {
+        let body = base + offset + FrameLayout.headerSize
+        return (UInt64(littleEndian: body.loadUnaligned(as: UInt64.self)),
+                UInt64(littleEndian: body.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+    }
+}

@@ -1,0 +1,71 @@
+/// The identifier of a named stream inside one log. Stream 0 is the default stream, which always
+/// exists and has the empty name.
+public struct StreamID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public static let `default` = StreamID(rawValue: 0)
+    public static func < (a: StreamID, b: StreamID) -> Bool { a.rawValue < b.rawValue }
+    public var description: String { "stream#\(rawValue)" }
+}
+
+/// What the log remembers about one stream: its name and where its records are, as runs of
+/// consecutive log positions. A stream written in batches costs one 16-byte run per batch, and
+/// an inactive stream holds no file descriptor, mapping or buffer: about 150 bytes in all.
+final class StreamState {
+    struct Run {
+        var firstPosition: UInt64
+        var firstSequence: UInt64
+    }
+
+    let id: StreamID
+    let name: String
+    private(set) var runs: [Run] = []
+    private(set) var count: UInt64 = 0
+    private var lastPosition: UInt64 = .max
+
+    init(id: StreamID, name: String) {
+        self.id = id
+        self.name = name
+    }
+
+    @inline(__always)
+    func append(position: UInt64) {
+        if count == 0 || position != lastPosition &+ 1 {
+            runs.append(Run(firstPosition: position, firstSequence: count))
+        }
+        lastPosition = position
+        count += 1
+    }
+
+    /// The log position of this stream's `sequence`-th record (0-based), or nil past the end.
+    func position(ofSequence sequence: UInt64) -> UInt64? {
+        guard sequence < count else { return nil }
+        var low = 0
+        var high = runs.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if runs[mid].firstSequence <= sequence { low = mid } else { high = mid - 1 }
+        }
+        return runs[low].firstPosition + (sequence - runs[low].firstSequence)
+    }
+
+    /// The stream sequence number of the first record at or after log position `position`.
+    func firstSequence(atOrAfter position: UInt64) -> UInt64 {
+        var low = 0
+        var high = runs.count
+        while low < high { // first run whose first position is > position
+            let mid = (low + high) / 2
+            if runs[mid].firstPosition <= position { low = mid + 1 } else { high = mid }
+        }
+        if low == 0 { return 0 }
+        let run = runs[low - 1]
+        let runEnd = low < runs.count ? runs[low].firstSequence : count
+        let offset = position - run.firstPosition
+        return min(run.firstSequence + offset, runEnd)
+    }
+
+    /// Drops the runs that lie wholly below `position` (after retention).
+    func forget(below position: UInt64) {
+        while runs.count > 1, runs[1].firstPosition <= position { runs.removeFirst() }
+    }
+}

@@ -1,0 +1,47 @@
+/// Tunables of a ``WriteAheadLog``. The defaults are the Kaelix targets: 128 MB segments, group
+/// commit of up to 10 000 records with a 10 µs batching window.
+public struct WALConfiguration: Sendable, Equatable {
+    /// Maximum size of one segment file, header included. Default 128 MiB.
+    public var segmentSize: Int = 128 * 1024 * 1024
+    /// When appends are acknowledged; see ``SyncPolicy``. Default ``SyncPolicy/group``.
+    public var syncPolicy: SyncPolicy = .group
+    /// Most records one group commit writes with one system call. Default 10 000.
+    public var maxBatchRecords: Int = 10_000
+    /// How long a group-commit leader waits for more concurrent appenders before writing, in
+    /// nanoseconds. Default 10 µs. Only spent while other appenders are known to be on their way,
+    /// so a lone writer never waits.
+    public var maxBatchDelayNanoseconds: UInt64 = 10_000
+    /// How new segments reserve space. Default ``Preallocation/zeroFill`` (see its note).
+    public var preallocation: Preallocation = .zeroFill
+    /// Prepare the next segment file on a background thread so rotation does not stall appends.
+    public var prepareSegmentsInBackground: Bool = true
+
+    public init() {}
+
+    public init(segmentSize: Int = 128 * 1024 * 1024, syncPolicy: SyncPolicy = .group,
+                maxBatchRecords: Int = 10_000, maxBatchDelayNanoseconds: UInt64 = 10_000,
+                preallocation: Preallocation = .zeroFill, prepareSegmentsInBackground: Bool = true) {
+        self.segmentSize = segmentSize
+        self.syncPolicy = syncPolicy
+        self.maxBatchRecords = maxBatchRecords
+        self.maxBatchDelayNanoseconds = maxBatchDelayNanoseconds
+        self.preallocation = preallocation
+        self.prepareSegmentsInBackground = prepareSegmentsInBackground
+    }
+
+    /// Largest frame (one batch or transaction, header included) a segment can hold.
+    var maxFrameLength: Int { segmentSize - SegmentHeader.size - FrameLayout.sealFrameSize }
+
+    func validate() throws(WALError) {
+        guard segmentSize >= 4096, segmentSize % 4096 == 0, segmentSize <= Int(UInt32.max) else {
+            throw .invalidConfiguration(field: "segmentSize",
+                                        reason: "must be a multiple of 4096 between 4 KiB and 4 GiB, got \(segmentSize)")
+        }
+        guard maxBatchRecords >= 1 else {
+            throw .invalidConfiguration(field: "maxBatchRecords", reason: "must be at least 1, got \(maxBatchRecords)")
+        }
+        if case let .interval(ms) = syncPolicy, ms < 1 {
+            throw .invalidConfiguration(field: "syncPolicy.interval", reason: "must be at least 1 ms, got \(ms)")
+        }
+    }
+}

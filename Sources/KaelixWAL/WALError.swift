@@ -1,0 +1,100 @@
+import Glibc
+
+/// Every failure the WAL reports. Each case names what failed, where (file and byte offset when
+/// there is one), and what to do about it, so the message can be shown to an operator as is.
+public enum WALError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// A system call failed. `path` is the file or directory it acted on.
+    case io(operation: String, path: String, errno: Int32)
+    /// The disk (or a quota) is full. Nothing of the failed append became visible; the log
+    /// accepts writes again once space is freed.
+    case diskFull(operation: String, path: String)
+    /// An earlier fsync/fdatasync failed. After that the kernel may have dropped dirty pages, so the
+    /// log acknowledges nothing more and refuses writes until it is reopened (fail-stop).
+    case failStopped(cause: String)
+    /// Bytes that must be intact are not: a sealed segment, a segment header, or a record in the
+    /// middle of the log that was already durable. Recovery never skips such damage silently.
+    case corruption(path: String, offset: Int64, reason: String)
+    /// A record or transaction does not fit into one segment.
+    case recordTooLarge(bytes: Int, limit: Int)
+    /// A read asked for a position that has not been written (or made visible) yet.
+    case positionNotWritten(position: UInt64, nextPosition: UInt64)
+    /// A read asked for a position that retention already removed.
+    case positionRemoved(position: UInt64, firstAvailable: UInt64)
+    /// A configuration value is out of range.
+    case invalidConfiguration(field: String, reason: String)
+    /// The named stream has never been created in this log.
+    case unknownStream(String)
+    /// Another process holds the log directory open.
+    case directoryLocked(path: String)
+    /// The log was closed.
+    case closed
+    /// The transaction was already committed or aborted.
+    case transactionFinished
+    /// A stored message could not be decoded as a broker message.
+    case malformedMessage(reason: String)
+
+    public var description: String {
+        switch self {
+        case let .io(operation, path, code):
+            return "\(operation) failed on \(path): \(String(cString: strerror(code))) (errno \(code)). "
+                + "Check that the path exists, is writable and that the device is healthy."
+        case let .diskFull(operation, path):
+            return "\(operation) on \(path) failed: no space left on the device. Nothing of this append was "
+                + "acknowledged or made visible; free space (or drop old segments with truncate(below:)) and retry."
+        case let .failStopped(cause):
+            return "the log stopped accepting writes after a failed sync (\(cause)). Data not yet synced may be lost "
+                + "from the page cache; close and reopen the log to recover from what is on disk."
+        case let .corruption(path, offset, reason):
+            return "corrupt log data in \(path) at byte offset \(offset): \(reason). The log refuses to skip it. "
+                + "Restore this segment from a replica or backup, or move it aside to accept losing its records."
+        case let .recordTooLarge(bytes, limit):
+            return "a record or transaction of \(bytes) bytes does not fit in one segment (limit \(limit) bytes). "
+                + "Split it, or open the log with a larger WALConfiguration.segmentSize."
+        case let .positionNotWritten(position, next):
+            return "position \(position) has not been written yet (next position is \(next))."
+        case let .positionRemoved(position, first):
+            return "position \(position) was removed by retention; the oldest available position is \(first)."
+        case let .invalidConfiguration(field, reason):
+            return "invalid WAL configuration: \(field) \(reason)."
+        case let .unknownStream(name):
+            return "no stream named '\(name)' exists in this log; create it with stream(named:) before reading it."
+        case let .directoryLocked(path):
+            return "\(path) is already open in another process (its LOCK file is held). Close that process first; "
+                + "two writers on one log would corrupt it."
+        case .closed:
+            return "the log is closed; open it again to read or write."
+        case .transactionFinished:
+            return "this transaction was already committed or aborted; begin a new one."
+        case let .malformedMessage(reason):
+            return "the stored entry is not a valid broker message: \(reason)."
+        }
+    }
+}
+
+/// A failed system call as the file-system layer reports it: the call's name and its errno.
+/// The WAL turns it into a ``WALError`` that also names the file.
+public struct SystemCallError: Error, Equatable, Sendable {
+    public var call: String
+    public var errno: Int32
+    public init(call: String, errno: Int32) {
+        self.call = call
+        self.errno = errno
+    }
+
+    func walError(path: String) -> WALError {
+        if errno == ENOSPC || errno == EDQUOT || errno == EFBIG {
+            return .diskFull(operation: call, path: path)
+        }
+        return .io(operation: call, path: path, errno: errno)
+    }
+}
+
+extension Error {
+    /// This error as a ``WALError`` about `path`. Closures passed through `rethrows` functions
+    /// erase typed errors; this recovers the type where that happened.
+    func walError(path: String) -> WALError {
+        if let error = self as? SystemCallError { return error.walError(path: path) }
+        if let error = self as? WALError { return error }
+        return .io(operation: "\(self)", path: path, errno: EIO)
+    }
+}

@@ -1,0 +1,364 @@
+import Synchronization
+
+/// Appends arrive here from any thread. Each call encodes its frame into the pending group under
+/// the commit lock; the first caller to find no leader becomes the leader, takes the whole group,
+/// writes it with one `pwrite` per segment touched, syncs it as the policy demands, publishes it to
+/// readers and wakes the others (leader/follower group commit, as in RocksDB's WriteThread).
+/// Positions are assigned by the leader in write order, so they stay dense even when a write fails.
+extension WriteAheadLog {
+    /// Appends one record and returns its position, once acknowledged under the sync policy.
+    @discardableResult
+    public func append(_ payload: [UInt8], to stream: StreamID = .default) throws(WALError) -> UInt64 {
+        try payload.withBytes { bytes throws(WALError) in try append(bytes: bytes, to: stream) }
+    }
+
+    /// Appends one record from raw bytes (copied before returning).
+    @discardableResult
+    public func append(bytes: UnsafeRawBufferPointer, to stream: StreamID = .default) throws(WALError) -> UInt64 {
+        try checkStream(stream)
+        return try commit(type: .data, flags: 0, recordCount: 1) { buffer in
+            buffer.reserve(bytes.count + 10)
+            buffer.appendVarint(UInt64(stream.rawValue))
+            buffer.appendVarint(UInt64(bytes.count))
+            buffer.append(bytes)
+        }
+    }
+
+    /// Appends records to one stream as one frame (one header, one checksum, one system call) and
+    /// returns their positions. The batch is atomic: after a crash all of it is there or none.
+    @discardableResult
+    public func append(batch payloads: [[UInt8]], to stream: StreamID = .default) throws(WALError) -> Range<UInt64> {
+        guard !payloads.isEmpty else { let end = endPosition; return end..<end }
+        try checkStream(stream)
+        let streamVarint = UInt64(stream.rawValue)
+        let base = try commit(type: .data, flags: 0, recordCount: payloads.count) { buffer in
+            var total = 0
+            for payload in payloads { total += payload.count + 2 + Varint.size(UInt64(payload.count)) }
+            buffer.reserve(total + payloads.count * Varint.size(streamVarint))
+            for payload in payloads {
+                buffer.appendVarint(streamVarint)
+                buffer.appendVarint(UInt64(payload.count))
+                payload.withUnsafeBytes { buffer.append($0) }
+            }
+        }
+        return base..<(base + UInt64(payloads.count))
+    }
+
+    /// Appends records for any streams as one atomic frame; `transactional` marks it as a
+    /// committed transaction (see ``WALTransaction``).
+    @discardableResult
+    public func append(entries: [WALEntry], transactional: Bool = false) throws(WALError) -> Range<UInt64> {
+        guard !entries.isEmpty else { let end = endPosition; return end..<end }
+        for entry in entries { try checkStream(entry.stream) }
+        let base = try commit(type: .data, flags: transactional ? FrameLayout.transactionalFlag : 0,
+                              recordCount: entries.count) { buffer in
+            for entry in entries {
+                buffer.appendVarint(UInt64(entry.stream.rawValue))
+                buffer.appendVarint(UInt64(entry.payload.count))
+                entry.payload.withUnsafeBytes { buffer.append($0) }
+            }
+        }
+        return base..<(base + UInt64(entries.count))
+    }
+
+    /// Forces everything written so far to disk (useful under ``SyncPolicy/none``).
+    public func sync() throws(WALError) {
+        if let failure = commitLock.withLock({ failure }) { throw failure }
+        syncActiveSegment()
+        if let failure = commitLock.withLock({ failure }) { throw failure }
+    }
+
+    private func checkStream(_ stream: StreamID) throws(WALError) {
+        if stream.rawValue == 0 { return }
+        let known = indexLock.withLock { stateOfStream(stream) != nil }
+        if !known { throw .unknownStream("\(stream)") }
+    }
+
+    /// Encodes one frame into the pending group, waits until a leader has committed it, and
+    /// returns the position of its first record.
+    @discardableResult
+    func commit(type: FrameType, flags: UInt8, recordCount: Int,
+                encode: (WriteBuffer) -> Void) throws(WALError) -> UInt64 {
+        arrivingAppenders.add(1, ordering: .relaxed)
+        commitLock.lock()
+        // Back-pressure: a full group waits for the leader rather than growing without bound.
+        while leaderActive && pending.recordCount >= configuration.maxBatchRecords && failure == nil && !isClosed {
+            commitLock.wait()
+        }
+        if let failure {
+            arrivingAppenders.subtract(1, ordering: .relaxed)
+            commitLock.unlock()
+            throw failure
+        }
+        if isClosed {
+            arrivingAppenders.subtract(1, ordering: .relaxed)
+            commitLock.unlock()
+            throw .closed
+        }
+        let group = pending
+        let buffer = group.buffer
+        let start = buffer.count
+        buffer.appendZeros(FrameLayout.headerSize)
+        encode(buffer)
+        let padding = FrameLayout.padding(for: buffer.count - start)
+        buffer.appendZeros(padding)
+        let length = buffer.count - start
+        arrivingAppenders.subtract(1, ordering: .relaxed)
+        guard length <= configuration.maxFrameLength else {
+            buffer.count = start
+            commitLock.unlock()
+            throw .recordTooLarge(bytes: length, limit: configuration.maxFrameLength)
+        }
+        FrameHeader(length: UInt32(length), type: type, flags: flags, padding: UInt8(padding),
+                    recordCount: UInt32(recordCount)).write(to: buffer.base + start)
+        let index = group.frames.count
+        group.frames.append(.init(offset: start, length: length, recordCount: recordCount, type: type))
+        group.recordCount += recordCount
+        if leaderWaitingForBatch { commitLock.broadcast() }
+        while !group.done {
+            if leaderActive {
+                commitLock.wait()
+            } else {
+                lead()
+            }
+        }
+        let result = group.results[index]
+        commitLock.unlock()
+        return try result.get()
+    }
+
+    /// Becomes the leader: optionally waits a moment for concurrent appenders to join the group,
+    /// then flushes it outside the lock. Called and returns with `commitLock` held.
+    private func lead() {
+        leaderActive = true
+        let delay = configuration.maxBatchDelayNanoseconds
+        if delay > 0, arrivingAppenders.load(ordering: .relaxed) > 0,
+           pending.recordCount < configuration.maxBatchRecords {
+            // Others are inside commit() but not yet in this group: give them up to `delay`.
+            let deadline = monotonicNanos() + delay
+            leaderWaitingForBatch = true
+            while arrivingAppenders.load(ordering: .relaxed) > 0, pending.recordCount < configuration.maxBatchRecords,
+                  monotonicNanos() < deadline {
+                commitLock.wait(untilMonotonicNanos: deadline)
+            }
+            leaderWaitingForBatch = false
+        }
+        let group = pending
+        pending = PendingGroup(buffer: spareBuffer ?? WriteBuffer())
+        spareBuffer = nil
+        commitLock.unlock()
+        let results = flush(group)
+        commitLock.lock()
+        group.results = results
+        group.done = true
+        group.buffer.count = 0
+        group.buffer.trim(to: 16 << 20)
+        spareBuffer = group.buffer
+        leaderActive = false
+        commitLock.broadcast()
+    }
+
+    /// Records the first sync failure; from then on the log refuses writes (fail-stop).
+    func failStop(_ error: WALError) {
+        commitLock.withLock {
+            if failure == nil { failure = .failStopped(cause: error.description) }
+            commitLock.broadcast()
+        }
+    }
+
+    private var policy: SyncPolicy { configuration.syncPolicy }
+
+    /// Writes the group's frames segment by segment. Returns one result per frame.
+    private func flush(_ group: PendingGroup) -> [Result<UInt64, WALError>] {
+        var results = [Result<UInt64, WALError>](repeating: .failure(.closed), count: group.frames.count)
+        let frames = group.frames
+        let buffer = group.buffer
+        var i = 0
+        while i < frames.count {
+            let segment = activeSegment!
+            let room = segment.sealed ? 0 : segment.capacity - segment.writeOffset - FrameLayout.sealFrameSize
+            var j = i
+            var bytes = 0
+            while j < frames.count, bytes + frames[j].length <= room, policy != .everyWrite || j == i {
+                bytes += frames[j].length
+                j += 1
+            }
+            if j == i {
+                do {
+                    try rotate()
+                    continue
+                } catch {
+                    for k in i..<frames.count { results[k] = .failure(error) }
+                    return results
+                }
+            }
+            // Stamp positions, segment id, durability mark and checksum into each frame.
+            var position = nextPosition
+            let durable = durableBefore.load(ordering: .acquiring)
+            for k in i..<j {
+                let frame = buffer.base + frames[k].offset
+                frame.storeBytes(of: segment.id.littleEndian, toByteOffset: 16, as: UInt64.self)
+                frame.storeBytes(of: position.littleEndian, toByteOffset: 24, as: UInt64.self)
+                frame.storeBytes(of: durable.littleEndian, toByteOffset: 32, as: UInt64.self)
+                FrameHeader.sealCRC(frame: frame, length: frames[k].length)
+                results[k] = .success(position)
+                position += UInt64(frames[k].recordCount)
+            }
+            let chunk = UnsafeRawBufferPointer(start: buffer.base + frames[i].offset, count: bytes)
+            do {
+                try fileSystem.writeAll(segment.fd, chunk, at: Int64(segment.writeOffset))
+            } catch {
+                let walError = error.walError(path: segment.path)
+                if case .diskFull = walError {} else { failStop(walError) }
+                for k in i..<frames.count { results[k] = .failure(walError) }
+                return results
+            }
+            writtenBefore.store(position, ordering: .releasing)
+            if policy.acknowledgesAfterSync {
+                do {
+                    try fileSystem.dataSync(segment.fd)
+                } catch {
+                    let walError = error.walError(path: segment.path)
+                    failStop(walError)
+                    for k in i..<frames.count { results[k] = .failure(.failStopped(cause: walError.description)) }
+                    return results
+                }
+                durableBefore.store(position, ordering: .releasing)
+            }
+            publish(frames: frames[i..<j], buffer: buffer, segment: segment, end: position)
+            nextPosition = position
+            i = j
+        }
+        return results
+    }
+
+    /// Makes written frames visible to readers: indexes them and advances the visible end.
+    private func publish(frames: ArraySlice<PendingGroup.Frame>, buffer: WriteBuffer, segment: Segment, end: UInt64) {
+        indexLock.lock()
+        var segmentOffset = segment.writeOffset
+        for frame in frames {
+            let header = FrameHeader(from: buffer.base + frame.offset)
+            switch frame.type {
+            case .data:
+                segment.index(frame: header, base: UnsafeRawPointer(buffer.base), frameOffset: frame.offset,
+                              segmentOffset: segmentOffset) { streamID, position in
+                    stateOfStream(StreamID(rawValue: streamID))?.append(position: position)
+                }
+            case .streamDefinition:
+                if let (id, name) = FrameParser.streamDefinition(UnsafeRawPointer(buffer.base), frameOffset: frame.offset,
+                                                                 header: header) {
+                    defineStream(id: id, name: name)
+                }
+            case .seal, .end:
+                break
+            }
+            segmentOffset += frame.length
+        }
+        segment.writeOffset = segmentOffset
+        visibleEnd = end
+        indexLock.broadcast()
+        let waiters = asyncWaiters
+        asyncWaiters.removeAll()
+        indexLock.unlock()
+        for (_, waiter) in waiters { waiter.resume() }
+    }
+
+    /// Seals the active segment (seal frame + fdatasync) and starts the next one.
+    func rotate() throws(WALError) {
+        try syncLock.withLock { () throws(WALError) in
+            let old = activeSegment!
+            if !old.sealed {
+                var seal = [UInt8](repeating: 0, count: FrameLayout.sealFrameSize)
+                seal.withUnsafeMutableBytes { raw in
+                    let p = raw.baseAddress!
+                    FrameHeader(length: UInt32(FrameLayout.sealFrameSize), type: .seal, padding: 0, recordCount: 0,
+                                segmentID: old.id, basePosition: nextPosition,
+                                durableBefore: durableBefore.load(ordering: .acquiring)).write(to: p)
+                    p.storeBytes(of: (nextPosition - old.basePosition).littleEndian, toByteOffset: 40, as: UInt64.self)
+                    p.storeBytes(of: nextPosition.littleEndian, toByteOffset: 48, as: UInt64.self)
+                    FrameHeader.sealCRC(frame: p, length: FrameLayout.sealFrameSize)
+                }
+                do {
+                    try seal.withBytes { bytes throws(SystemCallError) in
+                        try fileSystem.writeAll(old.fd, bytes, at: Int64(old.writeOffset))
+                    }
+                    try fileSystem.dataSync(old.fd)
+                } catch {
+                    let walError = error.walError(path: old.path)
+                    failStop(walError)
+                    throw WALError.failStopped(cause: walError.description)
+                }
+                durableBefore.store(nextPosition, ordering: .releasing)
+                indexLock.withLock {
+                    old.writeOffset += FrameLayout.sealFrameSize
+                    old.sealed = true
+                }
+            }
+            let next = try createSegment(id: old.id + 1, basePosition: nextPosition)
+            indexLock.withLock {
+                segments.append(next)
+                fileSystem.closeFile(old.fd)
+                old.fd = -1
+            }
+            activeSegment = next
+        }
+        preparer?.prepare(id: activeSegment.id + 1)
+    }
+
+    /// Creates segment `id` (from the prepared file when there is one): header, sync, rename into
+    /// place, directory sync, then maps it.
+    func createSegment(id: UInt64, basePosition: UInt64) throws(WALError) -> Segment {
+        let capacity = configuration.segmentSize
+        let temporary = SegmentPreparer.temporaryPath(directory: directory, id: id)
+        let path = directory + "/" + Segment.fileName(id: id)
+        let fd: Int32
+        if let prepared = try preparer?.take(id: id) {
+            fd = prepared
+        } else {
+            fd = try SegmentPreparer.createFile(id: id, fileSystem: fileSystem, directory: directory,
+                                                capacity: capacity, preallocation: configuration.preallocation)
+        }
+        do {
+            let header = SegmentHeader(segmentID: id, basePosition: basePosition, capacity: UInt64(capacity)).encode()
+            try header.withBytes { bytes throws(SystemCallError) in try fileSystem.writeAll(fd, bytes, at: 0) }
+            try fileSystem.dataSync(fd)
+            try fileSystem.rename(temporary, to: path)
+        } catch {
+            fileSystem.closeFile(fd)
+            try? fileSystem.removeFile(temporary)
+            throw error.walError(path: temporary)
+        }
+        do {
+            try fileSystem.syncDirectory(directory)
+        } catch {
+            fileSystem.closeFile(fd)
+            try? fileSystem.removeFile(path)
+            throw error.walError(path: directory)
+        }
+        let mapping: MappedRegion
+        do {
+            mapping = try MappedRegion(fd: fd, length: capacity, path: path)
+        } catch {
+            fileSystem.closeFile(fd)
+            throw error
+        }
+        return Segment(id: id, basePosition: basePosition, path: path, capacity: capacity, fd: fd,
+                       mapping: mapping, verified: true)
+    }
+
+    /// fdatasyncs the active segment if anything was written since the last sync; used by the
+    /// interval syncer and by ``sync()``. A failure stops the log.
+    func syncActiveSegment() {
+        syncLock.withLock {
+            guard let segment = activeSegment, segment.fd >= 0 else { return }
+            let target = writtenBefore.load(ordering: .acquiring)
+            guard target > durableBefore.load(ordering: .acquiring) else { return }
+            do {
+                try fileSystem.dataSync(segment.fd)
+                durableBefore.store(target, ordering: .releasing)
+            } catch {
+                failStop(error.walError(path: segment.path))
+            }
+        }
+    }
+}

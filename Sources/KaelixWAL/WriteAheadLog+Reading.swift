@@ -1,0 +1,160 @@
+/// Reads by position go through the segments' memory mappings: a binary search over segments,
+/// one over the segment's checkpoints, then a walk of at most 31 record headers. Sealed segments
+/// are checksummed in full on their first read (they were trusted through their seal at open).
+extension WriteAheadLog {
+    /// Returns a copy of the record at `position`.
+    public func read(at position: UInt64) throws(WALError) -> WALRecord {
+        let (segment, offset, streamID, length) = try locate(position)
+        return withExtendedLifetime(segment) {
+            WALRecord(position: position, stream: StreamID(rawValue: streamID),
+                      payload: Array(UnsafeRawBufferPointer(start: segment.mapping.base + offset, count: length)))
+        }
+    }
+
+    /// Calls `body` with the record at `position` without copying its payload. The view is valid
+    /// only inside `body`.
+    public func withRecord<R>(at position: UInt64, _ body: (WALRecordView) throws -> R) throws -> R {
+        let (segment, offset, streamID, length) = try locate(position)
+        return try withExtendedLifetime(segment) {
+            try body(WALRecordView(position: position, stream: StreamID(rawValue: streamID),
+                                   payload: UnsafeRawBufferPointer(start: segment.mapping.base + offset, count: length)))
+        }
+    }
+
+    /// The position of the `sequence`-th record (0-based) of `stream`, or nil past its end.
+    public func position(ofSequence sequence: UInt64, in stream: StreamID) -> UInt64? {
+        indexLock.withLock { stateOfStream(stream)?.position(ofSequence: sequence) }
+    }
+
+    /// Finds the segment, payload offset, stream and length of the record at `position`.
+    private func locate(_ position: UInt64) throws(WALError) -> (Segment, Int, UInt32, Int) {
+        indexLock.lock()
+        defer { indexLock.unlock() }
+        guard let first = segments.first else { throw .closed }
+        guard position < visibleEnd else { throw .positionNotWritten(position: position, nextPosition: visibleEnd) }
+        guard position >= first.basePosition else {
+            throw .positionRemoved(position: position, firstAvailable: first.basePosition)
+        }
+        let segment = segmentHolding(position)
+        if !segment.verified { try verify(segment) }
+        guard var offset = segment.recordOffset(of: position) else {
+            throw .corruption(path: segment.path, offset: 0, reason: "the index does not lead to position \(position)")
+        }
+        let end = segment.writeOffset
+        let base = segment.mapping.base
+        guard let streamID = Varint.read(base, &offset, end: end), let length = Varint.read(base, &offset, end: end),
+              length <= UInt64(end - offset) else {
+            throw .corruption(path: segment.path, offset: Int64(offset), reason: "malformed record header")
+        }
+        return (segment, offset, UInt32(truncatingIfNeeded: streamID), Int(length))
+    }
+
+    /// The segment whose range holds `position`; `indexLock` must be held and the position valid.
+    func segmentHolding(_ position: UInt64) -> Segment {
+        var low = 0
+        var high = segments.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if segments[mid].basePosition <= position { low = mid } else { high = mid - 1 }
+        }
+        return segments[low]
+    }
+
+    /// Checksums every frame of a sealed segment once; `indexLock` must be held.
+    func verify(_ segment: Segment) throws(WALError) {
+        var offset = SegmentHeader.size
+        let base = segment.mapping.base
+        while offset < segment.writeOffset {
+            switch FrameParser.check(base, size: segment.writeOffset, offset: offset, segmentID: segment.id) {
+            case let .valid(header):
+                offset += Int(header.length)
+            case let .invalid(reason):
+                throw .corruption(path: segment.path, offset: Int64(offset), reason: reason + " in a sealed segment")
+            case .end:
+                throw .corruption(path: segment.path, offset: Int64(offset), reason: "sealed segment ends early")
+            }
+        }
+        segment.verified = true
+    }
+
+    /// A cursor over records from `position` on, of all streams or of one.
+    public func cursor(from position: UInt64 = 0, stream: StreamID? = nil) -> WALCursor {
+        WALCursor(log: self, from: position, stream: stream)
+    }
+
+    /// An asynchronous sequence of records from `position` on; with `follow`, it waits for new
+    /// appends instead of ending when it catches up (it ends when the log closes).
+    public func replay(from position: UInt64 = 0, stream: StreamID? = nil, follow: Bool = false) -> WALReplaySequence {
+        WALReplaySequence(log: self, from: position, stream: stream, follow: follow)
+    }
+
+    /// Waits (blocking) until a record at `position` is visible, the log closes, or the deadline
+    /// passes. Returns whether the record is visible.
+    func waitForVisible(_ position: UInt64, deadlineNanos: UInt64) -> Bool {
+        indexLock.lock()
+        defer { indexLock.unlock() }
+        while visibleEnd <= position && !segments.isEmpty && monotonicNanos() < deadlineNanos {
+            indexLock.wait(untilMonotonicNanos: deadlineNanos)
+        }
+        return visibleEnd > position
+    }
+
+    /// Suspends until a record at `position` is visible or the log closes.
+    func waitForVisible(_ position: UInt64) async {
+        let id: UInt64? = indexLock.withLock {
+            if visibleEnd > position || segments.isEmpty { return nil }
+            nextWaiterID += 1
+            return nextWaiterID
+        }
+        guard let id else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = indexLock.withLock { () -> Bool in
+                if visibleEnd > position || segments.isEmpty { return true }
+                asyncWaiters[id] = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    /// State the cursor needs, read under the index lock: visible end, and the segment and the
+    /// frame offset of `position`.
+    func cursorSeek(_ position: UInt64) throws(WALError) -> (segment: Segment, frameOffset: Int)? {
+        indexLock.lock()
+        defer { indexLock.unlock() }
+        guard let first = segments.first else { throw .closed }
+        guard position < visibleEnd else { return nil }
+        guard position >= first.basePosition else {
+            throw .positionRemoved(position: position, firstAvailable: first.basePosition)
+        }
+        let segment = segmentHolding(position)
+        guard let frameOffset = segment.frameOffset(of: position) else {
+            throw .corruption(path: segment.path, offset: 0, reason: "the index does not lead to position \(position)")
+        }
+        return (segment, frameOffset)
+    }
+
+    var visibleEndSnapshot: UInt64 { indexLock.withLock { visibleEnd } }
+
+    /// False once the log is closed (its segments released).
+    var isOpenForReading: Bool { indexLock.withLock { !segments.isEmpty } }
+
+    /// The end of the written frames of `segment`, read under the index lock.
+    func writeOffset(of segment: Segment) -> Int { indexLock.withLock { segment.writeOffset } }
+
+    /// The segment after `segment`, if any.
+    func segment(after segment: Segment) -> Segment? {
+        indexLock.withLock {
+            guard let index = segments.firstIndex(where: { $0 === segment }), index + 1 < segments.count else { return nil }
+            return segments[index + 1]
+        }
+    }
+
+    /// Next position of `stream` at or after `position`, or nil when there is none yet.
+    func nextPosition(of stream: StreamID, atOrAfter position: UInt64) -> UInt64? {
+        indexLock.withLock {
+            guard let state = stateOfStream(stream) else { return nil }
+            return state.position(ofSequence: state.firstSequence(atOrAfter: position))
+        }
+    }
+}

@@ -1,0 +1,291 @@
+/// Opening a log: list the segments, trust sealed ones through their seal frame (their data
+/// checksums are verified lazily, on first read), checksum the unsealed tail frame by frame, and
+/// decide what a bad frame in the tail means:
+///
+/// - If some later frame in the tail is intact and says the damaged position was already durable
+///   when it was written (`durableBefore`), the damage hit synced data: corruption, reported.
+/// - Otherwise the damage lies past the last durable point, which is what a crash mid-write leaves:
+///   a torn tail, cut off (and listed in the ``RecoveryReport``).
+///
+/// Damage anywhere in a sealed segment, a missing seal before a later segment, or a gap between
+/// segments is corruption; the open fails with the file and offset rather than skipping data.
+extension WriteAheadLog {
+    func recover() throws(WALError) {
+        let started = monotonicNanos()
+        var report = RecoveryReport()
+        defineStream(id: 0, name: "")
+        let names: [String]
+        do { names = try fileSystem.listDirectory(directory) } catch { throw error.walError(path: directory) }
+        for name in names where name.hasSuffix(".kwal.tmp") {
+            do { try fileSystem.removeFile(directory + "/" + name) } catch { throw error.walError(path: directory + "/" + name) }
+            report.removedTemporaryFiles.append(name)
+        }
+        if !report.removedTemporaryFiles.isEmpty {
+            do { try fileSystem.syncDirectory(directory) } catch { throw error.walError(path: directory) }
+        }
+        var ids: [UInt64] = []
+        for name in names where name.hasSuffix(".kwal") {
+            guard let id = UInt64(name.dropLast(5)), Segment.fileName(id: id) == name else {
+                throw .corruption(path: directory + "/" + name, offset: 0,
+                                  reason: "unexpected file name; segment files are named <20-digit id>.kwal")
+            }
+            ids.append(id)
+        }
+        ids.sort()
+        report.segmentCount = ids.count
+        if ids.isEmpty {
+            let first = try createSegment(id: 1, basePosition: 0)
+            segments = [first]
+            activeSegment = first
+            report.durationNanoseconds = monotonicNanos() - started
+            recoveryReport = report
+            return
+        }
+        var expectedBase: UInt64?
+        for (index, id) in ids.enumerated() {
+            let isLast = index == ids.count - 1
+            let segment = try openSegment(id: id, isLast: isLast)
+            segments.append(segment)
+            if let expectedBase, segment.basePosition != expectedBase {
+                throw .corruption(path: segment.path, offset: 24,
+                                  reason: "segment starts at position \(segment.basePosition) but the previous one ends at "
+                                      + "\(expectedBase): a segment file is missing or out of place")
+            }
+            if isLast {
+                try scanTail(segment, report: &report)
+            } else {
+                try scanSealed(segment)
+                report.sealedSegmentsTrusted += 1
+                fileSystem.closeFile(segment.fd)
+                segment.fd = -1
+            }
+            expectedBase = segment.endPosition
+        }
+        let last = segments[segments.count - 1]
+        nextPosition = last.endPosition
+        visibleEnd = nextPosition
+        writtenBefore.store(nextPosition, ordering: .releasing)
+        durableBefore.store(nextPosition, ordering: .releasing)
+        activeSegment = last
+        if last.sealed {
+            // A crash after sealing but before the next segment existed: start that segment now.
+            let next = try createSegment(id: last.id + 1, basePosition: nextPosition)
+            fileSystem.closeFile(last.fd)
+            last.fd = -1
+            segments.append(next)
+            activeSegment = next
+        }
+        report.recordCount = nextPosition - segments[0].basePosition
+        report.durationNanoseconds = monotonicNanos() - started
+        recoveryReport = report
+    }
+
+    /// Opens, validates the header of, and maps one segment file.
+    private func openSegment(id: UInt64, isLast: Bool) throws(WALError) -> Segment {
+        let path = directory + "/" + Segment.fileName(id: id)
+        let fd: Int32
+        do { fd = try fileSystem.openFile(path, create: false) } catch { throw error.walError(path: path) }
+        do {
+            var headerBytes = [UInt8](repeating: 0, count: SegmentHeader.size)
+            let read = try headerBytes.withMutableBytes { buffer throws(SystemCallError) in
+                try fileSystem.readFully(fd, into: buffer, at: 0)
+            }
+            let decoded = headerBytes.withUnsafeBytes { SegmentHeader.decode($0.baseAddress!, available: read) }
+            let header: SegmentHeader
+            switch decoded {
+            case let .success(value): header = value
+            case let .failure(problem): throw WALError.corruption(path: path, offset: 0, reason: problem.reason)
+            }
+            guard header.segmentID == id else {
+                throw WALError.corruption(path: path, offset: 16,
+                                          reason: "header names segment \(header.segmentID) but the file is named for \(id)")
+            }
+            guard header.capacity >= UInt64(SegmentHeader.size + FrameLayout.sealFrameSize),
+                  header.capacity <= UInt64(UInt32.max) else {
+                throw WALError.corruption(path: path, offset: 32, reason: "implausible capacity \(header.capacity)")
+            }
+            let capacity = Int(header.capacity)
+            var size: Int64
+            do { size = try fileSystem.fileSize(fd) } catch { throw error.walError(path: path) }
+            if isLast && size < Int64(capacity) {
+                // A cut-short tail (torn, or truncated by hand): restore the full size with zeros.
+                do { try fileSystem.truncate(fd, to: Int64(capacity)) } catch { throw error.walError(path: path) }
+                size = Int64(capacity)
+            }
+            let mapping = try MappedRegion(fd: fd, length: Int(min(size, Int64(capacity))), path: path)
+            return Segment(id: id, basePosition: header.basePosition, path: path, capacity: capacity, fd: fd,
+                           mapping: mapping, verified: isLast)
+        } catch let error as WALError {
+            fileSystem.closeFile(fd)
+            throw error
+        } catch {
+            fileSystem.closeFile(fd)
+            throw WALError.corruption(path: path, offset: 0, reason: "\(error)")
+        }
+    }
+
+    /// Walks a sealed segment's frames to rebuild the index. Control frames are checksummed now,
+    /// data frames on first read; the walk itself refuses any structural damage.
+    private func scanSealed(_ segment: Segment) throws(WALError) {
+        let base = segment.mapping.base
+        let size = segment.mapping.length
+        var offset = SegmentHeader.size
+        var position = segment.basePosition
+        while true {
+            let check = FrameParser.check(base, size: size, offset: offset, segmentID: segment.id, verifyCRC: false)
+            guard case let .valid(header) = check else {
+                let reason: String
+                if case let .invalid(why) = check { reason = why } else { reason = "segment ends without a seal frame" }
+                throw .corruption(path: segment.path, offset: Int64(offset),
+                                  reason: "\(reason), in a segment that a later segment follows")
+            }
+            guard header.basePosition == position else {
+                throw .corruption(path: segment.path, offset: Int64(offset),
+                                  reason: "frame claims position \(header.basePosition) where \(position) was expected")
+            }
+            if header.type != FrameType.data.rawValue,
+               header.crc != FrameHeader.computeCRC(frame: base + offset, length: Int(header.length)) {
+                throw .corruption(path: segment.path, offset: Int64(offset), reason: "control frame checksum mismatch")
+            }
+            switch FrameType(rawValue: header.type)! {
+            case .data:
+                var valid = true
+                let endBefore = segment.endPosition
+                segment.index(frame: header, base: base, frameOffset: offset, segmentOffset: offset) { streamID, position in
+                    if let state = stateOfStream(StreamID(rawValue: streamID)) {
+                        state.append(position: position)
+                    } else {
+                        valid = false
+                    }
+                }
+                guard valid, segment.endPosition == endBefore + UInt64(header.recordCount) else {
+                    throw .corruption(path: segment.path, offset: Int64(offset), reason: "malformed records in a data frame")
+                }
+                position = segment.endPosition
+            case .streamDefinition:
+                guard let (id, name) = FrameParser.streamDefinition(base, frameOffset: offset, header: header) else {
+                    throw .corruption(path: segment.path, offset: Int64(offset), reason: "malformed stream definition")
+                }
+                defineStream(id: id, name: name)
+            case .seal:
+                let (count, end) = FrameParser.seal(base, frameOffset: offset)
+                guard end == position, count == position - segment.basePosition else {
+                    throw .corruption(path: segment.path, offset: Int64(offset),
+                                      reason: "seal says \(count) records ending at \(end), the frames hold \(position - segment.basePosition)")
+                }
+                segment.writeOffset = offset + Int(header.length)
+                segment.endPosition = position
+                segment.sealed = true
+                return
+            case .end:
+                break
+            }
+            offset += Int(header.length)
+            segment.writeOffset = offset
+            segment.endPosition = position
+        }
+    }
+
+    /// Checksums the tail frame by frame; cuts a torn end or reports corruption (see above).
+    private func scanTail(_ segment: Segment, report: inout RecoveryReport) throws(WALError) {
+        let base = segment.mapping.base
+        let size = segment.mapping.length
+        var offset = SegmentHeader.size
+        var position = segment.basePosition
+        scan: while true {
+            var damage: String?
+            switch FrameParser.check(base, size: size, offset: offset, segmentID: segment.id, verifyCRC: true) {
+            case .end:
+                break scan
+            case let .invalid(reason):
+                damage = reason
+            case let .valid(header):
+                if header.basePosition != position {
+                    damage = "frame claims position \(header.basePosition) where \(position) was expected"
+                } else {
+                    switch FrameType(rawValue: header.type)! {
+                    case .data:
+                        var streamsKnown = true
+                        let wellFormed = FrameParser.forEachRecord(base, frameOffset: offset, header: header) { id, _, _ in
+                            if stateOfStream(StreamID(rawValue: id)) == nil { streamsKnown = false }
+                        }
+                        if wellFormed && streamsKnown {
+                            segment.index(frame: header, base: base, frameOffset: offset, segmentOffset: offset) { id, position in
+                                stateOfStream(StreamID(rawValue: id))!.append(position: position)
+                            }
+                            position = segment.endPosition
+                        } else {
+                            damage = wellFormed ? "record for an undefined stream" : "malformed records"
+                        }
+                    case .streamDefinition:
+                        if let (id, name) = FrameParser.streamDefinition(base, frameOffset: offset, header: header) {
+                            defineStream(id: id, name: name)
+                        } else {
+                            damage = "malformed stream definition"
+                        }
+                    case .seal:
+                        let (count, end) = FrameParser.seal(base, frameOffset: offset)
+                        if end == position && count == position - segment.basePosition {
+                            segment.writeOffset = offset + Int(header.length)
+                            segment.endPosition = position
+                            segment.sealed = true
+                            report.tailBytesScanned = segment.writeOffset
+                            return
+                        }
+                        damage = "seal frame disagrees with the frames before it"
+                    case .end:
+                        break scan
+                    }
+                }
+                if damage == nil {
+                    offset += Int(header.length)
+                    segment.writeOffset = offset
+                    segment.endPosition = position
+                    continue scan
+                }
+            }
+            guard let damage else { break scan }
+            try cutTornTail(segment, at: offset, expectedPosition: position, reason: damage, report: &report)
+            break scan
+        }
+        segment.writeOffset = offset
+        segment.endPosition = position
+        report.tailBytesScanned = offset
+    }
+
+    /// Decides whether damage at `offset` is a torn tail (cut it) or corruption (throw).
+    private func cutTornTail(_ segment: Segment, at offset: Int, expectedPosition: UInt64, reason: String,
+                             report: inout RecoveryReport) throws(WALError) {
+        let base = segment.mapping.base
+        let size = segment.mapping.length
+        var lastNonZero = offset
+        var probe = offset + FrameLayout.alignment
+        while probe + FrameLayout.headerSize <= size {
+            let word = base.loadUnaligned(fromByteOffset: probe, as: UInt64.self)
+            if word != 0 {
+                lastNonZero = probe + 8
+                let header = FrameHeader(from: base + probe)
+                if header.segmentID == segment.id, header.basePosition >= expectedPosition,
+                   header.durableBefore > expectedPosition,
+                   case .valid = FrameParser.check(base, size: size, offset: probe, segmentID: segment.id) {
+                    throw .corruption(path: segment.path, offset: Int64(offset),
+                                      reason: "\(reason); a later intact frame at offset \(probe) shows that position "
+                                          + "\(expectedPosition) had already been made durable, so this is not a torn write")
+                }
+            }
+            probe += FrameLayout.alignment
+        }
+        let capacity = Int64(segment.capacity)
+        do {
+            try fileSystem.truncate(segment.fd, to: Int64(offset))
+            try fileSystem.truncate(segment.fd, to: capacity)
+            try fileSystem.dataSync(segment.fd)
+        } catch {
+            throw error.walError(path: segment.path)
+        }
+        report.truncatedFile = segment.path
+        report.truncatedAtOffset = Int64(offset)
+        report.truncatedBytes = max(0, lastNonZero - offset)
+        report.truncationReason = reason
+    }
+}
