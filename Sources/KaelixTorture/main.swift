@@ -1,9 +1,11 @@
 // kaelix-torture: the child process of the WAL crash tests, and a stress driver.
 //
 //   kaelix-torture write DIR POLICY SEGMENT_BYTES SEED
-//       Appends forever (single records, batches and transactions, to several streams) and
-//       prints one line per acknowledged append: "ack FIRST COUNT CHECKSUM" — the parent kills
-//       it with SIGKILL at a random moment and checks that everything acknowledged survived.
+//       Appends forever (single records, batches and transactions, to several streams). Before
+//       each append it prints "try FIRST COUNT", after its acknowledgement "ack FIRST COUNT". The
+//       parent kills it with SIGKILL at a random moment and checks that everything acknowledged
+//       survived intact and that no batch or transaction survived in part. Record contents are
+//       a function of the position (see payload(position:)), so any damage is visible.
 //   kaelix-torture verify DIR
 //       Opens the log, prints the recovery report and every record's position and checksum.
 import Glibc
@@ -21,10 +23,10 @@ func emit(_ text: String, to fd: Int32) {
     text.withUTF8 { bytes in _ = write(fd, bytes.baseAddress, bytes.count) }
 }
 
-/// The payload of record `position` under `seed`: its content is derived from the position, so
-/// the verifier can tell a record that is intact from one that is damaged or misplaced.
-func payload(position: UInt64, seed: UInt64) -> [UInt8] {
-    var rng = SplitMix64(seed: seed &+ position &* 0x9E37_79B9)
+/// The payload of record `position`: derived from the position alone, so the verifier can tell
+/// a record that is intact from one that is damaged or misplaced.
+func payload(position: UInt64) -> [UInt8] {
+    var rng = SplitMix64(seed: position &* 0x9E37_79B9 &+ 17)
     let length = Int(rng.next() % 300)
     var bytes = [UInt8](repeating: 0, count: length + 8)
     withUnsafeBytes(of: position.littleEndian) { for i in 0..<8 { bytes[i] = $0[i] } }
@@ -60,7 +62,8 @@ case "write":
         let kind = rng.next() % 3
         let count = kind == 0 ? 1 : Int(rng.next() % 20) + 1
         let stream = streams[Int(rng.next() % 4)]
-        let payloads = (0..<count).map { payload(position: next + UInt64($0), seed: seed) }
+        let payloads = (0..<count).map { payload(position: next + UInt64($0)) }
+        emit("try \(next) \(count)\n", to: 1)
         do {
             let range: Range<UInt64>
             switch kind {
@@ -81,7 +84,15 @@ case "verify":
     do {
         let log = try WriteAheadLog.open(directory: arguments[2])
         print(log.recoveryReport)
-        print("end \(log.endPosition)")
+        var position = log.startPosition
+        let cursor = log.cursor(from: position)
+        while let record = try cursor.next() {
+            guard record.position == position, record.payload == payload(position: position) else {
+                fail("record \(record.position) is not intact")
+            }
+            position += 1
+        }
+        print("end \(log.endPosition), all records intact")
     } catch {
         fail("\(error)")
     }
