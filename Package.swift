@@ -14,6 +14,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "KaelixWAL", targets: ["KaelixWAL"]),
+        .library(name: "PerfgateCore", targets: ["PerfgateCore"]),
+        .executable(name: "perfgate", targets: ["perfgate"]),
         .executable(name: "kaelix-torture", targets: ["KaelixTorture"]),
     ],
     dependencies: [
@@ -24,6 +26,15 @@ let package = Package(
         .target(name: "CKaelixSupport"),
         .target(name: "KaelixWAL", dependencies: ["CKaelixSupport"]),
         .executableTarget(name: "KaelixTorture", dependencies: ["KaelixWAL"]),
+        .target(name: "PerfgateCore", exclude: ["Schema"]),
+        .target(name: "WALBenchmarks", dependencies: [
+            "KaelixWAL", "CKaelixSupport", "PerfgateCore", .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
+        .executableTarget(name: "perfgate", dependencies: [
+            "PerfgateCore", "WALBenchmarks", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .testTarget(name: "KaelixWALTests", dependencies: ["KaelixWAL", "CKaelixSupport"]),
+        .testTarget(name: "WALBenchmarksTests", dependencies: ["WALBenchmarks", "PerfgateCore"]),
+        .testTarget(name: "PerfgateCoreTests", dependencies: ["PerfgateCore"]),
     ]
 )

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/vfs.h>
 
 #if defined(__x86_64__)
 #include <nmmintrin.h>
@@ -119,4 +120,12 @@ int kaelix_fallocate(int fd, int64_t offset, int64_t length) {
         return 0;
     }
     return errno;
+}
+
+int64_t kaelix_filesystem_magic(const char *path) {
+    struct statfs info;
+    if (statfs(path, &info) != 0) {
+        return -1;
+    }
+    return (int64_t)(uint32_t)info.f_type;
 }

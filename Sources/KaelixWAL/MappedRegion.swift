@@ -17,6 +17,13 @@ final class MappedRegion: @unchecked Sendable {
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
 
-    /// Asks the kernel to read the range ahead (used for the active tail).
-    func adviseWillNeed() { _ = madvise(UnsafeMutableRawPointer(mutating: base), length, MADV_WILLNEED) }
+    /// Before a front-to-back scan (recovery): read ahead aggressively, so a cold segment streams
+    /// from disk instead of faulting in one page at a time.
+    func adviseSequentialScan() {
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), length, MADV_SEQUENTIAL)
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), length, MADV_WILLNEED)
+    }
+
+    /// After the scan: back to the default policy for reads by position.
+    func adviseNormal() { _ = madvise(UnsafeMutableRawPointer(mutating: base), length, MADV_NORMAL) }
 }

@@ -51,6 +51,8 @@ extension WriteAheadLog {
                                   reason: "segment starts at position \(segment.basePosition) but the previous one ends at "
                                       + "\(expectedBase): a segment file is missing or out of place")
             }
+            segment.mapping.adviseSequentialScan()
+            defer { segment.mapping.adviseNormal() }
             if isLast {
                 try scanTail(segment, report: &report)
             } else {

@@ -24,4 +24,8 @@ int kaelix_crc32c_hardware_available(void);
 /// export the Linux call to Swift, so it is reached through this shim. Returns 0 or an errno.
 int kaelix_fallocate(int fd, int64_t offset, int64_t length);
 
+/// The file system magic number of `path` (statfs(2) f_type), or -1 with errno set.
+/// Glibc's Swift module does not export statfs, hence the shim.
+int64_t kaelix_filesystem_magic(const char *path);
+
 #endif

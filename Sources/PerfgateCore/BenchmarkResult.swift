@@ -1,0 +1,16 @@
+/// All metrics of one benchmark in one run.
+public struct BenchmarkResult: Codable, Sendable, Equatable {
+    /// Stable id, e.g. `wal.append.single/64B/sync=none`.
+    public var id: String
+    /// Free-form labels (message size, sync policy, writers …).
+    public var tags: [String: String]
+    public var metrics: [Metric]
+
+    public init(id: String, tags: [String: String] = [:], metrics: [Metric]) {
+        self.id = id
+        self.tags = tags
+        self.metrics = metrics
+    }
+
+    public func metric(named name: String) -> Metric? { metrics.first { $0.name == name } }
+}

@@ -1,0 +1,53 @@
+/// One measured quantity of a benchmark (for example `p99` in `ns`) with its samples: one value
+/// per round, in round order. The statistics treat each round as one observation.
+public struct Metric: Codable, Sendable, Equatable {
+    public var name: String
+    public var unit: String
+    public var direction: MetricDirection
+    public var kind: MetricKind
+    /// One value per round. Empty when the metric is unavailable on this machine.
+    public var samples: [Double]
+    /// False when the machine could not measure this metric (for example a counter whose collector
+    /// is missing). An unavailable metric is reported as such, never as zero, and never gated.
+    public var available: Bool
+    /// Why the metric is unavailable, when it is.
+    public var unavailableReason: String?
+
+    public init(name: String, unit: String, direction: MetricDirection, kind: MetricKind = .timing,
+                samples: [Double], available: Bool = true, unavailableReason: String? = nil) {
+        self.name = name
+        self.unit = unit
+        self.direction = direction
+        self.kind = kind
+        self.samples = samples
+        self.available = available
+        self.unavailableReason = unavailableReason
+    }
+
+    enum CodingKeys: String, CodingKey { case name, unit, direction, kind, samples, available, unavailableReason }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        unit = try c.decode(String.self, forKey: .unit)
+        direction = try c.decode(MetricDirection.self, forKey: .direction)
+        kind = try c.decodeIfPresent(MetricKind.self, forKey: .kind) ?? .timing
+        samples = try c.decode([Double].self, forKey: .samples)
+        available = try c.decodeIfPresent(Bool.self, forKey: .available) ?? true
+        unavailableReason = try c.decodeIfPresent(String.self, forKey: .unavailableReason)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(unit, forKey: .unit)
+        try c.encode(direction, forKey: .direction)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(samples, forKey: .samples)
+        if !available { try c.encode(false, forKey: .available) }
+        try c.encodeIfPresent(unavailableReason, forKey: .unavailableReason)
+    }
+
+    /// The median of the samples (nil when there are none).
+    public var median: Double? { Quantile.median(samples) }
+}

@@ -1,0 +1,160 @@
+import Foundation
+
+/// A run's results as stored in a file, a baseline or a git note: versioned JSON.
+///
+/// Readers refuse other schema versions with a message that says how to convert or regenerate,
+/// and refuse anything the statistics cannot use (missing fields, NaN, negative values, fewer than
+/// two samples) with a message naming the file and the field.
+public struct ResultFile: Codable, Sendable, Equatable {
+    public static let schemaName = "perfgate.result"
+    public static let currentVersion = 1
+
+    public var schema: String
+    public var schemaVersion: Int
+    public var run: RunMetadata
+    public var benchmarks: [BenchmarkResult]
+    /// The 0–10 performance score of a WAL suite run.
+    public var score: PerformanceScore?
+    /// Baseline files also say why they were accepted, and from what.
+    public var baselineReason: String?
+
+    public init(run: RunMetadata, benchmarks: [BenchmarkResult], score: PerformanceScore? = nil, baselineReason: String? = nil) {
+        schema = Self.schemaName
+        schemaVersion = Self.currentVersion
+        self.run = run
+        self.benchmarks = benchmarks
+        self.score = score
+        self.baselineReason = baselineReason
+    }
+
+    public func benchmark(_ id: String) -> BenchmarkResult? { benchmarks.first { $0.id == id } }
+
+    // MARK: Encoding
+
+    /// Pretty, sorted JSON (for files people diff), or one compact line (for git notes).
+    public func encoded(compact: Bool = false) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = compact ? [.sortedKeys, .withoutEscapingSlashes] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    /// Writes atomically: to a temporary file beside `path`, then rename.
+    public func write(to path: String) throws(PerfgateError) {
+        let data: Data
+        do { data = try encoded() } catch {
+            throw PerfgateError(.environment, "could not encode the result: \(error)")
+        }
+        try AtomicFile.write(data + Data("\n".utf8), to: path)
+    }
+
+    // MARK: Decoding and validation
+
+    /// Reads and validates a result or baseline file.
+    public static func load(path: String) throws(PerfgateError) -> ResultFile {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw .badInput(file: path, field: nil, problem: "cannot be read (\((error as NSError).localizedDescription))",
+                            fix: "Check the path; `perfgate run --output FILE` writes a result file")
+        }
+        return try decode(data, source: path)
+    }
+
+    /// Decodes and validates; `source` names the input in error messages.
+    public static func decode(_ data: Data, source: String) throws(PerfgateError) -> ResultFile {
+        if data.isEmpty {
+            throw .badInput(file: source, field: nil, problem: "is empty", fix: "Regenerate it with `perfgate run`")
+        }
+        // Check the envelope first, so a file of another version gets a version message rather
+        // than a confusing field error.
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            throw .badInput(file: source, field: nil, problem: "is not valid JSON (\(jsonProblem(error))); it may be truncated",
+                            fix: "Regenerate it with `perfgate run`, or restore it from git")
+        }
+        guard let root = object as? [String: Any] else {
+            throw .badInput(file: source, field: nil, problem: "is not a JSON object", fix: "Pass a perfgate result file")
+        }
+        guard let schema = root["schema"] as? String, schema == schemaName else {
+            throw .badInput(file: source, field: "schema", problem: "is \(root["schema"].map { "\($0)" } ?? "missing"), not \"\(schemaName)\"",
+                            fix: "This is not a perfgate result; for other harnesses pass --input-format (hyperfine, google-benchmark, package-benchmark, criterion)")
+        }
+        guard let version = root["schemaVersion"] as? Int else {
+            throw .badInput(file: source, field: "schemaVersion", problem: "is missing", fix: "Regenerate the file with this perfgate")
+        }
+        guard version == currentVersion else {
+            throw .badInput(file: source, field: "schemaVersion",
+                            problem: "is \(version), but this perfgate reads version \(currentVersion)",
+                            fix: version > currentVersion
+                                ? "Upgrade perfgate to read it"
+                                : "Regenerate it with `perfgate run`, or for a baseline `perfgate baseline update --from <result>`")
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let file: ResultFile
+        do { file = try decoder.decode(ResultFile.self, from: data) } catch let error as DecodingError {
+            let (field, problem) = describe(error)
+            throw .badInput(file: source, field: field, problem: problem, fix: "Fix or regenerate the file with `perfgate run`")
+        } catch {
+            throw .badInput(file: source, field: nil, problem: "\(error)", fix: "Regenerate it with `perfgate run`")
+        }
+        try file.validate(source: source)
+        return file
+    }
+
+    /// Checks what the statistics rely on.
+    public func validate(source: String) throws(PerfgateError) {
+        if benchmarks.isEmpty {
+            throw .badInput(file: source, field: "benchmarks", problem: "is empty", fix: "Run at least one benchmark (check --filter)")
+        }
+        var seen = Set<String>()
+        for (b, benchmark) in benchmarks.enumerated() {
+            if !seen.insert(benchmark.id).inserted {
+                throw .badInput(file: source, field: "benchmarks[\(b)].id", problem: "\(benchmark.id) appears twice",
+                                fix: "Each benchmark id must be unique in a result")
+            }
+            for (m, metric) in benchmark.metrics.enumerated() where metric.available {
+                let field = "benchmarks[\(b)] (\(benchmark.id)).metrics[\(m)] (\(metric.name)).samples"
+                if metric.samples.isEmpty {
+                    throw .badInput(file: source, field: field, problem: "has no samples",
+                                    fix: "Mark the metric \"available\": false, or rerun with more rounds")
+                }
+                if let bad = metric.samples.firstIndex(where: { !$0.isFinite }) {
+                    throw .badInput(file: source, field: "\(field)[\(bad)]", problem: "is not a finite number",
+                                    fix: "Remove the sample or rerun the benchmark")
+                }
+                if let bad = metric.samples.firstIndex(where: { $0 < 0 }) {
+                    throw .badInput(file: source, field: "\(field)[\(bad)]", problem: "is negative (\(metric.samples[bad]))",
+                                    fix: "Timings, rates and counts cannot be negative; rerun the benchmark")
+                }
+            }
+        }
+    }
+
+    private static func jsonProblem(_ error: any Error) -> String {
+        let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+        return text ?? "unreadable"
+    }
+
+    private static func describe(_ error: DecodingError) -> (String, String) {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        switch error {
+        case let .keyNotFound(key, context):
+            let parent = path(context)
+            return (parent.isEmpty ? key.stringValue : "\(parent).\(key.stringValue)", "is missing")
+        case let .typeMismatch(type, context):
+            return (path(context), "has the wrong type (expected \(type))")
+        case let .valueNotFound(type, context):
+            return (path(context), "is null (expected \(type))")
+        case let .dataCorrupted(context):
+            return (path(context), context.debugDescription)
+        @unknown default:
+            return ("?", "\(error)")
+        }
+    }
+}

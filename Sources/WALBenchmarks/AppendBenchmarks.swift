@@ -1,0 +1,144 @@
+import Foundation
+import KaelixWAL
+
+/// Single-append latency per sync tier, batch throughput, and concurrent writers.
+enum AppendBenchmarks {
+    static func configuration(_ context: RoundContext, policy: SyncPolicy, volume: Int) -> WALConfiguration {
+        var configuration = WALConfiguration(segmentSize: context.scenario.segmentSize, syncPolicy: policy)
+        // Prepare the next segment in the background only when the round will need it; otherwise
+        // the zero-fill of an unused segment would compete with the measured appends.
+        configuration.prepareSegmentsInBackground = volume > context.scenario.segmentSize / 2
+        return configuration
+    }
+
+    static func policyFromLabel(_ label: String) -> SyncPolicy {
+        switch label {
+        case "interval": return .interval(milliseconds: 5)
+        case "group": return .group
+        case "every": return .everyWrite
+        default: return .none
+        }
+    }
+
+    /// `wal.append.single/<size>/sync=<tier>`: latency of one `append` as acknowledged under the tier.
+    static func single(size: Int, policy: String) -> BenchmarkDefinition {
+        BenchmarkDefinition("wal.append.single/\(sizeLabel(size))/sync=\(policy)",
+                            tags: ["family": "append.single", "size": "\(size)", "sync": policy]) { context in
+            let tier = policyFromLabel(policy)
+            let operations = tier.acknowledgesAfterSync
+                ? context.scenario.syncedOperations
+                : max(500, min(20_000, context.scenario.volumeBytes / size))
+            let fs = CountingFileSystem()
+            let log = try WriteAheadLog.open(directory: context.path("wal"),
+                                             configuration: configuration(context, policy: tier, volume: operations * size),
+                                             fileSystem: fs)
+            defer { try? log.close() }
+            let payload = [UInt8](repeating: 0xA5, count: size)
+            for _ in 0..<min(200, operations / 5) { try log.append(payload) }
+            fs.reset()
+            var latencies = LatencyRecorder()
+            let started = nowNanos()
+            for _ in 0..<operations {
+                latencies.record(try context.time { try log.append(payload) })
+            }
+            let elapsed = nowNanos() - started
+            return (operations, latencies.values + rateValues(messages: operations, bytes: operations * size, nanoseconds: elapsed)
+                + fs.perMessage(operations))
+        }
+    }
+
+    /// Messages per throughput round for `size`-byte messages.
+    static func messages(_ context: RoundContext, size: Int, batch: Int) -> Int {
+        let wanted = max(context.scenario.minimumMessages, context.scenario.volumeBytes / size)
+        let capped = min(wanted, max(batch, (48 << 20) / size))
+        return max(batch, capped / batch * batch)
+    }
+
+    /// `wal.append.batch/<size>/batch=<n>`: one frame per batch, sync=none; msg/s, MB/s and ns/msg.
+    static func batch(size: Int, batch: Int) -> BenchmarkDefinition {
+        BenchmarkDefinition("wal.append.batch/\(sizeLabel(size))/batch=\(batch)",
+                            tags: ["family": "append.batch", "size": "\(size)", "batch": "\(batch)", "sync": "none"]) { context in
+            let total = messages(context, size: size, batch: batch)
+            let fs = CountingFileSystem()
+            let log = try WriteAheadLog.open(directory: context.path("wal"),
+                                             configuration: configuration(context, policy: .none, volume: total * size),
+                                             fileSystem: fs)
+            defer { try? log.close() }
+            let payload = [UInt8](repeating: 0x5A, count: size)
+            let payloads = [[UInt8]](repeating: payload, count: batch)
+            try log.append(batch: payloads)
+            fs.reset()
+            var batchLatencies = LatencyRecorder()
+            let started = nowNanos()
+            for _ in 0..<(total / batch) {
+                batchLatencies.record(try context.time {
+                    if batch == 1 { try log.append(payload) } else { try log.append(batch: payloads) }
+                })
+            }
+            let elapsed = nowNanos() - started
+            let batchP99 = batchLatencies.values.first { $0.name == "p99" }?.value
+            return (total, rateValues(messages: total, bytes: total * size, nanoseconds: elapsed)
+                + [MeasuredValue(MetricSpec("batch_p99", "ns", .lowerIsBetter), batchP99)]
+                + fs.perMessage(total))
+        }
+    }
+
+    /// `wal.append.concurrent/writers=<n>/64B/sync=group`: n threads appending at once through
+    /// group commit; aggregate msg/s and per-append latency.
+    static func concurrent(writers: Int) -> BenchmarkDefinition {
+        BenchmarkDefinition("wal.append.concurrent/writers=\(writers)/64B/sync=group",
+                            tags: ["family": "append.concurrent", "writers": "\(writers)", "size": "64", "sync": "group"]) { context in
+            let perWriter = max(10, context.scenario.syncedOperations * 4 / max(1, writers / 2 + 1))
+            let fs = CountingFileSystem()
+            let log = try WriteAheadLog.open(directory: context.path("wal"),
+                                             configuration: configuration(context, policy: .group, volume: 0), fileSystem: fs)
+            defer { try? log.close() }
+            let payload = [UInt8](repeating: 0x33, count: 64)
+            for _ in 0..<20 { try log.append(payload) }
+            fs.reset()
+            let results = ThreadResults(count: writers)
+            let started = nowNanos()
+            let threads = (0..<writers).map { index in
+                Thread {
+                    var latencies = LatencyRecorder()
+                    do {
+                        for _ in 0..<perWriter { latencies.record(try context.time { try log.append(payload) }) }
+                        results.set(index, .success(latencies))
+                    } catch {
+                        results.set(index, .failure(error))
+                    }
+                }
+            }
+            threads.forEach { $0.stackSize = 1 << 20; $0.start() }
+            let recorders = try results.wait()
+            let elapsed = nowNanos() - started
+            var merged = LatencyRecorder()
+            for recorder in recorders { merged.merge(recorder) }
+            let total = perWriter * writers
+            return (total, merged.values + rateValues(messages: total, bytes: total * 64, nanoseconds: elapsed)
+                + fs.perMessage(total))
+        }
+    }
+}
+
+/// Collects one result per thread and lets the caller wait for all of them.
+final class ThreadResults: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var results: [Result<LatencyRecorder, any Error>?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<LatencyRecorder, any Error>) {
+        condition.lock()
+        results[index] = result
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func wait() throws -> [LatencyRecorder] {
+        condition.lock()
+        defer { condition.unlock() }
+        while results.contains(where: { $0 == nil }) { condition.wait() }
+        return try results.map { try $0!.get() }
+    }
+}

@@ -1,0 +1,87 @@
+/// Which benchmarks each scenario runs. Ids are stable: baselines and targets refer to them.
+public enum BenchmarkCatalog {
+    public static let messageSizes = [64, 1024, 65536]
+    public static let batchSizes = [1, 10, 100, 1000, 10_000]
+    public static let writerCounts = [1, 4, 8, 16, 32]
+    public static let syncPolicies = ["none", "interval", "group", "every"]
+
+    /// The benchmarks of `scenario`, in a fixed order (the runner interleaves their rounds).
+    public static func benchmarks(for scenario: Scenario) -> [BenchmarkDefinition] {
+        var list: [BenchmarkDefinition] = []
+        let full = scenario == .comprehensive || scenario == .stress || scenario == .smoke
+        // Single-append latency per size and tier.
+        for size in messageSizes {
+            for policy in syncPolicies where full || scenario != .validate || (size == 64 && policy == "none") {
+                if scenario == .quick && size == 65536 && policy != "none" { continue }
+                list.append(AppendBenchmarks.single(size: size, policy: policy))
+            }
+        }
+        // Batch throughput and amortized cost.
+        for size in messageSizes {
+            for batch in batchSizes where size * batch <= scenario.segmentSize / 2 {
+                let inCI = (size == 64) || (size == 1024 && (batch == 100 || batch == 10_000)) || (size == 65536 && batch == 100)
+                let inValidate = size == 64 && batch == 10_000
+                if full || (scenario == .ci && inCI) || (scenario == .quick && inCI && batch != 10) || (scenario == .validate && inValidate) {
+                    list.append(AppendBenchmarks.batch(size: size, batch: batch))
+                }
+            }
+        }
+        // Concurrent writers through group commit.
+        for writers in writerCounts {
+            let inCI = writers == 1 || writers == 4 || writers == 16
+            if full || (scenario == .ci && inCI) || (scenario == .quick && writers == 4) {
+                list.append(AppendBenchmarks.concurrent(writers: writers))
+            }
+        }
+        // Reads and replay.
+        list.append(ReadBenchmarks.read(random: true, size: 64))
+        if scenario != .validate {
+            list.append(ReadBenchmarks.read(random: false, size: 64))
+            list.append(ReadBenchmarks.replay(size: 64))
+            if full || scenario == .ci { list.append(ReadBenchmarks.replay(size: 1024)) }
+            if full { list.append(ReadBenchmarks.read(random: true, size: 1024)) }
+        }
+        // Recovery and memory per stream.
+        list.append(RecoveryBenchmarks.recovery(cold: false))
+        if full || scenario == .validate || scenario == .ci { list.append(RecoveryBenchmarks.recovery(cold: true)) }
+        list.append(OperationBenchmarks.inactiveStreams())
+        if scenario != .validate {
+            // Basic operations, conversion, transactions.
+            list.append(OperationBenchmarks.create(preallocation: .zeroFill))
+            list.append(OperationBenchmarks.create(preallocation: .fallocate))
+            list.append(OperationBenchmarks.reopen())
+            for size in [64, 1024] where full || size == 64 || scenario == .ci {
+                list.append(OperationBenchmarks.convert(encode: true, size: size))
+                list.append(OperationBenchmarks.convert(encode: false, size: size))
+            }
+            for k in [1, 10, 100] where full || k != 1 || scenario == .ci {
+                list.append(OperationBenchmarks.transaction(records: k))
+            }
+        }
+        // The raw reference for the same bytes.
+        list.append(ReferenceBenchmarks.batch(size: 64, batch: 10_000))
+        list.append(ReferenceBenchmarks.single(size: 64, sync: false))
+        if scenario != .validate {
+            list.append(ReferenceBenchmarks.single(size: 64, sync: true))
+            list.append(ReferenceBenchmarks.preallocationSync(zeroFill: true))
+            list.append(ReferenceBenchmarks.preallocationSync(zeroFill: false))
+        }
+        if full {
+            list.append(ReferenceBenchmarks.batch(size: 1024, batch: 1000))
+        }
+        return list
+    }
+
+    /// Every benchmark id the suite knows, in any scenario.
+    public static var allIDs: Set<String> {
+        Set(Scenario.allCases.flatMap { benchmarks(for: $0).map(\.id) })
+    }
+
+    /// The definition with this id, whichever scenario lists it.
+    public static func definition(id: String) -> BenchmarkDefinition? {
+        for scenario in [Scenario.comprehensive, .stress, .ci, .quick, .validate, .smoke] {
+            if let found = benchmarks(for: scenario).first(where: { $0.id == id }) { return found }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,56 @@
+import Glibc
+import KaelixWAL
+
+/// Reopening after an unclean stop, reported as milliseconds per GB of log.
+enum RecoveryBenchmarks {
+    /// `wal.recovery/<warm|cold>`: writes the scenario's recovery volume in 1 KB records (128 MB
+    /// segments, the WAL default), stops without closing, then times `open`. `cold` first evicts
+    /// the segment files from the page cache (posix_fadvise DONTNEED after a sync).
+    static func recovery(cold: Bool) -> BenchmarkDefinition {
+        let label = cold ? "cold" : "warm"
+        return BenchmarkDefinition("wal.recovery/\(label)", tags: ["family": "recovery", "cache": label]) { context in
+            let directory = context.path("wal")
+            let bytes = context.scenario.recoveryBytes
+            var configuration = WALConfiguration(segmentSize: min(128 << 20, max(4 << 20, bytes / 2)), syncPolicy: .none)
+            configuration.preallocation = .fallocate
+            configuration.prepareSegmentsInBackground = false
+            let log = try WriteAheadLog.open(directory: directory, configuration: configuration)
+            let payloads = [[UInt8]](repeating: [UInt8](repeating: 0x42, count: 1024), count: 1000)
+            var written = 0
+            while written < bytes {
+                try log.append(batch: payloads)
+                written += 1000 * 1024
+            }
+            // A torn final write, as an unclean stop leaves it.
+            try log.sync()
+            let (tail, used) = log.tailSegment
+            log.abandon()
+            let fd = open(tail, O_WRONLY)
+            var garbage = [UInt8](repeating: 0xEE, count: 100)
+            _ = pwrite(fd, &garbage, 100, off_t(used))
+            close(fd)
+            if cold {
+                for name in try PosixFileSystem().listDirectory(directory) where name.hasSuffix(".kwal") {
+                    let file = open(directory + "/" + name, O_RDONLY)
+                    fdatasync(file)
+                    posix_fadvise(file, 0, 0, POSIX_FADV_DONTNEED)
+                    close(file)
+                }
+            }
+            var recovered: UInt64 = 0
+            let elapsed = try context.time {
+                let reopened = try WriteAheadLog.open(directory: directory, configuration: configuration)
+                recovered = reopened.endPosition
+                reopened.abandon()
+            }
+            guard recovered == UInt64(written / 1024) else {
+                throw BenchmarkFailure("recovered \(recovered) records, expected \(written / 1024)")
+            }
+            let msPerGB = Double(elapsed) / 1e6 * Double(1 << 30) / Double(written)
+            return (1, [
+                MeasuredValue(MetricSpec("recovery", "ms/GB", .lowerIsBetter), msPerGB),
+                MeasuredValue(MetricSpec("open_time", "ns", .lowerIsBetter), Double(elapsed)),
+            ])
+        }
+    }
+}

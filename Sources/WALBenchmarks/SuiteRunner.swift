@@ -1,0 +1,184 @@
+import Foundation
+import Glibc
+import KaelixWAL
+import PerfgateCore
+
+/// Runs the suite: every round of every selected benchmark in a fresh child process, with the
+/// rounds of all benchmarks interleaved in a seeded random order, so that each benchmark's samples
+/// span the whole run and a slow drift of the machine does not land on one benchmark.
+public struct SuiteRunner {
+    public struct Options: Sendable {
+        public var scenario: Scenario
+        /// Shell-style globs (`wal.append.*`); a benchmark runs if it matches any. Empty: all.
+        public var filters: [String] = []
+        /// Overrides the scenario's rounds.
+        public var rounds: Int?
+        /// Parent of the temporary WAL directories (removed afterwards).
+        public var workDirectory: String
+        public var seed: UInt64 = 1
+        /// The `perfgate` binary to start for each round.
+        public var executable: String
+        /// Extra environment for the round processes.
+        public var environment: [String: String] = [:]
+
+        public init(scenario: Scenario, workDirectory: String, executable: String) {
+            self.scenario = scenario
+            self.workDirectory = workDirectory
+            self.executable = executable
+        }
+    }
+
+    /// Progress of a run, for the terminal or the log.
+    public struct Progress: Sendable {
+        public var completed: Int
+        public var total: Int
+        public var benchmark: String
+        public var elapsedSeconds: Double
+        public var estimatedRemainingSeconds: Double
+    }
+
+    public let options: Options
+    public init(options: Options) { self.options = options }
+
+    /// The benchmarks the options select; an error when a filter matches nothing.
+    public func selectedBenchmarks() throws(PerfgateError) -> [BenchmarkDefinition] {
+        let all = BenchmarkCatalog.benchmarks(for: options.scenario)
+        guard !options.filters.isEmpty else { return all }
+        for filter in options.filters where !all.contains(where: { Glob.matches(filter, $0.id) }) {
+            throw PerfgateError(.usage, "--filter '\(filter)' matches no benchmark of the \(options.scenario.rawValue) scenario. "
+                                + "List them with `perfgate list --scenario \(options.scenario.rawValue)`")
+        }
+        return all.filter { definition in options.filters.contains { Glob.matches($0, definition.id) } }
+    }
+
+    /// Runs everything and returns the benchmarks with one sample per round.
+    public func run(progress: (Progress) -> Void) throws(PerfgateError) -> [BenchmarkResult] {
+        let selected = try selectedBenchmarks()
+        let rounds = options.rounds ?? options.scenario.rounds
+        guard rounds >= 1 else { throw PerfgateError(.usage, "--rounds must be at least 1") }
+        try checkFreeSpace(selected)
+        var generator = SplitMix64(seed: options.seed)
+        var schedule: [(round: Int, definition: BenchmarkDefinition)] = []
+        for round in 0..<rounds {
+            for definition in selected.shuffled(using: &generator) { schedule.append((round, definition)) }
+        }
+        var reports: [String: [RoundReport]] = [:]
+        let started = nowNanos()
+        for (index, item) in schedule.enumerated() {
+            let report = try runRound(item.definition, round: item.round, seed: generator.next())
+            reports[item.definition.id, default: []].append(report)
+            let elapsed = Double(nowNanos() - started) / 1e9
+            progress(Progress(completed: index + 1, total: schedule.count, benchmark: item.definition.id, elapsedSeconds: elapsed,
+                              estimatedRemainingSeconds: elapsed / Double(index + 1) * Double(schedule.count - index - 1)))
+        }
+        return selected.map { definition in Self.aggregate(definition, reports[definition.id] ?? []) }
+    }
+
+    /// Turns the rounds of one benchmark into its metrics (one sample per round).
+    static func aggregate(_ definition: BenchmarkDefinition, _ reports: [RoundReport]) -> BenchmarkResult {
+        var order: [String] = []
+        var byName: [String: Metric] = [:]
+        for report in reports {
+            for value in report.values {
+                if byName[value.name] == nil {
+                    order.append(value.name)
+                    byName[value.name] = Metric(name: value.name, unit: value.unit, direction: value.direction, kind: value.kind, samples: [])
+                }
+                if let v = value.value {
+                    byName[value.name]!.samples.append(v)
+                } else {
+                    byName[value.name]!.available = false
+                    byName[value.name]!.unavailableReason = value.unavailableReason
+                }
+            }
+        }
+        var tags = definition.tags
+        if let operations = reports.last?.operations { tags["operations"] = "\(operations)" }
+        let metrics = order.map { name -> Metric in
+            var metric = byName[name]!
+            if !metric.available { metric.samples = [] }
+            return metric
+        }
+        return BenchmarkResult(id: definition.id, tags: tags, metrics: metrics)
+    }
+
+    private func checkFreeSpace(_ selected: [BenchmarkDefinition]) throws(PerfgateError) {
+        let needed = UInt64(options.scenario.requiredFreeBytes)
+        if let free = MachineProbe.freeBytes(at: options.workDirectory), free < needed {
+            throw PerfgateError(.environment, "the \(options.scenario.rawValue) scenario needs \(needed >> 20) MB free in "
+                                + "\(options.workDirectory), which has \(free >> 20) MB. Free space, or pass --dir on a larger file system")
+        }
+    }
+
+    /// Runs one round in a child process and parses its report.
+    private func runRound(_ definition: BenchmarkDefinition, round: Int, seed: UInt64) throws(PerfgateError) -> RoundReport {
+        let directory = options.workDirectory + "/round-\(round)-\(abs(definition.id.hashValue) % 1_000_000)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: options.executable)
+        process.arguments = ["_round", "--benchmark", definition.id, "--scenario", options.scenario.rawValue,
+                             "--dir", directory, "--seed", "\(seed)"]
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge(options.environment) { $1 }
+        process.environment = environment
+        let output = Pipe()
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("perfgate-round-\(getpid())-\(round).err")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errors) }
+        process.standardOutput = output
+        process.standardError = try? FileHandle(forWritingTo: errors)
+        do { try process.run() } catch {
+            throw PerfgateError(.environment, "cannot start \(options.executable) for a round of \(definition.id): \(error)")
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        guard process.terminationStatus == 0, process.terminationReason == .exit else {
+            throw PerfgateError(.environment, "round \(round + 1) of \(definition.id) failed (exit \(process.terminationStatus)): "
+                                + stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let line = data.split(separator: UInt8(ascii: "\n")).last ?? Data()
+        do {
+            return try JSONDecoder().decode(RoundReport.self, from: Data(line))
+        } catch {
+            throw PerfgateError(.environment, "round \(round + 1) of \(definition.id) printed no report: \(String(decoding: data, as: UTF8.self))")
+        }
+    }
+
+    /// Runs one round in this process (the child side) and returns its JSON line.
+    public static func runRoundInProcess(benchmark id: String, scenario: Scenario, directory: String, seed: UInt64,
+                                         slowdownSpec: String?) throws -> String {
+        guard let definition = BenchmarkCatalog.benchmarks(for: scenario).first(where: { $0.id == id })
+                ?? BenchmarkCatalog.definition(id: id) else {
+            throw PerfgateError(.usage, "unknown benchmark '\(id)'. List them with `perfgate list`")
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let context = RoundContext(directory: directory, scenario: scenario, seed: seed,
+                                   slowdown: Slowdown.parse(slowdownSpec, for: id))
+        let report = try definition.runRound(context)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(report), as: UTF8.self)
+    }
+}
+
+/// `PERFGATE_INJECT_SLOWDOWN=GLOB=PERCENT[,GLOB=PERCENT]`: the slowdown for a benchmark id.
+public enum Slowdown {
+    public static func parse(_ spec: String?, for id: String) -> Double {
+        guard let spec, !spec.isEmpty else { return 0 }
+        for part in spec.split(separator: ",") {
+            let pieces = part.split(separator: "=", maxSplits: 1)
+            guard pieces.count == 2, let percent = Double(pieces[1].replacingOccurrences(of: "%", with: "")) else { continue }
+            if Glob.matches(String(pieces[0]), id) { return percent / 100 }
+        }
+        return 0
+    }
+}
+
+/// Shell-style glob matching (`*`, `?`, `[…]`) through fnmatch(3).
+public enum Glob {
+    public static func matches(_ pattern: String, _ text: String) -> Bool {
+        fnmatch(pattern, text, 0) == 0
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import PerfgateCore
+import WALBenchmarks
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the WAL benchmark suite and write a result file.",
+        discussion: """
+        Each round of each benchmark runs in a fresh process, and the rounds of all benchmarks are \
+        interleaved in a seeded random order, so every benchmark's samples span the whole run. \
+        The WAL directories live under --dir (default: .perfgate/ in the current directory, on \
+        the file system you are measuring) and are removed afterwards.
+        """)
+
+    @Option(help: "The scenario: \(Scenario.allCases.filter { $0 != .smoke }.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")).")
+    var scenario: Scenario = .ci
+
+    @Option(name: .customLong("filter"), help: "Only benchmarks whose id matches this glob (repeatable), e.g. 'wal.append.*'.")
+    var filters: [String] = []
+
+    @Option(help: "Where to write the result JSON. Default: .perfgate/latest-<scenario>.json.")
+    var output: String?
+
+    @Option(help: "Directory for the temporary WALs (default: .perfgate/ under the current directory).")
+    var dir: String?
+
+    @Option(help: "Rounds per benchmark, overriding the scenario's.")
+    var rounds: Int?
+
+    @Option(help: "Seed of the round order (results are reproducible in order, not in timing).")
+    var seed: UInt64 = 1
+
+    @Option(help: "Machine profile name for baselines (default: derived from the CPU model and cores).")
+    var profile: String?
+
+    func run() throws {
+        try withExitCodes {
+            let result = try Self.runSuite(scenario: scenario, filters: filters, dir: dir, rounds: rounds, seed: seed, profile: profile)
+            let path = output ?? ".perfgate/latest-\(scenario.rawValue).json"
+            try result.write(to: path)
+            SuiteSummary.print(result)
+            Terminal.note("wrote \(path)")
+        }
+    }
+
+    /// Runs the suite with progress output and returns the result (without git metadata).
+    static func runSuite(scenario: Scenario, filters: [String], dir: String?, rounds: Int?, seed: UInt64,
+                         profile: String?) throws(PerfgateError) -> ResultFile {
+        let runID = UUID().uuidString.lowercased()
+        let parent = dir ?? FileManager.default.currentDirectoryPath + "/.perfgate"
+        let work = parent + "/wal-\(runID.prefix(8))"
+        do { try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true) } catch {
+            throw PerfgateError(.environment, "cannot create the WAL directory \(work): \((error as NSError).localizedDescription). "
+                                + "Pass --dir with a writable directory")
+        }
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        var options = SuiteRunner.Options(scenario: scenario, workDirectory: work, executable: Terminal.executablePath)
+        options.filters = filters
+        options.rounds = rounds
+        options.seed = seed
+        let runner = SuiteRunner(options: options)
+        let started = Date()
+        let machine = MachineProbe.fingerprint(directory: work, profile: profile)
+        let total = try runner.selectedBenchmarks().count * (rounds ?? scenario.rounds)
+        Terminal.note("perfgate run: \(scenario.rawValue) scenario, \(total) rounds on \(machine.cpuModel) "
+                      + "(\(machine.cores) cores, \(machine.filesystem)), \(BuildInfo.configuration) build")
+        if BuildInfo.configuration != "release" {
+            Terminal.note("warning: this is a debug build; its timings are not fit for gating (build with `swift build -c release`)")
+        }
+        let step = max(1, total / 20)
+        let benchmarks = try runner.run { progress in
+            let line = "[\(progress.completed)/\(progress.total)] \(progress.benchmark)  \(Terminal.duration(progress.elapsedSeconds)) elapsed, "
+                + "~\(Terminal.duration(progress.estimatedRemainingSeconds)) left"
+            if Terminal.stderrIsTerminal || progress.completed % step == 0 || progress.completed == progress.total {
+                Terminal.progress(line, final: progress.completed == progress.total)
+            }
+        }
+        let metadata = RunMetadata(runID: runID, scenario: scenario.rawValue, startedAt: started, finishedAt: Date(),
+                                   toolchain: BuildInfo.toolchain, buildConfiguration: BuildInfo.configuration,
+                                   machine: machine, rounds: rounds ?? scenario.rounds)
+        return ResultFile(run: metadata, benchmarks: benchmarks, score: SuiteSummary.score(benchmarks))
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import PerfgateCore
+import Testing
+@testable import WALBenchmarks
+
+/// Every benchmark runs one round at the smoke scenario's tiny size, in-process, and yields
+/// well-formed values.
+@Suite struct SuiteTests {
+    static let smokeIDs = BenchmarkCatalog.benchmarks(for: .smoke).map(\.id)
+
+    @Test(arguments: smokeIDs)
+    func everyBenchmarkYieldsWellFormedValues(id: String) throws {
+        let directory = NSTemporaryDirectory() + "perfgate-suite-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let line = try SuiteRunner.runRoundInProcess(benchmark: id, scenario: .smoke, directory: directory, seed: 3, slowdownSpec: nil)
+        let report = try JSONDecoder().decode(RoundReport.self, from: Data(line.utf8))
+        #expect(report.benchmark == id)
+        #expect(report.operations > 0)
+        #expect(!report.values.isEmpty)
+        for value in report.values {
+            let v = try #require(value.value, "\(id) \(value.name) unavailable: \(value.unavailableReason ?? "")")
+            #expect(v.isFinite && v >= 0, "\(id) \(value.name) = \(v)")
+            #expect(!value.unit.isEmpty)
+        }
+        let names = report.values.map(\.name)
+        #expect(Set(names).count == names.count, "metric names are unique")
+        if names.contains("p50") {
+            let p = Dictionary(uniqueKeysWithValues: report.values.map { ($0.name, $0.value ?? 0) })
+            #expect(p["p50"]! <= p["p99"] ?? p["max"]!)
+            #expect((p["p99"] ?? 0) <= p["max"]!)
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory), "the round cleans up its directory")
+    }
+
+    @Test func idsAreStableAndUnique() {
+        for scenario in Scenario.allCases {
+            let ids = BenchmarkCatalog.benchmarks(for: scenario).map(\.id)
+            #expect(Set(ids).count == ids.count, "\(scenario)")
+        }
+        let ci = Set(BenchmarkCatalog.benchmarks(for: .ci).map(\.id))
+        for id in ["wal.append.single/64B/sync=none", "wal.append.single/64B/sync=group", "wal.append.batch/64B/batch=10000",
+                   "wal.read.random/64B/mmap", "wal.recovery/warm", "wal.streams.inactive", "raw.write.batch/64B/batch=10000",
+                   "wal.append.concurrent/writers=16/64B/sync=group", "wal.txn/k=10", "wal.replay/64B", "wal.convert.decode/64B"] {
+            #expect(ci.contains(id), "ci must measure \(id)")
+        }
+        let comprehensive = BenchmarkCatalog.benchmarks(for: .comprehensive).map(\.id)
+        #expect(comprehensive.contains("wal.append.concurrent/writers=32/64B/sync=group"))
+        #expect(Scenario.ci.rounds >= 10)
+    }
+
+    @Test func slowdownHookParsesGlobs() {
+        #expect(Slowdown.parse("wal.append.*=5", for: "wal.append.single/64B/sync=none") == 0.05)
+        #expect(Slowdown.parse("wal.read.*=10%,wal.append.*=3", for: "wal.append.batch/64B/batch=10") == 0.03)
+        #expect(Slowdown.parse("wal.read.*=10", for: "wal.append.batch/64B/batch=10") == 0)
+        #expect(Slowdown.parse(nil, for: "x") == 0)
+    }
+
+    @Test func slowdownInflatesMeasuredTimeByTheInjectedFraction() {
+        let context = RoundContext(directory: "/tmp", scenario: .smoke, seed: 1, slowdown: 0.5)
+        #expect(context.padded(1000) == 1500)
+        let plain = RoundContext(directory: "/tmp", scenario: .smoke, seed: 1)
+        #expect(plain.padded(1000) == 1000)
+    }
+
+    @Test func aggregationKeepsOneSamplePerRoundAndMarksUnavailable() {
+        let definition = BenchmarkCatalog.benchmarks(for: .smoke)[0]
+        let spec = MetricSpec("p99", "ns", .lowerIsBetter)
+        let missing = MetricSpec("rss", "B", .lowerIsBetter)
+        let reports = (0..<3).map { i in
+            RoundReport(benchmark: definition.id, operations: 10,
+                        values: [MeasuredValue(spec, Double(100 + i)), MeasuredValue(missing, nil, unavailableReason: "no /proc")])
+        }
+        let result = SuiteRunner.aggregate(definition, reports)
+        #expect(result.metric(named: "p99")?.samples == [100, 101, 102])
+        #expect(result.metric(named: "rss")?.available == false)
+        #expect(result.metric(named: "rss")?.samples == [])
+        #expect(result.tags["operations"] == "10")
+    }
+
+    @Test func unknownFilterIsAUsageError() throws {
+        var options = SuiteRunner.Options(scenario: .ci, workDirectory: "/tmp", executable: "/bin/false")
+        options.filters = ["nothing.matches.*"]
+        #expect(throws: PerfgateError.self) { try SuiteRunner(options: options).selectedBenchmarks() }
+        options.filters = ["wal.recovery/*"]
+        #expect(try SuiteRunner(options: options).selectedBenchmarks().map(\.id) == ["wal.recovery/warm", "wal.recovery/cold"])
+    }
+
+    @Test func fingerprintDescribesThisMachine() {
+        let machine = MachineProbe.fingerprint(directory: NSTemporaryDirectory())
+        #expect(machine.cores >= 1)
+        #expect(machine.memoryBytes > 0)
+        #expect(!machine.kernel.isEmpty && machine.filesystem != "unknown")
+        #expect(machine.profile.hasSuffix("-\(machine.cores)c"))
+    }
+}
