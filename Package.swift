@@ -27,14 +27,17 @@ let package = Package(
         .target(name: "KaelixWAL", dependencies: ["CKaelixSupport"]),
         .executableTarget(name: "KaelixTorture", dependencies: ["KaelixWAL"]),
         .target(name: "PerfgateCore", exclude: ["Schema"]),
+        .systemLibrary(name: "CLibgit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),
+        .target(name: "PerfgateGit", dependencies: ["CLibgit2"]),
         .target(name: "WALBenchmarks", dependencies: [
             "KaelixWAL", "CKaelixSupport", "PerfgateCore", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         .executableTarget(name: "perfgate", dependencies: [
-            "PerfgateCore", "WALBenchmarks", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "PerfgateCore", "WALBenchmarks", "PerfgateGit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "KaelixWALTests", dependencies: ["KaelixWAL", "CKaelixSupport"]),
         .testTarget(name: "WALBenchmarksTests", dependencies: ["WALBenchmarks", "PerfgateCore"]),
         .testTarget(name: "PerfgateCoreTests", dependencies: ["PerfgateCore"]),
+        .testTarget(name: "PerfgateGitTests", dependencies: ["PerfgateGit"]),
     ]
 )

@@ -18,7 +18,7 @@ struct Perfgate: ParsableCommand {
           3  no baseline for this profile and scenario (unless --allow-missing-baseline)
           4  inconclusive, only with --strict
         """,
-        subcommands: [RunCommand.self, ListCommand.self, RoundCommand.self])
+        subcommands: [RunCommand.self, RecordCommand.self, HistoryCommand.self, NotesCommand.self, ListCommand.self, RoundCommand.self, NotesStressCommand.self])
 }
 
 /// Runs `body`, turning a ``PerfgateError`` into its message on stderr and its exit code.

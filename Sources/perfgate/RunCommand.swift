@@ -35,13 +35,30 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Machine profile name for baselines (default: derived from the CPU model and cores).")
     var profile: String?
 
+    @Flag(help: "Also record the result in the git note of HEAD's commit (refs/notes/perfgate).")
+    var record = false
+
+    @Flag(help: "With --record: record even though the work tree has uncommitted changes.")
+    var allowDirty = false
+
     func run() throws {
         try withExitCodes {
-            let result = try Self.runSuite(scenario: scenario, filters: filters, dir: dir, rounds: rounds, seed: seed, profile: profile)
+            // Check git before spending minutes measuring: --record needs a clean commit.
+            let repository = record ? try GitContext.repository() : try? GitContext.repository()
+            if record, let repository, !allowDirty, (try? repository.isDirty()) == true {
+                throw PerfgateError(.usage, "the work tree has uncommitted changes, so the result would not describe HEAD. "
+                                    + "Commit first, or pass --allow-dirty to record it marked dirty")
+            }
+            var result = try Self.runSuite(scenario: scenario, filters: filters, dir: dir, rounds: rounds, seed: seed, profile: profile)
+            if let repository { try? GitContext.stamp(&result, repository: repository) }
             let path = output ?? ".perfgate/latest-\(scenario.rawValue).json"
             try result.write(to: path)
             SuiteSummary.print(result)
             Terminal.note("wrote \(path)")
+            if record, let repository {
+                try GitContext.record(result, repository: repository, allowDirty: allowDirty, source: path)
+                Terminal.note("recorded run \(result.run.runID.prefix(8)) on \(result.run.commit?.prefix(12) ?? "?") in refs/notes/perfgate")
+            }
         }
     }
 

@@ -1,0 +1,45 @@
+import Foundation
+import PerfgateCore
+import PerfgateGit
+
+/// Where git meets the commands: opening the repository, stamping a result with the commit it
+/// measured, and recording it in notes.
+enum GitContext {
+    /// The repository around the current directory, or a usage error that says what to do.
+    static func repository() throws(PerfgateError) -> GitRepository {
+        do { return try GitRepository.discover() } catch {
+            throw PerfgateError(.environment, error.description)
+        }
+    }
+
+    /// Stamps commit, branch and dirtiness into `result`. On a GitHub pull request the commit is
+    /// the PR's head from the event, not the temporary merge commit that was checked out.
+    static func stamp(_ result: inout ResultFile, repository: GitRepository) throws(PerfgateError) {
+        let identity: RunIdentity
+        do { identity = try repository.identity() } catch { throw PerfgateError(.environment, error.description) }
+        let github = GitHubContext()
+        if let head = github.pullRequestHead {
+            result.run.commit = head
+            result.run.branch = github.headRef ?? identity.branch
+        } else {
+            result.run.commit = identity.commit.id
+            result.run.branch = identity.branch
+        }
+        result.run.dirty = identity.dirty
+    }
+
+    /// Records `result` in the note of its commit. Refuses dirty results unless allowed.
+    static func record(_ result: ResultFile, repository: GitRepository, allowDirty: Bool, source: String) throws(PerfgateError) {
+        guard let commit = result.run.commit, let id = ObjectID(hex: commit) else {
+            throw PerfgateError.badInput(file: source, field: "run.commit", problem: "is missing",
+                                         fix: "Run inside a git repository so the result names the commit it measured")
+        }
+        if result.run.dirty && !allowDirty {
+            throw PerfgateError(.usage, "\(source) was measured on a work tree with uncommitted changes, so it does not describe "
+                                + "\(commit.prefix(12)). Commit first, or pass --allow-dirty to record it anyway (marked dirty)")
+        }
+        let line = try NoteLine.encode(result)
+        let store = GitNotesStore(repository: repository, key: NoteLine.runID)
+        do { try store.append(line: line, to: id) } catch { throw PerfgateError(.environment, error.description) }
+    }
+}

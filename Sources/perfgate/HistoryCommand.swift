@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import PerfgateCore
+import PerfgateGit
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "List recorded values along first-parent history, newest first.",
+        discussion: "Commits without a recorded result appear as gaps (–).")
+
+    @Argument(help: "Where to start walking (default HEAD).")
+    var ref = "HEAD"
+
+    @Option(help: "Only benchmarks whose id matches this glob.")
+    var benchmark: String?
+
+    @Option(help: "The metric to show (default: p99 where present, else throughput, else the first).")
+    var metric: String?
+
+    @Option(help: "How many commits to walk.")
+    var limit = 30
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() throws {
+        try withExitCodes {
+            let repository = try GitContext.repository()
+            let history = try HistoryLoader.load(repository: repository, ref: ref, limit: limit)
+            let series = history.series(benchmark: benchmark, metric: metric)
+            if series.isEmpty && benchmark != nil {
+                throw PerfgateError(.usage, "--benchmark '\(benchmark!)' matches no recorded benchmark in the last \(limit) commits")
+            }
+            if json {
+                try HistoryRenderer.printJSON(history, series: series)
+            } else {
+                HistoryRenderer.printTable(history, series: series)
+            }
+            for warning in history.warnings { Terminal.note("note: \(warning)") }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import PerfgateCore
+
+enum HistoryRenderer {
+    static func printTable(_ history: ResultHistory, series: [ResultHistory.SeriesKey]) {
+        guard !series.isEmpty else {
+            print("no recorded results in the last \(history.entries.count) commits")
+            return
+        }
+        let shown = Array(series.prefix(6))
+        let header = ["commit", "date"] + shown.map { "\($0.benchmark) \($0.metric)" } + ["summary"]
+        var rows: [[String]] = []
+        let dateFormatter = DateFormatter()
+        dateFormatter.dateFormat = "yyyy-MM-dd"
+        dateFormatter.timeZone = TimeZone(identifier: "UTC")
+        for entry in history.entries {
+            let values = shown.map { key in history.value(key, at: entry).map { SuiteSummary.format($0, key.unit) } ?? "–" }
+            rows.append([String(entry.commit.prefix(10)), dateFormatter.string(from: Date(timeIntervalSince1970: TimeInterval(entry.time)))]
+                        + values + [String(entry.summary.prefix(50))])
+        }
+        print(TextTable.render(header: header, rows: rows))
+        if series.count > shown.count {
+            print("(\(series.count - shown.count) more series; narrow with --benchmark and --metric, or use --json)")
+        }
+    }
+
+    static func printJSON(_ history: ResultHistory, series: [ResultHistory.SeriesKey]) throws(PerfgateError) {
+        let commits: [[String: Any]] = history.entries.map { entry in
+            var values: [String: Any] = [:]
+            for key in series {
+                if let v = history.value(key, at: entry) { values["\(key.benchmark) \(key.metric)"] = v }
+            }
+            return ["commit": entry.commit, "time": entry.time, "summary": entry.summary, "runs": entry.results.count, "values": values]
+        }
+        let document: [String: Any] = [
+            "series": series.map { ["benchmark": $0.benchmark, "metric": $0.metric, "unit": $0.unit, "direction": $0.direction.rawValue] },
+            "commits": commits, "warnings": history.warnings,
+        ]
+        guard let data = try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]) else {
+            throw PerfgateError(.environment, "could not encode the history as JSON")
+        }
+        print(String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// Left-aligned columns separated by two spaces.
+enum TextTable {
+    static func render(header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows
+        var widths = [Int](repeating: 0, count: header.count)
+        for row in all { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        return all.map { row in
+            row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import PerfgateCore
+import PerfgateGit
+
+struct NotesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notes", abstract: "Share recorded results through the git remote.",
+        subcommands: [Sync.self])
+
+    struct Sync: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch the remote's refs/notes/perfgate, merge it with the local one (union of runs), and push.",
+            discussion: """
+            Concurrent jobs lose nothing: a merge keeps every run of both sides, and a push that \
+            lost a race is retried after fetching again. Transport is the git command, so it uses \
+            git's configured credentials (on GitHub Actions, the token actions/checkout stores).
+            """)
+
+        @Option(help: "The remote to sync with.")
+        var remote = "origin"
+
+        @Option(help: "How many fetch-merge-push attempts before giving up.")
+        var attempts = 10
+
+        func run() throws {
+            try withExitCodes {
+                let repository = try GitContext.repository()
+                guard let workdir = repository.workdir ?? Optional(repository.gitDirectory) else { return }
+                let sync = NotesSync(repositoryPath: workdir, remote: remote, attempts: attempts)
+                do {
+                    let outcome = try sync.run(key: NoteLine.runID)
+                    print("notes synced with \(remote) in \(outcome.attempts) attempt(s): \(outcome.merge.notesAfter) annotated commits, "
+                          + "\(outcome.merge.linesAdded) run(s) merged in")
+                } catch {
+                    throw PerfgateError(.environment, "\(error)")
+                }
+            }
+        }
+    }
+}

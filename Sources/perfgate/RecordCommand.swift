@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import PerfgateCore
+import PerfgateGit
+
+struct RecordCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Record a result file in the git note of the commit it measured (refs/notes/perfgate).",
+        discussion: """
+        A note holds one line per run; recording the same run twice changes nothing. Share notes \
+        with `perfgate notes sync`. Results measured on a dirty work tree are refused unless \
+        --allow-dirty.
+        """)
+
+    @Argument(help: "The result file to record (from `perfgate run`).")
+    var file: String
+
+    @Flag(help: "Record a result measured with uncommitted changes (it stays marked dirty).")
+    var allowDirty = false
+
+    @OptionGroup var input: InputFormatOptions
+
+    func run() throws {
+        try withExitCodes {
+            let repository = try GitContext.repository()
+            var result = try input.load(file)
+            if result.run.commit == nil { try GitContext.stamp(&result, repository: repository) }
+            try GitContext.record(result, repository: repository, allowDirty: allowDirty, source: file)
+            print("recorded run \(result.run.runID.prefix(8)) on \(result.run.commit!.prefix(12)) in \(GitNotesStore.defaultRef)")
+        }
+    }
+}
+
+/// `--input-format`: how to read a results file. perfgate's own format is the only one until
+/// the adapters land; `auto` detects.
+struct InputFormatOptions: ParsableArguments {
+    @Option(name: .customLong("input-format"), help: "Format of the file read in: auto or perfgate.")
+    var inputFormat: String = "auto"
+
+    func load(_ path: String) throws(PerfgateError) -> ResultFile {
+        switch inputFormat {
+        case "auto", "perfgate": return try ResultFile.load(path: path)
+        default:
+            throw PerfgateError(.usage, "unknown --input-format '\(inputFormat)'; use auto or perfgate")
+        }
+    }
+}
