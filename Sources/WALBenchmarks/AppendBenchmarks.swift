@@ -4,11 +4,9 @@ import KaelixWAL
 /// Single-append latency per sync tier, batch throughput, and concurrent writers.
 enum AppendBenchmarks {
     static func configuration(_ context: RoundContext, policy: SyncPolicy, volume: Int) -> WALConfiguration {
-        var configuration = WALConfiguration(segmentSize: context.scenario.segmentSize, syncPolicy: policy)
         // Prepare the next segment in the background only when the round will need it; otherwise
         // the zero-fill of an unused segment would compete with the measured appends.
-        configuration.prepareSegmentsInBackground = volume > context.scenario.segmentSize / 2
-        return configuration
+        context.scenario.walConfiguration(policy, prepareInBackground: volume > context.scenario.segmentSize / 2)
     }
 
     static func policyFromLabel(_ label: String) -> SyncPolicy {

@@ -26,8 +26,7 @@ enum OperationBenchmarks {
     /// `wal.open.existing`: reopen a cleanly closed log of 10 000 records.
     static func reopen() -> BenchmarkDefinition {
         BenchmarkDefinition("wal.open.existing", tags: ["family": "operations"]) { context in
-            var configuration = WALConfiguration(segmentSize: context.scenario.segmentSize, syncPolicy: .none)
-            configuration.prepareSegmentsInBackground = false
+            let configuration = context.scenario.walConfiguration(.none)
             let directory = context.path("wal")
             let log = try WriteAheadLog.open(directory: directory, configuration: configuration)
             try log.append(batch: [[UInt8]](repeating: [1, 2, 3, 4], count: 10_000))
@@ -71,8 +70,7 @@ enum OperationBenchmarks {
     /// `wal.txn/k=<k>`: begin, k appends of 64 B, commit (sync=none).
     static func transaction(records: Int) -> BenchmarkDefinition {
         BenchmarkDefinition("wal.txn/k=\(records)", tags: ["family": "txn", "records": "\(records)", "sync": "none"]) { context in
-            var configuration = WALConfiguration(segmentSize: context.scenario.segmentSize, syncPolicy: .none)
-            configuration.prepareSegmentsInBackground = false
+            let configuration = context.scenario.walConfiguration(.none)
             let log = try WriteAheadLog.open(directory: context.path("wal"), configuration: configuration)
             defer { try? log.close() }
             let stream = try log.stream(named: "payments")
@@ -97,8 +95,7 @@ enum OperationBenchmarks {
     static func inactiveStreams() -> BenchmarkDefinition {
         BenchmarkDefinition("wal.streams.inactive", tags: ["family": "streams"]) { context in
             let count = context.scenario.inactiveStreams
-            var configuration = WALConfiguration(segmentSize: context.scenario.segmentSize, syncPolicy: .none)
-            configuration.prepareSegmentsInBackground = false
+            let configuration = context.scenario.walConfiguration(.none)
             let log = try WriteAheadLog.open(directory: context.path("wal"), configuration: configuration)
             defer { try? log.close() }
             let payload = [UInt8](repeating: 1, count: 64)

@@ -4,8 +4,7 @@ import KaelixWAL
 enum ReadBenchmarks {
     /// Writes `count` records of `size` bytes in batches of 1000 and returns the log.
     static func filledLog(_ context: RoundContext, count: Int, size: Int) throws -> WriteAheadLog {
-        var configuration = WALConfiguration(segmentSize: context.scenario.segmentSize, syncPolicy: .none)
-        configuration.prepareSegmentsInBackground = false
+        let configuration = context.scenario.walConfiguration(.none)
         let log = try WriteAheadLog.open(directory: context.path("wal"), configuration: configuration)
         var rng = SplitMix64(seed: context.seed)
         var written = 0

@@ -1,3 +1,5 @@
+import KaelixWAL
+
 /// How much the suite runs: rounds per benchmark and the size of each round's work.
 public enum Scenario: String, CaseIterable, Sendable, Codable {
     /// About 2 minutes on 2 cores: every family, fewer rounds and smaller volumes.
@@ -78,6 +80,16 @@ public enum Scenario: String, CaseIterable, Sendable, Codable {
 
     /// Segment size the suite's logs use (recovery uses the WAL default of 128 MB).
     var segmentSize: Int { self == .smoke ? 32 << 20 : 64 << 20 }
+
+    /// The WAL configuration of a benchmark log. Synced tiers keep the WAL's default zero-filled
+    /// preallocation (it decides their fdatasync latency); unsynced ones use fallocate, which
+    /// measures the same appends without writing 64 MB of zeros to disk every round.
+    func walConfiguration(_ policy: SyncPolicy, prepareInBackground: Bool = false) -> WALConfiguration {
+        var configuration = WALConfiguration(segmentSize: segmentSize, syncPolicy: policy)
+        configuration.preallocation = policy == .none ? .fallocate : .zeroFill
+        configuration.prepareSegmentsInBackground = prepareInBackground
+        return configuration
+    }
 
     /// Free space the scenario needs in its WAL directory (checked before it starts).
     public var requiredFreeBytes: Int { recoveryBytes + 3 * segmentSize + (256 << 20) }

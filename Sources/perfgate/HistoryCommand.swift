@@ -24,6 +24,15 @@ struct HistoryCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @Flag(help: "Find change points (E-divisive means) in each series and name the first commit of each new level.")
+    var changes = false
+
+    @Option(help: "With --changes: the p-value a change point must reach.")
+    var maxPValue = 0.001
+
+    @Option(help: "With --changes: the smallest relative change of the mean worth reporting.")
+    var minMagnitude = 0.05
+
     func run() throws {
         try withExitCodes {
             let repository = try GitContext.repository()
@@ -32,7 +41,10 @@ struct HistoryCommand: ParsableCommand {
             if series.isEmpty && benchmark != nil {
                 throw PerfgateError(.usage, "--benchmark '\(benchmark!)' matches no recorded benchmark in the last \(limit) commits")
             }
-            if json {
+            if changes {
+                HistoryRenderer.printChanges(history, series: series,
+                                             detector: ChangePointDetector(maxPValue: maxPValue, minMagnitude: minMagnitude))
+            } else if json {
                 try HistoryRenderer.printJSON(history, series: series)
             } else {
                 HistoryRenderer.printTable(history, series: series)

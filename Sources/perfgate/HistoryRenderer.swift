@@ -24,6 +24,24 @@ enum HistoryRenderer {
         }
     }
 
+    static func printChanges(_ history: ResultHistory, series: [ResultHistory.SeriesKey], detector: ChangePointDetector) {
+        let summaries = Dictionary(history.entries.map { ($0.commit, $0.summary) }, uniquingKeysWith: { a, _ in a })
+        var found = 0
+        for key in series {
+            let values = history.values(key)
+            for point in detector.detect(values.map(\.value)) {
+                found += 1
+                let commit = values[point.index].commit
+                let worse = key.direction == .lowerIsBetter ? point.change > 0 : point.change < 0
+                print("\(key.benchmark) \(key.metric): \(Format.percent(point.change)) (\(worse ? "worse" : "better")) from "
+                      + "\(Format.value(point.meanBefore, unit: key.unit)) to \(Format.value(point.meanAfter, unit: key.unit)), "
+                      + "first at \(commit.prefix(12)) \"\(summaries[commit] ?? "")\", p=\(Format.pValue(point.pValue))")
+            }
+        }
+        print(found == 0 ? "no change points in \(series.count) series over \(history.entries.count) commits"
+                         : "\(found) change point(s) in \(series.count) series over \(history.entries.count) commits")
+    }
+
     static func printJSON(_ history: ResultHistory, series: [ResultHistory.SeriesKey]) throws(PerfgateError) {
         let commits: [[String: Any]] = history.entries.map { entry in
             var values: [String: Any] = [:]

@@ -18,7 +18,8 @@ struct Perfgate: ParsableCommand {
           3  no baseline for this profile and scenario (unless --allow-missing-baseline)
           4  inconclusive, only with --strict
         """,
-        subcommands: [RunCommand.self, RecordCommand.self, HistoryCommand.self, NotesCommand.self, ListCommand.self, RoundCommand.self, NotesStressCommand.self])
+        subcommands: [CheckCommand.self, RunCommand.self, CompareCommand.self, BaselineCommand.self, ReportCommand.self, RecordCommand.self,
+                      HistoryCommand.self, NotesCommand.self, ListCommand.self, RoundCommand.self, NotesStressCommand.self])
 }
 
 /// Runs `body`, turning a ``PerfgateError`` into its message on stderr and its exit code.

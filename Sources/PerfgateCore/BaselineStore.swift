@@ -1,0 +1,47 @@
+import Foundation
+
+/// Baselines committed to the repository: `baselines/<profile>/<scenario>.json`, each a result
+/// file with the commit it came from, the machine fingerprint, the date and the reason it was accepted.
+public struct BaselineStore: Sendable {
+    /// The repository root (baselines/ lives below it).
+    public var root: String
+
+    public init(root: String) { self.root = root }
+
+    /// `baselines/<profile>/<scenario>.json`, relative to the root.
+    public static func relativePath(profile: String, scenario: String) -> String {
+        "baselines/\(profile)/\(scenario).json"
+    }
+
+    public func path(profile: String, scenario: String) -> String {
+        (root.hasSuffix("/") ? root : root + "/") + Self.relativePath(profile: profile, scenario: scenario)
+    }
+
+    /// Writes `result` as the baseline of its profile and scenario, atomically, stamped with `reason`.
+    @discardableResult
+    public func update(from result: ResultFile, reason: String, profile: String? = nil) throws(PerfgateError) -> String {
+        guard !result.run.dirty else {
+            throw PerfgateError(.usage, "this result was measured with uncommitted changes; a baseline must come from a commit. "
+                                + "Commit, rerun, then update the baseline")
+        }
+        if result.run.buildConfiguration == "debug" {
+            throw PerfgateError(.usage, "this result comes from a debug build; baselines must be measured in release "
+                                + "(swift build -c release, then perfgate run)")
+        }
+        var baseline = result
+        baseline.baselineReason = reason
+        let target = path(profile: profile ?? result.run.machine.profile, scenario: result.run.scenario)
+        try baseline.write(to: target)
+        return target
+    }
+
+    /// The available baselines, as (profile, scenario) pairs.
+    public func list() -> [(profile: String, scenario: String)] {
+        let directory = (root.hasSuffix("/") ? root : root + "/") + "baselines"
+        let profiles = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return profiles.sorted().flatMap { profile in
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/" + profile)) ?? [])
+                .filter { $0.hasSuffix(".json") }.sorted().map { (profile, String($0.dropLast(5))) }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+
+/// Compares a current run with a baseline, metric by metric, and checks the absolute targets.
+///
+/// Per metric: the relative change of medians with a seeded bootstrap interval, widened by the
+/// drift allowance for a stored baseline; a two-sided Mann–Whitney U test whose p-values are
+/// corrected with Holm across all gated metrics; then
+/// - **regressed**: adjusted p < α and the interval wholly beyond +tolerance (in the worse direction);
+/// - **improved**: adjusted p < α and the interval wholly beyond −tolerance;
+/// - **unchanged**: the interval wholly within ±tolerance;
+/// - **inconclusive** otherwise.
+/// Exact counters are compared without statistics. Percentiles with fewer than
+/// `minimumTailSamples` operations beyond them per round are reported, not gated.
+public struct Comparator {
+    public var configuration: GateConfiguration
+    public var mode: GateReport.Mode
+
+    public init(configuration: GateConfiguration, mode: GateReport.Mode = .storedBaseline) {
+        self.configuration = configuration
+        self.mode = mode
+    }
+
+    var settings: GateConfiguration.Settings { configuration.gate }
+
+    /// Compares `current` with `baseline` (nil: no baseline, targets only).
+    public func compare(baseline: ResultFile?, current: ResultFile, baselineSource: String, currentSource: String,
+                        notes: [String] = []) -> GateReport {
+        var comparisons: [MetricComparison] = []
+        var notes = notes
+        if let baseline {
+            if baseline.run.scenario != current.run.scenario {
+                notes.append("the baseline is from the \(baseline.run.scenario) scenario and the current run from \(current.run.scenario)")
+            }
+            if baseline.run.machine.isUnknown || current.run.machine.isUnknown {
+                notes.append("machines unknown: \(baseline.run.machine.isUnknown ? "the baseline" : "the current run") came from another harness and carries no machine fingerprint")
+            }
+            for benchmark in current.benchmarks {
+                guard let old = baseline.benchmark(benchmark.id) else {
+                    notes.append("\(benchmark.id) is new: no baseline to compare with")
+                    continue
+                }
+                for metric in benchmark.metrics {
+                    guard let oldMetric = old.metric(named: metric.name) else { continue }
+                    comparisons.append(compareMetric(benchmark: benchmark, metric: metric, baseline: oldMetric))
+                }
+            }
+            let missing = baseline.benchmarks.map(\.id).filter { current.benchmark($0) == nil }
+            if !missing.isEmpty {
+                notes.append("\(missing.count) baseline benchmark(s) not in this run (filtered out or removed): "
+                             + missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", …" : ""))
+            }
+            applyHolm(&comparisons)
+        }
+        let targets = checkTargets(current)
+        let report = GateReport(mode: mode, baselineSource: baselineSource, currentSource: currentSource,
+                                baselineCommit: baseline?.run.commit, currentCommit: current.run.commit,
+                                scenario: current.run.scenario, profile: current.run.machine.profile,
+                                comparisons: comparisons, targets: targets, notes: notes, alpha: settings.alpha, outcome: .pass)
+        var result = report
+        if baseline == nil {
+            result.outcome = .noBaseline
+        } else if report.count(.regressed) > 0 || !report.failedTargets.isEmpty {
+            result.outcome = .regression
+        } else if report.count(.inconclusive) > 0 {
+            result.outcome = .inconclusive
+        }
+        if baseline == nil && !report.failedTargets.isEmpty { result.outcome = .regression }
+        return result
+    }
+
+    /// Tail samples per round beyond percentile `name` (p99 → 1 %), or nil for non-percentiles.
+    static func tailFraction(_ name: String) -> Double? {
+        if name == "max" { return 0 }
+        guard name.hasPrefix("p"), let q = Double(name.dropFirst()), q > 0, q < 100 else { return nil }
+        return 1 - q / 100
+    }
+
+    func compareMetric(benchmark: BenchmarkResult, metric: Metric, baseline: Metric) -> MetricComparison {
+        let tolerance = configuration.tolerance(benchmark: benchmark.id, metric: metric.name)
+        var result = MetricComparison(benchmark: benchmark.id, metric: metric.name, unit: metric.unit, direction: metric.direction,
+                                      kind: metric.kind, baselineMedian: baseline.median, currentMedian: metric.median,
+                                      baselineSamples: baseline.samples.count, currentSamples: metric.samples.count,
+                                      tolerance: tolerance, verdict: .notGated)
+        guard metric.available && baseline.available else {
+            result.verdict = .unavailable
+            result.reason = "unavailable on this machine: " + (metric.unavailableReason ?? baseline.unavailableReason ?? "no collector")
+            return result
+        }
+        guard metric.unit == baseline.unit else {
+            result.reason = "units differ (baseline \(baseline.unit), current \(metric.unit)): not comparable"
+            return result
+        }
+        guard let old = baseline.median, let new = metric.median, old > 0 else {
+            result.reason = "no usable baseline median"
+            return result
+        }
+        let change = new / old - 1
+        result.change = change
+        let worse = metric.direction == .lowerIsBetter ? 1.0 : -1.0
+        if metric.kind == .counter {
+            // Exact counters: the same code makes the same calls every round.
+            let limit = max(tolerance, settings.counterTolerance)
+            result.tolerance = limit
+            result.verdict = worse * change > limit ? .regressed : (worse * change < -limit ? .improved : .unchanged)
+            return result
+        }
+        if !configuration.isGated(metric: metric.name) {
+            result.reason = "reported only (not in gate.metrics)"
+            return addInterval(&result, baseline: baseline.samples, current: metric.samples)
+        }
+        if let tail = Self.tailFraction(metric.name), let operations = benchmark.tags["operations"].flatMap(Double.init),
+           operations * tail < Double(settings.minimumTailSamples) {
+            result.reason = "low confidence: \(Int(operations * tail)) operation(s) per round beyond \(metric.name) "
+                + "(needs \(settings.minimumTailSamples)); reported, not gated"
+            return addInterval(&result, baseline: baseline.samples, current: metric.samples)
+        }
+        guard baseline.samples.count >= 2 && metric.samples.count >= 2 else {
+            result.reason = "needs at least 2 rounds on each side (has \(baseline.samples.count) and \(metric.samples.count))"
+            return result
+        }
+        _ = addInterval(&result, baseline: baseline.samples, current: metric.samples)
+        result.pValue = MannWhitneyU.test(baseline.samples, metric.samples).pValue
+        result.verdict = .inconclusive // decided after the Holm correction
+        return result
+    }
+
+    private func addInterval(_ result: inout MetricComparison, baseline: [Double], current: [Double]) -> MetricComparison {
+        guard baseline.count >= 2 && current.count >= 2, let change = result.change else { return result }
+        let raw = Bootstrap.relativeChangeOfMedians(baseline: baseline, current: current, resamples: settings.bootstrapResamples,
+                                                    seed: settings.seed)
+        let drift = mode == .storedBaseline ? settings.driftFloor : 0
+        let low = change - ((change - raw.lowerBound) * (change - raw.lowerBound) + drift * drift).squareRoot()
+        let high = change + ((raw.upperBound - change) * (raw.upperBound - change) + drift * drift).squareRoot()
+        result.intervalLow = low
+        result.intervalHigh = high
+        result.minimumDetectableEffect = result.tolerance + (high - low) / 2
+        return result
+    }
+
+    /// Exposes the Holm step and verdict rules to tests.
+    public func applyHolmForTesting(_ comparisons: inout [MetricComparison]) { applyHolm(&comparisons) }
+
+    /// Holm across the gated metrics, then the verdict rules.
+    func applyHolm(_ comparisons: inout [MetricComparison]) {
+        let gated = comparisons.indices.filter { comparisons[$0].verdict == .inconclusive && comparisons[$0].pValue != nil }
+        let adjusted = MultipleComparisons.holm(gated.map { comparisons[$0].pValue! })
+        for (k, index) in gated.enumerated() {
+            var c = comparisons[index]
+            c.adjustedPValue = adjusted[k]
+            guard let low = c.intervalLow, let high = c.intervalHigh else { continue }
+            let significant = adjusted[k] < settings.alpha
+            // Express the interval as "how much worse": positive is a regression.
+            let worseLow = c.direction == .lowerIsBetter ? low : -high
+            let worseHigh = c.direction == .lowerIsBetter ? high : -low
+            if significant && worseLow > c.tolerance {
+                c.verdict = .regressed
+            } else if significant && worseHigh < -c.tolerance {
+                c.verdict = .improved
+            } else if low > -c.tolerance && high < c.tolerance {
+                c.verdict = .unchanged
+            } else {
+                c.verdict = .inconclusive
+                c.reason = significant
+                    ? "significant, but the interval reaches inside the ±\(Format.percent(c.tolerance, signed: false)) tolerance"
+                    : "not significant at α=\(settings.alpha) after Holm, and the interval is wider than the tolerance"
+            }
+            comparisons[index] = c
+        }
+    }
+
+    /// Checks the absolute targets on `current`: failed when the metric's interval lies wholly
+    /// beyond the limit, met when wholly inside, at risk otherwise.
+    public func checkTargets(_ current: ResultFile) -> [TargetResult] {
+        configuration.targets.flatMap { target -> [TargetResult] in
+            let limit = target.limit(profile: current.run.machine.profile) ?? 0
+            let matching = current.benchmarks.filter { globMatch(target.benchmark, $0.id) }
+            guard !matching.isEmpty else {
+                return [TargetResult(name: target.name, benchmark: target.benchmark, metric: target.metric, unit: target.unit,
+                                     limit: limit, isUpperBound: target.isUpperBound, severity: target.severity, status: .notMeasured)]
+            }
+            return matching.map { benchmark in
+                var result = TargetResult(name: target.name, benchmark: benchmark.id, metric: target.metric, unit: target.unit,
+                                          limit: limit, isUpperBound: target.isUpperBound, severity: target.severity, status: .notMeasured)
+                guard let metric = benchmark.metric(named: target.metric), metric.available, !metric.samples.isEmpty,
+                      let median = metric.median else { return result }
+                let interval = metric.samples.count >= 2
+                    ? Bootstrap.median(metric.samples, resamples: settings.bootstrapResamples, seed: settings.seed)
+                    : median...median
+                result.median = median
+                result.intervalLow = interval.lowerBound
+                result.intervalHigh = interval.upperBound
+                if target.isUpperBound {
+                    result.status = interval.lowerBound > limit ? .failed : (interval.upperBound <= limit ? .met : .atRisk)
+                } else {
+                    result.status = interval.upperBound < limit ? .failed : (interval.lowerBound >= limit ? .met : .atRisk)
+                }
+                return result
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+
+/// The gate's settings and the absolute targets, from `perfgate.json` at the repository root.
+/// Unknown keys and patterns that match no benchmark are errors, never silently ignored.
+public struct GateConfiguration: Codable, Sendable, Equatable {
+    /// Statistical settings.
+    public struct Settings: Codable, Sendable, Equatable {
+        /// Family-wise error rate across all gated metrics of a run (Holm). Default 0.01.
+        public var alpha: Double = 0.01
+        /// Default tolerance: changes within ± this fraction are "unchanged". Default 0.05.
+        public var tolerance: Double = 0.05
+        /// Allowance for drift between sessions when comparing with a stored baseline (added in
+        /// quadrature to the interval's half-width). 0.03 covers the ±2.6 % measured between
+        /// back-to-back sessions here. Not applied in paired A/B mode.
+        public var driftFloor: Double = 0.03
+        /// Tolerance of exact counters (they need no statistics). Default 0.005.
+        public var counterTolerance: Double = 0.005
+        /// Metrics that are gated; others are reported only. Default: all but `max`.
+        public var metrics: [String]?
+        /// Bootstrap resamples and seed (verdicts are reproducible).
+        public var bootstrapResamples: Int = 10_000
+        public var seed: UInt64 = 1
+        /// A percentile is gated only when at least this many operations lie beyond it per round.
+        public var minimumTailSamples: Int = 10
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case alpha, tolerance, driftFloor, counterTolerance, metrics, bootstrapResamples, seed, minimumTailSamples
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Settings()
+            alpha = try c.decodeIfPresent(Double.self, forKey: .alpha) ?? d.alpha
+            tolerance = try c.decodeIfPresent(Double.self, forKey: .tolerance) ?? d.tolerance
+            driftFloor = try c.decodeIfPresent(Double.self, forKey: .driftFloor) ?? d.driftFloor
+            counterTolerance = try c.decodeIfPresent(Double.self, forKey: .counterTolerance) ?? d.counterTolerance
+            metrics = try c.decodeIfPresent([String].self, forKey: .metrics)
+            bootstrapResamples = try c.decodeIfPresent(Int.self, forKey: .bootstrapResamples) ?? d.bootstrapResamples
+            seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+            minimumTailSamples = try c.decodeIfPresent(Int.self, forKey: .minimumTailSamples) ?? d.minimumTailSamples
+        }
+    }
+
+    /// A tolerance for the benchmarks matching `benchmark` (a glob) and, optionally, one metric.
+    public struct ToleranceOverride: Codable, Sendable, Equatable {
+        public var benchmark: String
+        public var metric: String?
+        public var tolerance: Double
+        enum CodingKeys: String, CodingKey, CaseIterable { case benchmark, metric, tolerance }
+    }
+
+    public enum Severity: String, Codable, Sendable { case fail, warn }
+
+    /// An absolute target: the metric must stay at or below `max` (or at or above `min`).
+    public struct Target: Codable, Sendable, Equatable {
+        public var name: String
+        public var benchmark: String
+        public var metric: String
+        public var max: Double?
+        public var min: Double?
+        public var unit: String
+        public var severity: Severity
+        /// Per-machine-profile limits replacing `max`/`min` on that profile.
+        public var profiles: [String: Double]?
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, benchmark, metric, max, min, unit, severity, profiles }
+
+        /// The limit in force on `profile`.
+        public func limit(profile: String) -> Double? { profiles?[profile] ?? max ?? min }
+        public var isUpperBound: Bool { max != nil || (min == nil) }
+    }
+
+    public var version: Int = 1
+    public var gate = Settings()
+    public var tolerances: [ToleranceOverride] = []
+    public var targets: [Target] = []
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case version, gate, tolerances, targets }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        version = try c.decodeIfPresent(Int.self, forKey: .version) ?? 1
+        gate = try c.decodeIfPresent(Settings.self, forKey: .gate) ?? Settings()
+        tolerances = try c.decodeIfPresent([ToleranceOverride].self, forKey: .tolerances) ?? []
+        targets = try c.decodeIfPresent([Target].self, forKey: .targets) ?? []
+    }
+
+    /// The tolerance for one metric: the last matching override, else the default.
+    public func tolerance(benchmark: String, metric: String) -> Double {
+        tolerances.last { globMatch($0.benchmark, benchmark) && ($0.metric == nil || $0.metric == metric) }?.tolerance ?? gate.tolerance
+    }
+
+    /// Whether a metric is gated (as opposed to reported only).
+    public func isGated(metric: String) -> Bool {
+        if let metrics = gate.metrics { return metrics.contains(metric) }
+        return metric != "max"
+    }
+
+    // MARK: Loading
+
+    /// Reads and validates `perfgate.json`. `knownBenchmarks`: ids every pattern must match one of.
+    public static func load(path: String, knownBenchmarks: Set<String>) throws(PerfgateError) -> GateConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .badInput(file: path, field: nil, problem: "cannot be read", fix: "Create it (see README, 'Configuration') or pass --config")
+        }
+        return try decode(data, source: path, knownBenchmarks: knownBenchmarks)
+    }
+
+    public static func decode(_ data: Data, source: String, knownBenchmarks: Set<String>) throws(PerfgateError) -> GateConfiguration {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            throw .badInput(file: source, field: nil, problem: "is not valid JSON", fix: "Fix the syntax (a trailing comma or a missing quote?)")
+        }
+        guard let root = object as? [String: Any] else {
+            throw .badInput(file: source, field: nil, problem: "is not a JSON object", fix: "See README, 'Configuration'")
+        }
+        try checkKeys(root, allowed: CodingKeys.allCases.map(\.rawValue), field: nil, source: source)
+        if let gate = root["gate"] as? [String: Any] {
+            try checkKeys(gate, allowed: Settings.CodingKeys.allCases.map(\.rawValue), field: "gate", source: source)
+        }
+        for (i, item) in ((root["tolerances"] as? [Any]) ?? []).enumerated() {
+            try checkKeys(item as? [String: Any] ?? [:], allowed: ToleranceOverride.CodingKeys.allCases.map(\.rawValue),
+                          field: "tolerances[\(i)]", source: source)
+        }
+        for (i, item) in ((root["targets"] as? [Any]) ?? []).enumerated() {
+            try checkKeys(item as? [String: Any] ?? [:], allowed: Target.CodingKeys.allCases.map(\.rawValue),
+                          field: "targets[\(i)]", source: source)
+        }
+        let configuration: GateConfiguration
+        do { configuration = try JSONDecoder().decode(GateConfiguration.self, from: data) } catch let error as DecodingError {
+            let field: String
+            switch error {
+            case let .keyNotFound(key, context): field = (context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")
+            case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+                field = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            @unknown default: field = "?"
+            }
+            throw .badInput(file: source, field: field, problem: "is missing or has the wrong type", fix: "See README, 'Configuration'")
+        } catch {
+            throw .badInput(file: source, field: nil, problem: "\(error)", fix: "See README, 'Configuration'")
+        }
+        try configuration.validate(source: source, knownBenchmarks: knownBenchmarks)
+        return configuration
+    }
+
+    private static func checkKeys(_ object: [String: Any], allowed: [String], field: String?, source: String) throws(PerfgateError) {
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            let path = field.map { "\($0).\(key)" } ?? key
+            throw .badInput(file: source, field: path, problem: "is not a known setting",
+                            fix: "Remove it or fix its spelling; known here: \(allowed.joined(separator: ", "))")
+        }
+    }
+
+    func validate(source: String, knownBenchmarks: Set<String>) throws(PerfgateError) {
+        guard version == 1 else {
+            throw .badInput(file: source, field: "version", problem: "is \(version); this perfgate reads version 1", fix: "Set \"version\": 1")
+        }
+        let g = gate
+        guard g.alpha > 0 && g.alpha < 0.5 else { throw .badInput(file: source, field: "gate.alpha", problem: "must be in (0, 0.5)", fix: "Use e.g. 0.01") }
+        guard g.tolerance >= 0 && g.tolerance < 1 else { throw .badInput(file: source, field: "gate.tolerance", problem: "must be a fraction in [0, 1)", fix: "Write 5 % as 0.05") }
+        guard g.driftFloor >= 0 && g.driftFloor < 1 else { throw .badInput(file: source, field: "gate.driftFloor", problem: "must be a fraction in [0, 1)", fix: "Write 3 % as 0.03") }
+        guard g.bootstrapResamples >= 100 else { throw .badInput(file: source, field: "gate.bootstrapResamples", problem: "must be at least 100", fix: "Use 10000") }
+        for (i, t) in tolerances.enumerated() {
+            guard t.tolerance >= 0 && t.tolerance < 1 else {
+                throw .badInput(file: source, field: "tolerances[\(i)].tolerance", problem: "must be a fraction in [0, 1)", fix: "Write 10 % as 0.10")
+            }
+            if !knownBenchmarks.isEmpty && !knownBenchmarks.contains(where: { globMatch(t.benchmark, $0) }) {
+                throw .badInput(file: source, field: "tolerances[\(i)].benchmark", problem: "'\(t.benchmark)' matches no benchmark",
+                                fix: "Check the id with `perfgate list --scenario comprehensive`")
+            }
+        }
+        for (i, t) in targets.enumerated() {
+            if (t.max == nil) == (t.min == nil) {
+                throw .badInput(file: source, field: "targets[\(i)]", problem: "needs exactly one of \"max\" or \"min\"", fix: "Add \"max\": <limit> for costs, \"min\" for throughput")
+            }
+            if !knownBenchmarks.isEmpty && !knownBenchmarks.contains(where: { globMatch(t.benchmark, $0) }) {
+                throw .badInput(file: source, field: "targets[\(i)].benchmark", problem: "'\(t.benchmark)' matches no benchmark",
+                                fix: "Check the id with `perfgate list --scenario comprehensive`")
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+/// JUnit XML for other CI systems: each gated metric and each target is a test case; failures
+/// carry the one-line explanation.
+public struct JUnitRenderer {
+    public init() {}
+
+    static func xml(_ text: String) -> String {
+        var out = ""
+        for c in text.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default:
+                if c.value < 0x20 && c != "\n" && c != "\t" { continue }
+                out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    public func render(_ report: GateReport) -> String {
+        let gated = report.sortedComparisons.filter { $0.verdict != .notGated && $0.verdict != .unavailable }
+        var cases: [String] = []
+        for c in gated {
+            var body = ""
+            if c.verdict == .regressed {
+                body = "<failure message=\"\(Self.xml(c.explanation))\" type=\"regression\">\(Self.xml(c.explanation))</failure>"
+            } else if c.verdict == .inconclusive {
+                body = "<system-out>\(Self.xml("inconclusive: " + c.explanation))</system-out>"
+            }
+            cases.append("    <testcase classname=\"\(Self.xml(c.benchmark))\" name=\"\(Self.xml(c.metric))\">\(body)</testcase>")
+        }
+        for t in report.targets where t.status != .notMeasured {
+            let failing = t.status == .failed && t.severity == .fail
+            let body = failing ? "<failure message=\"\(Self.xml(t.explanation))\" type=\"target\">\(Self.xml(t.explanation))</failure>" : ""
+            cases.append("    <testcase classname=\"targets\" name=\"\(Self.xml(t.name)) (\(Self.xml(t.benchmark)))\">\(body)</testcase>")
+        }
+        let failures = report.count(.regressed) + report.failedTargets.count
+        return """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <testsuites name="perfgate" tests="\(cases.count)" failures="\(failures)">
+          <testsuite name="perfgate.\(Self.xml(report.scenario))" tests="\(cases.count)" failures="\(failures)">
+        \(cases.joined(separator: "\n"))
+          </testsuite>
+        </testsuites>
+
+        """
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// The Mann–Whitney U test (two-sided), as SciPy's `mannwhitneyu` computes it: the statistic is
+/// U of the first sample; the p-value uses max(U₁, U₂) and is exact (the null distribution counted
+/// by dynamic programming) for small samples without ties, else the normal approximation with
+/// tie correction and continuity correction.
+public enum MannWhitneyU {
+    public enum Method: Sendable { case auto, exact, asymptotic }
+
+    public struct Result: Sendable, Equatable {
+        /// U of the first sample.
+        public var u: Double
+        public var pValue: Double
+        /// Whether the p-value came from the exact distribution.
+        public var exact: Bool
+    }
+
+    /// SciPy's `method="auto"` rule: exact when either sample has at most 8 values and there are no ties.
+    public static func test(_ x: [Double], _ y: [Double], method: Method = .auto) -> Result {
+        let n1 = x.count, n2 = y.count
+        precondition(n1 > 0 && n2 > 0)
+        let combined = (x.map { ($0, 0) } + y.map { ($0, 1) }).sorted { $0.0 < $1.0 }
+        // Mid-ranks, and the tie term Σ(t³ − t).
+        var ranks = [Double](repeating: 0, count: combined.count)
+        var tieTerm = 0.0
+        var i = 0
+        while i < combined.count {
+            var j = i
+            while j + 1 < combined.count && combined[j + 1].0 == combined[i].0 { j += 1 }
+            let rank = Double(i + j) / 2 + 1
+            for k in i...j { ranks[k] = rank }
+            let t = Double(j - i + 1)
+            tieTerm += t * t * t - t
+            i = j + 1
+        }
+        var r1 = 0.0
+        for (k, item) in combined.enumerated() where item.1 == 0 { r1 += ranks[k] }
+        let u1 = r1 - Double(n1 * (n1 + 1)) / 2
+        let u2 = Double(n1 * n2) - u1
+        let u = max(u1, u2)
+        let hasTies = tieTerm > 0
+        let useExact: Bool
+        switch method {
+        case .exact: useExact = true
+        case .asymptotic: useExact = false
+        case .auto: useExact = (n1 <= 8 || n2 <= 8) && !hasTies
+        }
+        if useExact {
+            return Result(u: u1, pValue: min(1, 2 * exactSurvival(u, n1, n2)), exact: true)
+        }
+        let n = Double(n1 + n2)
+        let mu = Double(n1 * n2) / 2
+        let variance = Double(n1 * n2) / 12 * ((n + 1) - tieTerm / (n * (n - 1)))
+        guard variance > 0 else { return Result(u: u1, pValue: 1, exact: false) }
+        let z = (u - mu - 0.5) / variance.squareRoot()
+        return Result(u: u1, pValue: min(1, max(0, 2 * Distributions.normalSF(z))), exact: false)
+    }
+
+    /// P(U ≥ u) under the null for sample sizes n1, n2 (no ties), by counting arrangements.
+    static func exactSurvival(_ u: Double, _ n1: Int, _ n2: Int) -> Double {
+        let maxU = n1 * n2
+        // counts[k][s]: arrangements of k of the first sample among the elements so far with U = s;
+        // built element by element (the classic recurrence f(m, n, u) = f(m-1, n, u-n) + f(m, n-1, u)).
+        var table = [[Double]](repeating: [Double](repeating: 0, count: maxU + 1), count: n1 + 1)
+        table[0][0] = 1
+        for j in 0...n2 {
+            var next = [[Double]](repeating: [Double](repeating: 0, count: maxU + 1), count: n1 + 1)
+            for m in 0...n1 {
+                for s in 0...maxU {
+                    var value = 0.0
+                    if j == 0 {
+                        value = (m == 0 && s == 0) ? 1 : 0
+                    } else {
+                        value = table[m][s]
+                    }
+                    if m > 0 && s >= j { value += next[m - 1][s - j] }
+                    next[m][s] = value
+                }
+            }
+            table = next
+        }
+        let distribution = table[n1]
+        let total = distribution.reduce(0, +)
+        let threshold = Int(u.rounded(.up))
+        var tail = 0.0
+        for s in max(0, threshold)...maxU { tail += distribution[s] }
+        return tail / total
+    }
+}

@@ -1,0 +1,84 @@
+/// Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments: the verdict, regressions and
+/// failed targets first, then everything else in a collapsed table. Benchmark names are escaped
+/// so they cannot break the table or inject markup.
+public struct MarkdownRenderer {
+    public init() {}
+
+    /// Escapes Markdown and HTML metacharacters.
+    public static func escape(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "|", "\\", "`", "*", "_", "[", "]", "#", "~", "!": result += "\\\(character)"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "&": result += "&amp;"
+            case "\n", "\r": result += " "
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    func row(_ c: MetricComparison) -> String {
+        "| " + c.tableCells.map(Self.escape).joined(separator: " | ") + " |"
+    }
+
+    static let tableHeader = "| " + MetricComparison.tableHeader.joined(separator: " | ") + " |\n|---|---|---|---:|---:|---:|---|---:|---:|"
+
+    public func render(_ report: GateReport) -> String {
+        var out: [String] = []
+        let icon = report.outcome == .regression ? "❌" : (report.outcome == .pass ? "✅" : "⚠️")
+        out.append("## \(icon) perfgate: \(Self.escape(report.headline))")
+        out.append("")
+        out.append("Scenario **\(Self.escape(report.scenario))**, \(report.mode.rawValue) mode, profile `\(report.profile.replacingOccurrences(of: "`", with: ""))`. "
+                   + "Baseline: \(Self.escape(report.baselineSource))" + (report.baselineCommit.map { " (`\($0.prefix(12))`)" } ?? "")
+                   + "; current: " + (report.currentCommit.map { "`\($0.prefix(12))`" } ?? Self.escape(report.currentSource)) + ".")
+        let regressions = report.sortedComparisons.filter { $0.verdict == .regressed }
+        if !regressions.isEmpty || !report.failedTargets.isEmpty {
+            out.append("")
+            out.append("### What failed")
+            for c in regressions { out.append("- **regressed** — " + Self.escape(c.explanation)) }
+            for t in report.failedTargets { out.append("- **target failed** — " + Self.escape(t.explanation)) }
+            out.append("")
+            out.append("_What to do:_ reproduce with `perfgate compare --against <base>` (paired A/B on one machine), profile, fix. "
+                       + "If the new level is intended, update the baseline on the default branch with `perfgate baseline update --reason \"…\"`; "
+                       + "a pull request cannot change its own baseline (the gate reads baselines from the base commit).")
+        }
+        if !report.warnedTargets.isEmpty {
+            out.append("")
+            out.append("### Targets to watch")
+            for t in report.warnedTargets { out.append("- " + Self.escape(t.explanation)) }
+        }
+        if !report.notes.isEmpty {
+            out.append("")
+            for note in report.notes { out.append("> **Note:** " + Self.escape(note)) }
+        }
+        let rest = report.sortedComparisons.filter { $0.verdict != .regressed }
+        if !rest.isEmpty {
+            out.append("")
+            out.append("<details><summary>All \(report.comparisons.count) metrics (\(report.count(.improved)) improved, "
+                       + "\(report.count(.inconclusive)) inconclusive, \(report.count(.unchanged)) unchanged, "
+                       + "\(report.count(.notGated) + report.count(.unavailable)) not gated)</summary>")
+            out.append("")
+            out.append(Self.tableHeader)
+            for c in regressions + rest { out.append(row(c)) }
+            out.append("")
+            out.append("</details>")
+        }
+        let metTargets = report.targets.filter { $0.status == .met }
+        if !metTargets.isEmpty {
+            out.append("")
+            out.append("<details><summary>\(metTargets.count) target(s) met</summary>")
+            out.append("")
+            for t in metTargets { out.append("- " + Self.escape(t.explanation)) }
+            out.append("")
+            out.append("</details>")
+        }
+        out.append("")
+        out.append("<sub>Intervals: bootstrap 95 % of the change of medians" + (report.mode == .storedBaseline ? ", widened by the between-session drift allowance" : "")
+                   + "; p: Mann–Whitney U" + (report.mode == .paired ? " / Wilcoxon signed-rank on paired rounds" : "")
+                   + ", Holm-corrected at α=\(report.alpha). MDE: smallest change this run could call a regression.</sub>")
+        return out.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,35 @@
+/// The outcome of one absolute target.
+public struct TargetResult: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        /// The metric's interval lies wholly on the right side of the limit.
+        case met
+        /// The interval lies wholly beyond the limit.
+        case failed
+        /// The interval straddles the limit.
+        case atRisk = "at risk"
+        /// The run did not measure this benchmark.
+        case notMeasured = "not measured"
+    }
+
+    public var name: String
+    public var benchmark: String
+    public var metric: String
+    public var unit: String
+    public var limit: Double
+    public var isUpperBound: Bool
+    public var severity: GateConfiguration.Severity
+    public var median: Double?
+    public var intervalLow: Double?
+    public var intervalHigh: Double?
+    public var status: Status
+
+    /// E.g. `target "single write p99": wal.append.single/64B/sync=none p99 = 2.41 µs [2.38 µs, 2.50 µs], limit <= 10.00 µs: met`.
+    public var explanation: String {
+        let bound = (isUpperBound ? "<= " : ">= ") + Format.value(limit, unit: unit)
+        guard let median, let low = intervalLow, let high = intervalHigh else {
+            return "target \"\(name)\": \(benchmark) \(metric) was not measured in this run (limit \(bound))"
+        }
+        return "target \"\(name)\": \(benchmark) \(metric) = \(Format.value(median, unit: unit)) "
+            + "[\(Format.value(low, unit: unit)), \(Format.value(high, unit: unit))], limit \(bound): \(status.rawValue)"
+    }
+}

@@ -1,0 +1,76 @@
+/// An aligned table, worst first, with colour on a terminal and plain text in CI logs, ending
+/// with the one-line verdict.
+public struct TerminalRenderer {
+    public var colour: Bool
+    public init(colour: Bool) { self.colour = colour }
+
+    private func paint(_ text: String, _ verdict: Verdict) -> String {
+        guard colour else { return text }
+        let code: String
+        switch verdict {
+        case .regressed: code = "31;1"
+        case .improved: code = "32"
+        case .inconclusive: code = "33"
+        default: code = "2"
+        }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+
+    public func render(_ report: GateReport) -> String {
+        var lines: [String] = []
+        lines.append("perfgate: \(report.scenario) scenario, \(report.mode.rawValue) mode, profile \(report.profile)")
+        lines.append("  baseline: \(report.baselineSource)" + (report.baselineCommit.map { " (\($0.prefix(12)))" } ?? ""))
+        lines.append("  current:  \(report.currentSource)" + (report.currentCommit.map { " (\($0.prefix(12)))" } ?? ""))
+        let shown = report.sortedComparisons.filter { $0.verdict != .unavailable }
+        if !shown.isEmpty {
+            let header = MetricComparison.tableHeader
+            let rows = shown.map(\.tableCells)
+            var widths = header.map(\.count)
+            for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+            func line(_ row: [String]) -> String {
+                row.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                    .joined(separator: "  ").trimmingTrailingSpaces()
+            }
+            lines.append("")
+            lines.append(line(header))
+            for (row, c) in zip(rows, shown) {
+                let text = line(row)
+                lines.append(paint(text, c.verdict))
+            }
+        }
+        let unavailable = report.comparisons.filter { $0.verdict == .unavailable }
+        if !unavailable.isEmpty {
+            lines.append("")
+            lines.append("unavailable on this machine (not gated): " + unavailable.map(\.id).joined(separator: ", "))
+        }
+        if !report.targets.isEmpty {
+            lines.append("")
+            lines.append("targets:")
+            for target in report.targets {
+                let mark = target.status == .failed ? (target.severity == .fail ? "FAIL" : "warn") : (target.status == .atRisk ? "risk" : (target.status == .met ? " ok " : " -- "))
+                lines.append("  [\(mark)] " + target.explanation)
+            }
+        }
+        let failures = report.sortedComparisons.filter { $0.verdict == .regressed }
+        if !failures.isEmpty {
+            lines.append("")
+            lines.append("regressions:")
+            for c in failures { lines.append("  " + paint(c.explanation, .regressed)) }
+            lines.append("  what to do: reproduce locally with `perfgate compare --against <base>` (paired A/B), profile the "
+                         + "benchmark, and fix it; if the new level is intended, update the baseline on the default branch "
+                         + "(`perfgate baseline update --reason ...`).")
+        }
+        for note in report.notes { lines.append("note: \(note)") }
+        lines.append("")
+        lines.append(paint(report.headline, report.outcome == .regression ? .regressed : (report.outcome == .pass ? .improved : .inconclusive)))
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var result = self
+        while result.last == " " { result.removeLast() }
+        return result
+    }
+}

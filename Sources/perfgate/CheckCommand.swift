@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import PerfgateCore
+import WALBenchmarks
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "The main job: run the ci scenario, record it, compare it with the baseline and check the targets.",
+        discussion: """
+        Equivalent to `perfgate run --scenario ci --record` followed by `perfgate compare`. The \
+        result is recorded in git notes only when the work tree is clean. Exit codes as for compare.
+        """)
+
+    @Option(help: "The scenario to run.")
+    var scenario: Scenario = .ci
+
+    @Option(name: .customLong("filter"), help: "Only benchmarks whose id matches this glob (repeatable).")
+    var filters: [String] = []
+
+    @Option(help: "Directory for the temporary WALs.")
+    var dir: String?
+
+    @Option(help: "Rounds per benchmark, overriding the scenario's.")
+    var rounds: Int?
+
+    @Option(help: "The baseline: a result file or a git revision (default: baselines/<profile>/<scenario>.json).")
+    var baseline: String?
+
+    @Option(help: "Read baselines and perfgate.json from this commit (default: the PR's base on GitHub Actions).")
+    var baseRef: String?
+
+    @Flag(help: "Do not record the result in git notes.")
+    var noRecord = false
+
+    @OptionGroup var gate: GateOptions
+    @OptionGroup var input: InputFormatOptions
+
+    func run() throws {
+        try withExitCodes {
+            let repository = try? GitContext.repository()
+            var result = try RunCommand.runSuite(scenario: scenario, filters: filters, dir: dir, rounds: rounds, seed: 1, profile: gate.profile)
+            if let repository { try? GitContext.stamp(&result, repository: repository) }
+            let path = ".perfgate/latest-\(scenario.rawValue).json"
+            try result.write(to: path)
+            SuiteSummary.print(result)
+            Terminal.note("wrote \(path)")
+            if !noRecord, let repository, !result.run.dirty, result.run.commit != nil {
+                do {
+                    try GitContext.record(result, repository: repository, allowDirty: false, source: path)
+                    Terminal.note("recorded run \(result.run.runID.prefix(8)) in refs/notes/perfgate")
+                } catch {
+                    Terminal.note("note: not recorded in git notes: \(error)")
+                }
+            }
+            print("")
+            try GateRunner(options: gate, scenario: scenario.rawValue)
+                .gate(current: result, currentSource: path, baselineArgument: baseline, baseRef: baseRef, input: input)
+        }
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import PerfgateCore
+import Testing
+
+/// Verdict logic on constructed samples, the A/A false-alarm bound, injected shifts, targets,
+/// configuration errors and exit codes.
+@Suite struct ComparatorTests {
+    static let machine = MachineFingerprint(cpuModel: "Test CPU", cores: 2, memoryBytes: 1 << 30, kernel: "6.1", architecture: "x86_64", filesystem: "ext4")
+
+    static func result(_ metrics: [String: [Metric]], scenario: String = "ci", operations: Int = 10_000) -> ResultFile {
+        let run = RunMetadata(scenario: scenario, commit: String(repeating: "b", count: 40), startedAt: Date(), finishedAt: Date(),
+                              toolchain: "Swift 6.3", buildConfiguration: "release", machine: machine, rounds: 10)
+        return ResultFile(run: run, benchmarks: metrics.keys.sorted().map {
+            BenchmarkResult(id: $0, tags: ["operations": "\(operations)"], metrics: metrics[$0]!)
+        })
+    }
+
+    static func noisy(_ level: Double, cv: Double, n: Int = 10, rng: inout SeededGenerator) -> [Double] {
+        (0..<n).map { _ in
+            // Box-Muller normal noise.
+            let u1 = Double(rng.next() % 1_000_000 + 1) / 1_000_001, u2 = Double(rng.next() % 1_000_000) / 1_000_000
+            return level * (1 + cv * (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
+        }
+    }
+
+    static func latency(_ samples: [Double], name: String = "p50") -> Metric {
+        Metric(name: name, unit: "ns", direction: .lowerIsBetter, samples: samples)
+    }
+
+    func verdict(baseline: [Double], current: [Double], direction: MetricDirection = .lowerIsBetter,
+                 mode: GateReport.Mode = .storedBaseline) -> MetricComparison {
+        let b = Self.result(["x": [Metric(name: "mean", unit: "ns", direction: direction, samples: baseline)]])
+        let c = Self.result(["x": [Metric(name: "mean", unit: "ns", direction: direction, samples: current)]])
+        return Comparator(configuration: GateConfiguration(), mode: mode)
+            .compare(baseline: b, current: c, baselineSource: "b", currentSource: "c").comparisons[0]
+    }
+
+    @Test func clearRegressionImprovementAndEquivalence() {
+        let base = [100, 101, 99, 100.5, 99.5, 100.2, 99.8, 100.1, 99.9, 100.3]
+        #expect(verdict(baseline: base, current: base.map { $0 * 1.20 }).verdict == .regressed)
+        #expect(verdict(baseline: base, current: base.map { $0 * 0.80 }).verdict == .improved)
+        #expect(verdict(baseline: base, current: base.map { $0 * 1.001 }, mode: .paired).verdict == .unchanged)
+        // Throughput: higher is better, so a drop is the regression.
+        #expect(verdict(baseline: base, current: base.map { $0 * 0.8 }, direction: .higherIsBetter).verdict == .regressed)
+        // A change near the tolerance is inconclusive, not a verdict either way.
+        #expect(verdict(baseline: base, current: base.map { $0 * 1.05 }).verdict == .inconclusive)
+        let regressed = verdict(baseline: base, current: base.map { $0 * 1.20 })
+        #expect(regressed.explanation.hasPrefix("x mean: +20.0 % ["))
+        #expect(regressed.explanation.contains("(Holm), tolerance 5.0 %"))
+        #expect(regressed.baselineSamples == 10 && regressed.currentSamples == 10)
+    }
+
+    @Test func driftAllowanceWidensStoredBaselineIntervalsOnly() {
+        let base = [100, 101, 99, 100.5, 99.5, 100.2, 99.8, 100.1, 99.9, 100.3]
+        let stored = verdict(baseline: base, current: base)
+        let paired = verdict(baseline: base, current: base, mode: .paired)
+        #expect((stored.intervalHigh! - stored.intervalLow!) > (paired.intervalHigh! - paired.intervalLow!) + 0.05)
+        #expect(stored.minimumDetectableEffect! > paired.minimumDetectableEffect!)
+    }
+
+    @Test func tailPercentilesWithTooFewSamplesAreNotGated() {
+        let base = Self.result(["x": [Self.latency([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], name: "p99.9"), Self.latency([1, 1, 1, 1, 1, 1, 1, 1, 1, 1], name: "max")]], operations: 300)
+        let cur = Self.result(["x": [Self.latency([9, 9, 9, 9, 9, 9, 9, 9, 9, 90], name: "p99.9"), Self.latency([5, 5, 5, 5, 5, 5, 5, 5, 5, 5], name: "max")]], operations: 300)
+        let report = Comparator(configuration: GateConfiguration()).compare(baseline: base, current: cur, baselineSource: "b", currentSource: "c")
+        #expect(report.comparisons.allSatisfy { $0.verdict == .notGated })
+        #expect(report.comparisons.first { $0.metric == "p99.9" }?.reason?.contains("low confidence") == true)
+    }
+
+    @Test func countersAreGatedExactlyAndUnavailableIsNeverZero() {
+        let counter = { (v: Double) in Metric(name: "fdatasync_per_msg", unit: "count/msg", direction: .lowerIsBetter, kind: .counter, samples: [v, v, v]) }
+        let missing = Metric(name: "allocations", unit: "count/msg", direction: .lowerIsBetter, kind: .counter, samples: [], available: false, unavailableReason: "no malloc hooks")
+        let base = Self.result(["x": [counter(1.0), missing]])
+        let cur = Self.result(["x": [counter(1.25), missing]])
+        let report = Comparator(configuration: GateConfiguration()).compare(baseline: base, current: cur, baselineSource: "b", currentSource: "c")
+        #expect(report.comparisons.first { $0.metric == "fdatasync_per_msg" }?.verdict == .regressed)
+        let unavailable = report.comparisons.first { $0.metric == "allocations" }
+        #expect(unavailable?.verdict == .unavailable)
+        #expect(unavailable?.currentMedian == nil, "unavailable is never reported as zero")
+        #expect(report.exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == 1)
+    }
+
+    /// A/A: 200 simulated comparisons of a 60-metric suite with 2 % noise (the machine's
+    /// between-session drift included as a per-run offset up to ±2.6 %): the suite-level false-alarm
+    /// rate stays within α = 1 % (with Monte-Carlo slack).
+    @Test func aaSimulationKeepsTheSuiteFalseAlarmRateBounded() {
+        var rng = SeededGenerator(seed: 42)
+        var falseAlarms = 0
+        let trials = 200
+        var configuration = GateConfiguration()
+        configuration.gate.bootstrapResamples = 500
+        for _ in 0..<trials {
+            let drift = 1 + (Double(rng.next() % 5201) / 100_000 - 0.026)
+            var base: [String: [Metric]] = [:], cur: [String: [Metric]] = [:]
+            for b in 0..<60 {
+                let level = Double(100 + b)
+                base["b\(b)"] = [Self.latency(Self.noisy(level, cv: 0.02, rng: &rng), name: "mean")]
+                cur["b\(b)"] = [Self.latency(Self.noisy(level * drift, cv: 0.02, rng: &rng), name: "mean")]
+            }
+            let report = Comparator(configuration: configuration)
+                .compare(baseline: Self.result(base), current: Self.result(cur), baselineSource: "b", currentSource: "c")
+            if report.count(.regressed) + report.count(.improved) > 0 { falseAlarms += 1 }
+        }
+        #expect(Double(falseAlarms) / Double(trials) <= 0.02, "suite-level false alarms: \(falseAlarms)/\(trials)")
+    }
+
+    /// Injected shifts well beyond tolerance plus drift are detected, in both directions.
+    @Test(arguments: [0.12, 0.20, -0.15])
+    func injectedShiftsAreDetected(shift: Double) {
+        var rng = SeededGenerator(seed: UInt64(abs(shift) * 1000))
+        var detected = 0
+        var configuration = GateConfiguration()
+        configuration.gate.bootstrapResamples = 1000
+        for _ in 0..<50 {
+            var base: [String: [Metric]] = [:], cur: [String: [Metric]] = [:]
+            for b in 0..<30 {
+                base["b\(b)"] = [Self.latency(Self.noisy(100, cv: 0.01, rng: &rng), name: "mean")]
+                cur["b\(b)"] = [Self.latency(Self.noisy(b == 7 ? 100 * (1 + shift) : 100, cv: 0.01, rng: &rng), name: "mean")]
+            }
+            let report = Comparator(configuration: configuration).compare(baseline: Self.result(base), current: Self.result(cur), baselineSource: "b", currentSource: "c")
+            let target = report.comparisons.first { $0.benchmark == "b7" }!
+            if target.verdict == (shift > 0 ? .regressed : .improved) { detected += 1 }
+        }
+        #expect(detected >= 48, "detected \(detected)/50 shifts of \(shift)")
+    }
+
+    @Test func targetsUseTheIntervalAndProfiles() throws {
+        let json = """
+        {"version": 1, "targets": [
+          {"name": "write", "benchmark": "w", "metric": "p99", "max": 10000, "unit": "ns", "severity": "fail", "profiles": {"tiny-2c": 20000}},
+          {"name": "tput", "benchmark": "t", "metric": "throughput", "min": 1000, "unit": "msg/s", "severity": "warn"},
+          {"name": "absent", "benchmark": "gone*", "metric": "p99", "max": 1, "unit": "ns", "severity": "fail"}
+        ]}
+        """
+        let configuration = try GateConfiguration.decode(Data(json.utf8), source: "perfgate.json", knownBenchmarks: ["w", "t", "gone.1"])
+        let current = Self.result([
+            "w": [Self.latency([12000, 12500, 11800, 12200, 12100], name: "p99")],
+            "t": [Metric(name: "throughput", unit: "msg/s", direction: .higherIsBetter, samples: [900, 1100, 1000, 950, 1050])],
+        ])
+        let results = Comparator(configuration: configuration).checkTargets(current)
+        #expect(results.first { $0.name == "write" }?.status == .failed)
+        #expect(results.first { $0.name == "tput" }?.status == .atRisk)
+        #expect(results.first { $0.name == "absent" }?.status == .notMeasured)
+        var onProfile = current
+        onProfile.run.machine.profile = "tiny-2c"
+        #expect(Comparator(configuration: configuration).checkTargets(onProfile).first { $0.name == "write" }?.status == .met)
+        let report = Comparator(configuration: configuration).compare(baseline: nil, current: current, baselineSource: "none", currentSource: "c")
+        #expect(report.exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: true) == 1, "a failed target fails even without a baseline")
+    }
+
+    @Test(arguments: [
+        ("{\"version\": 1, \"gate\": {\"alpah\": 0.01}}", "gate.alpah: is not a known setting"),
+        ("{\"version\": 1, \"colour\": true}", "colour: is not a known setting"),
+        ("{\"version\": 1, \"targets\": [{\"name\": \"n\", \"benchmark\": \"nope\", \"metric\": \"p99\", \"max\": 1, \"unit\": \"ns\", \"severity\": \"fail\"}]}", "matches no benchmark"),
+        ("{\"version\": 1, \"targets\": [{\"name\": \"n\", \"benchmark\": \"w\", \"metric\": \"p99\", \"unit\": \"ns\", \"severity\": \"fail\"}]}", "exactly one of"),
+        ("{\"version\": 1, \"tolerances\": [{\"benchmark\": \"w\", \"tolerance\": 5}]}", "tolerance: must be a fraction"),
+        ("{\"version\": 2}", "version: is 2"),
+        ("{\"version\": 1, \"gate\": {", "not valid JSON"),
+        ("{\"version\": 1, \"targets\": [{\"name\": \"n\", \"benchmark\": \"w\", \"metric\": \"p99\", \"max\": 1, \"unit\": \"ns\", \"severity\": \"loud\"}]}", "targets"),
+    ])
+    func badConfigurationIsRefusedWithItsField(json: String, expected: String) {
+        #expect {
+            try GateConfiguration.decode(Data(json.utf8), source: "perfgate.json", knownBenchmarks: ["w"])
+        } throws: { error in
+            guard let error = error as? PerfgateError, error.exitCode == 2 else { return false }
+            return error.message.hasPrefix("perfgate.json") && error.message.contains(expected)
+        }
+    }
+
+    @Test func everyExitCodeIsReachable() {
+        let base = [100, 101, 99, 100.5, 99.5, 100.2, 99.8, 100.1, 99.9, 100.3]
+        func report(_ factor: Double, baseline: Bool = true) -> GateReport {
+            Comparator(configuration: GateConfiguration()).compare(
+                baseline: baseline ? Self.result(["x": [Self.latency(base, name: "mean")]]) : nil,
+                current: Self.result(["x": [Self.latency(base.map { $0 * factor }, name: "mean")]]), baselineSource: "b", currentSource: "c")
+        }
+        #expect(report(1.0).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == 0)
+        #expect(report(1.3).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == 1)
+        #expect(report(0.7).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == 0)
+        #expect(report(0.7).exitCode(strict: false, failOnImprovement: true, allowMissingBaseline: false) == 1)
+        #expect(report(1.0, baseline: false).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == 3)
+        #expect(report(1.0, baseline: false).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: true) == 0)
+        #expect(report(1.05).exitCode(strict: true, failOnImprovement: false, allowMissingBaseline: false) == 4)
+        #expect(report(1.05).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == 0)
+        #expect(PerfgateError(.badInput, "x").exitCode == 2)
+    }
+
+    @Test func holmCorrectionProtectsLargeSuites() {
+        // 100 metrics each with a nominally "significant" p of 0.005: uncorrected, all would fire.
+        var comparisons: [MetricComparison] = (0..<100).map { i in
+            MetricComparison(benchmark: "b\(i)", metric: "mean", unit: "ns", direction: .lowerIsBetter, kind: .timing,
+                             baselineMedian: 100, currentMedian: 120, change: 0.2, intervalLow: 0.15, intervalHigh: 0.25,
+                             pValue: 0.005, baselineSamples: 10, currentSamples: 10, tolerance: 0.05, verdict: .inconclusive)
+        }
+        Comparator(configuration: GateConfiguration()).applyHolmForTesting(&comparisons)
+        #expect(comparisons.allSatisfy { $0.verdict == .inconclusive && $0.adjustedPValue! == 0.5 })
+    }
+}

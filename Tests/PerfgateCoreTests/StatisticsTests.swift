@@ -1,0 +1,110 @@
+import Foundation
+import PerfgateCore
+import Testing
+
+/// perfgate's statistics against SciPy 1.17 and Apache Otava 0.8 on the same data. The reference
+/// values are in Fixtures/statistics.json, made by scripts/stat_fixtures.py.
+@Suite struct StatisticsTests {
+    struct Fixture: Decodable {
+        struct MWU: Decodable { var x: [Double]; var y: [Double]; var method: String; var u: Double; var p: Double }
+        struct TTest: Decodable { var mean1, std1: Double; var n1: Int; var mean2, std2: Double; var n2: Int; var p: Double }
+        struct PPF: Decodable { var p: Double; var z: Double }
+        struct Beta: Decodable { var x, a, b, value: Double }
+        struct Boot: Decodable { var baseline: [Double]; var current: [Double]; var low: Double; var high: Double }
+        struct ChangePoints: Decodable {
+            struct Otava: Decodable { struct Point: Decodable { var index: Int; var p: Double }; var version: String; var points: [[Point]] }
+            var max_pvalue: Double; var window: Int; var min_magnitude: Double; var series: [[Double]]; var otava: Otava?
+        }
+        var mannwhitney: [MWU]
+        var ttest: [TTest]
+        var norm_ppf: [PPF]
+        var betainc: [Beta]
+        var bootstrap: [Boot]
+        var changepoints: ChangePoints
+    }
+
+    static let fixture: Fixture = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/statistics.json")
+        return try! JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+    }()
+
+    static func close(_ a: Double, _ b: Double, relative: Double = 1e-9, absolute: Double = 1e-14) -> Bool {
+        abs(a - b) <= max(absolute, relative * max(abs(a), abs(b)))
+    }
+
+    @Test func mannWhitneyMatchesSciPy() {
+        #expect(Self.fixture.mannwhitney.count >= 20)
+        for case_ in Self.fixture.mannwhitney {
+            let method: MannWhitneyU.Method = case_.method == "exact" ? .exact : .asymptotic
+            let result = MannWhitneyU.test(case_.x, case_.y, method: method)
+            #expect(result.u == case_.u, "U for \(case_.x) vs \(case_.y)")
+            #expect(Self.close(result.pValue, case_.p, relative: 1e-9), "\(case_.method) p \(result.pValue) vs SciPy \(case_.p)")
+        }
+    }
+
+    @Test func autoMethodFollowsSciPysRule() {
+        #expect(MannWhitneyU.test([1, 2, 3], [4, 5, 6, 7]).exact)
+        #expect(!MannWhitneyU.test([1, 2, 2], [4, 5, 6, 7]).exact, "ties force the normal approximation")
+        #expect(!MannWhitneyU.test(Array(stride(from: 0.0, to: 9, by: 1)), Array(stride(from: 10.0, to: 19, by: 1))).exact)
+    }
+
+    @Test func studentTMatchesSciPy() {
+        for c in Self.fixture.ttest {
+            let p = StudentT.pooledTwoSided(mean1: c.mean1, std1: c.std1, n1: c.n1, mean2: c.mean2, std2: c.std2, n2: c.n2)
+            #expect(Self.close(p, c.p, relative: 1e-8), "t-test p \(p) vs SciPy \(c.p)")
+        }
+    }
+
+    @Test func distributionFunctionsMatchSciPy() {
+        for c in Self.fixture.norm_ppf {
+            #expect(Self.close(Distributions.normalQuantile(c.p), c.z, relative: 1e-9), "ppf(\(c.p))")
+        }
+        for c in Self.fixture.betainc {
+            #expect(Self.close(Distributions.incompleteBeta(c.x, c.a, c.b), c.value, relative: 1e-9), "I_\(c.x)(\(c.a), \(c.b))")
+        }
+    }
+
+    /// Percentile-bootstrap intervals agree with SciPy's within Monte Carlo error (different
+    /// generators), and are exactly reproducible for one seed.
+    @Test func bootstrapIntervalsAgreeWithSciPy() {
+        for c in Self.fixture.bootstrap {
+            let interval = Bootstrap.relativeChangeOfMedians(baseline: c.baseline, current: c.current, resamples: 20_000, seed: 7)
+            let width = c.high - c.low
+            #expect(abs(interval.lowerBound - c.low) <= 0.1 * width + 1e-4, "low \(interval.lowerBound) vs SciPy \(c.low)")
+            #expect(abs(interval.upperBound - c.high) <= 0.1 * width + 1e-4, "high \(interval.upperBound) vs SciPy \(c.high)")
+            let again = Bootstrap.relativeChangeOfMedians(baseline: c.baseline, current: c.current, resamples: 20_000, seed: 7)
+            #expect(again == interval, "seeded: reproducible")
+        }
+    }
+
+    /// Holm on the worked example in Holm (1979)/Wikipedia's four hypotheses.
+    @Test func holmAdjustment() {
+        let adjusted = MultipleComparisons.holm([0.01, 0.04, 0.03, 0.005])
+        let expected = [0.03, 0.06, 0.06, 0.02]
+        for (a, e) in zip(adjusted, expected) { #expect(Self.close(a, e, relative: 1e-12)) }
+        // 0.8 × 2 caps at 1, and monotonicity lifts 0.9 × 1 to 1 as well.
+        #expect(MultipleComparisons.holm([0.9, 0.8]) == [1, 1], "monotone, capped at 1")
+        #expect(MultipleComparisons.holm([0.001, 0.5]) == [0.002, 0.5])
+    }
+
+    @Test func quantilesInterpolateLinearly() {
+        #expect(Quantile.median([3, 1, 2]) == 2)
+        #expect(Quantile.median([4, 1, 2, 3]) == 2.5)
+        #expect(Quantile.quantile([1, 2, 3, 4, 5], 0.9) == 4.6) // NumPy: np.quantile([1..5], 0.9) == 4.6
+        #expect(Quantile.median([]) == nil)
+    }
+
+    @Test func changePointsMatchOtava() throws {
+        let cp = Self.fixture.changepoints
+        let otava = try #require(cp.otava, "fixture made without Otava")
+        let detector = ChangePointDetector(maxPValue: cp.max_pvalue, minMagnitude: cp.min_magnitude, window: cp.window)
+        for (series, expected) in zip(cp.series, otava.points) {
+            let found = detector.detect(series)
+            #expect(found.map(\.index) == expected.map(\.index), "series of \(series.count): \(found.map(\.index)) vs Otava \(expected.map(\.index))")
+            // p-values agree where they mean anything; below 1e-20 both are "certain" and the
+            // t-distribution's extreme tail is computed differently.
+            for (a, b) in zip(found, expected) where b.p > 1e-20 { #expect(Self.close(a.pValue, b.p, relative: 1e-6)) }
+            for (a, b) in zip(found, expected) where b.p <= 1e-20 { #expect(a.pValue < 1e-20) }
+        }
+    }
+}

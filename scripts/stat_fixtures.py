@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Regenerates Tests/PerfgateCoreTests/Fixtures/statistics.json: reference values computed by SciPy
+(Mann-Whitney U exact and asymptotic, Student t from summary statistics, the normal quantile, the
+regularized incomplete beta, percentile-bootstrap intervals) and by Apache Otava (E-divisive change
+points), on seeded data. The Swift tests compare perfgate's statistics with these values.
+
+    python3 scripts/stat_fixtures.py                    # SciPy part with this python
+    OTAVA_PYTHON=/path/to/venv/bin/python python3 scripts/stat_fixtures.py
+                                                        # also Otava (pip install apache-otava in that venv)
+"""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import scipy
+from scipy import special, stats
+
+rng = np.random.default_rng(20261124)
+out = {"scipy_version": scipy.__version__, "mannwhitney": [], "ttest": [], "norm_ppf": [], "betainc": [], "bootstrap": []}
+
+
+def mwu(x, y, method):
+    r = stats.mannwhitneyu(x, y, alternative="two-sided", method=method)
+    out["mannwhitney"].append({"x": list(map(float, x)), "y": list(map(float, y)), "method": method,
+                               "u": float(r.statistic), "p": float(r.pvalue)})
+
+
+# Small samples without ties (exact), and larger ones and ties (asymptotic with tie correction).
+for n1, n2, shift in [(3, 4, 0.5), (5, 6, 1.0), (7, 5, 0.0), (8, 8, 0.8), (4, 9, 2.0), (10, 10, 0.4), (6, 12, -1.0)]:
+    x = np.round(rng.normal(100, 3, n1), 6)
+    y = np.round(rng.normal(100 + 3 * shift, 3, n2), 6)
+    mwu(x, y, "exact")
+    mwu(x, y, "asymptotic")
+for n1, n2 in [(10, 10), (20, 15), (12, 30)]:
+    x = np.round(rng.normal(1000, 30, n1))
+    y = np.round(rng.normal(1020, 30, n2))
+    mwu(x, y, "asymptotic")
+mwu([1, 2, 2, 3, 3, 3, 4], [3, 4, 4, 5, 5, 6], "asymptotic")
+mwu([5, 5, 5, 5], [5, 5, 5, 6], "asymptotic")
+mwu(list(range(10)), list(range(10, 20)), "asymptotic")
+
+for m1, s1, n1, m2, s2, n2 in [(10, 1, 5, 11, 1.2, 6), (100, 5, 30, 102, 4, 40), (1.0, 0.1, 2, 1.5, 0.2, 3), (50, 10, 10, 50, 10, 10)]:
+    t, p = stats.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=True)
+    out["ttest"].append({"mean1": m1, "std1": s1, "n1": n1, "mean2": m2, "std2": s2, "n2": n2, "p": float(p)})
+
+for p in [1e-10, 1e-4, 0.001, 0.025, 0.1, 0.5, 0.8, 0.975, 0.999999]:
+    out["norm_ppf"].append({"p": p, "z": float(stats.norm.ppf(p))})
+for x, a, b in [(0.1, 2, 3), (0.5, 0.5, 0.5), (0.9, 10, 1.5), (0.3, 50, 50), (0.999, 4.5, 0.5), (0.01, 0.5, 20)]:
+    out["betainc"].append({"x": x, "a": a, "b": b, "value": float(special.betainc(a, b, x))})
+
+
+def relative_change_of_medians(base, cur, axis=-1):
+    return np.median(cur, axis=axis) / np.median(base, axis=axis) - 1
+
+
+for shift, noise in [(0.0, 0.01), (0.05, 0.01), (-0.1, 0.03), (0.02, 0.02)]:
+    base = rng.normal(1000, 1000 * noise, 10)
+    cur = rng.normal(1000 * (1 + shift), 1000 * noise, 10)
+    res = stats.bootstrap((base, cur), relative_change_of_medians, method="percentile", n_resamples=20000,
+                          vectorized=True, paired=False, random_state=np.random.default_rng(1), confidence_level=0.95)
+    out["bootstrap"].append({"baseline": list(map(float, base)), "current": list(map(float, cur)),
+                             "low": float(res.confidence_interval.low), "high": float(res.confidence_interval.high)})
+
+# Change points: level shifts buried in noise, computed by Otava in its own environment.
+series_list = []
+for spec in [[(40, 100)], [(30, 100), (30, 120)], [(25, 100), (35, 90), (30, 130)],
+             [(60, 50), (40, 53)], [(20, 10), (20, 10.5), (20, 20), (20, 19.8), (20, 30)]]:
+    values = []
+    for length, level in spec:
+        values += list(np.round(rng.normal(level, level * 0.01, length), 4))
+    series_list.append([float(v) for v in values])
+out["changepoints"] = {"max_pvalue": 0.001, "window": 50, "min_magnitude": 0.0, "series": series_list, "otava": None}
+otava_python = os.environ.get("OTAVA_PYTHON")
+if otava_python:
+    program = """
+import json, sys
+from otava.analysis import compute_change_points
+import otava, importlib.metadata as md
+data = json.load(sys.stdin)
+result = []
+for s in data["series"]:
+    cps, _ = compute_change_points(s, window_len=data["window"], max_pvalue=data["max_pvalue"], min_magnitude=data["min_magnitude"])
+    result.append([{"index": int(c.index), "p": float(c.stats.pvalue)} for c in cps])
+print(json.dumps({"version": md.version("apache-otava"), "points": result}))
+"""
+    proc = subprocess.run([otava_python, "-c", program], input=json.dumps(out["changepoints"]), capture_output=True, text=True, check=True)
+    out["changepoints"]["otava"] = json.loads(proc.stdout)
+
+path = os.path.join(os.path.dirname(__file__), "..", "Tests", "PerfgateCoreTests", "Fixtures", "statistics.json")
+with open(path, "w") as f:
+    json.dump(out, f, indent=1)
+print("wrote", os.path.normpath(path), "with Otava" if otava_python else "without Otava")
