@@ -39,5 +39,7 @@ let package = Package(
         .testTarget(name: "WALBenchmarksTests", dependencies: ["WALBenchmarks", "PerfgateCore"]),
         .testTarget(name: "PerfgateCoreTests", dependencies: ["PerfgateCore"]),
         .testTarget(name: "PerfgateGitTests", dependencies: ["PerfgateGit"]),
+        // End to end: runs the built `perfgate` binary (declared so it is built before the tests).
+        .testTarget(name: "PerfgateCLITests", dependencies: ["PerfgateCore", "perfgate"]),
     ]
 )

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install_deps.sh
+scripts/lint_workflows.sh
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e

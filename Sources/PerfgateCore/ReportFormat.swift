@@ -3,9 +3,9 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     case terminal, markdown, html, json, junit
 
     /// Renders `report`; `history` feeds the HTML trend charts when available.
-    public func render(_ report: GateReport, colour: Bool = false, history: [HistorySeries] = []) throws(PerfgateError) -> String {
+    public func render(_ report: GateReport, colour: Bool = false, verbose: Bool = false, history: [HistorySeries] = []) throws(PerfgateError) -> String {
         switch self {
-        case .terminal: return TerminalRenderer(colour: colour).render(report)
+        case .terminal: return TerminalRenderer(colour: colour, verbose: verbose).render(report)
         case .markdown: return MarkdownRenderer().render(report)
         case .html: return HTMLRenderer().render(report, history: history)
         case .junit: return JUnitRenderer().render(report)

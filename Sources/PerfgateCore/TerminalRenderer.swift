@@ -2,7 +2,13 @@
 /// with the one-line verdict.
 public struct TerminalRenderer {
     public var colour: Bool
-    public init(colour: Bool) { self.colour = colour }
+    /// Show every metric; by default unchanged and not-gated rows are summarised as counts and
+    /// only the 12 largest inconclusive changes are listed.
+    public var verbose: Bool
+    public init(colour: Bool, verbose: Bool = false) {
+        self.colour = colour
+        self.verbose = verbose
+    }
 
     private func paint(_ text: String, _ verdict: Verdict) -> String {
         guard colour else { return text }
@@ -21,7 +27,10 @@ public struct TerminalRenderer {
         lines.append("perfgate: \(report.scenario) scenario, \(report.mode.rawValue) mode, profile \(report.profile)")
         lines.append("  baseline: \(report.baselineSource)" + (report.baselineCommit.map { " (\($0.prefix(12)))" } ?? ""))
         lines.append("  current:  \(report.currentSource)" + (report.currentCommit.map { " (\($0.prefix(12)))" } ?? ""))
-        let shown = report.sortedComparisons.filter { $0.verdict != .unavailable }
+        let all = report.sortedComparisons.filter { $0.verdict != .unavailable }
+        let inconclusive = all.filter { $0.verdict == .inconclusive }
+        let shown = verbose ? all : all.filter { $0.verdict == .regressed || $0.verdict == .improved }
+            + inconclusive.prefix(12)
         if !shown.isEmpty {
             let header = MetricComparison.tableHeader
             let rows = shown.map(\.tableCells)
@@ -37,6 +46,10 @@ public struct TerminalRenderer {
                 let text = line(row)
                 lines.append(paint(text, c.verdict))
             }
+        }
+        if !verbose && all.count > shown.count {
+            lines.append("(\(all.count - shown.count) more rows: \(max(0, inconclusive.count - 12)) inconclusive, \(report.count(.unchanged)) unchanged, "
+                         + "\(report.count(.notGated)) not gated; --verbose or --format html shows them all)")
         }
         let unavailable = report.comparisons.filter { $0.verdict == .unavailable }
         if !unavailable.isEmpty {

@@ -22,6 +22,12 @@ struct GateOptions: ParsableArguments {
     @Option(help: "Also write every report format into this directory (report.txt, .md, .html, .json, .xml).")
     var reportDir: String?
 
+    @Option(help: "With --report-dir: which formats to write, comma-separated (default: all).")
+    var reportFormats: String = "terminal,markdown,html,json,junit"
+
+    @Flag(help: "List every metric in the terminal report (default: regressions, improvements, the largest inconclusive changes).")
+    var verbose = false
+
     @Flag(help: "Exit 4 when any gated metric is inconclusive.")
     var strict = false
 

@@ -134,7 +134,7 @@ struct GateRunner {
         let code = report.exitCode(strict: options.strict, failOnImprovement: options.failOnImprovement,
                                    allowMissingBaseline: options.allowMissingBaseline)
         let format = try options.reportFormat()
-        let rendered = try format.render(report, colour: options.output == nil && Terminal.stdoutIsTerminal)
+        let rendered = try format.render(report, colour: options.output == nil && Terminal.stdoutIsTerminal, verbose: options.verbose)
         if let output = options.output {
             try AtomicFile.write(Data(rendered.utf8), to: output)
             Terminal.note("wrote the \(format.rawValue) report to \(output)")
@@ -143,10 +143,14 @@ struct GateRunner {
         }
         var paths: [String: String] = [:]
         if let directory = options.reportDir {
+            let wanted = options.reportFormats.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            for name in wanted where ReportFormat(rawValue: name) == nil {
+                throw PerfgateError(.usage, "unknown format '\(name)' in --report-formats; use \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             for (f, name) in [(ReportFormat.terminal, "report.txt"), (.markdown, "report.md"), (.html, "report.html"),
-                              (.json, "report.json"), (.junit, "report.xml")] {
+                              (.json, "report.json"), (.junit, "report.xml")] where wanted.contains(f.rawValue) {
                 let path = directory + "/" + name
-                try AtomicFile.write(Data(try f.render(report).utf8), to: path)
+                try AtomicFile.write(Data(try f.render(report, verbose: true).utf8), to: path)
                 paths[f.rawValue] = path
             }
         }

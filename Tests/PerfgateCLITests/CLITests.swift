@@ -1,0 +1,185 @@
+import Foundation
+import PerfgateCore
+import Testing
+
+/// Runs the real `perfgate` binary and checks exit codes, messages and files.
+@Suite(.serialized) struct CLITests {
+    static var binary: String {
+        let build = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [build, build.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("perfgate").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return "perfgate"
+    }
+
+    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    struct Run { var status: Int32; var stdout: String; var stderr: String }
+
+    @discardableResult
+    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:], executable: String? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable ?? binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var env = ProcessInfo.processInfo.environment
+        for key in env.keys where key.hasPrefix("GITHUB_") { env.removeValue(forKey: key) }
+        env.merge(environment) { $1 }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func git(_ arguments: String..., in directory: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", directory] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try? process.run()
+        process.waitUntilExit()
+    }
+
+    /// A git repository with two commits and an empty perfgate.json.
+    static func repository() -> String {
+        let path = NSTemporaryDirectory() + "perfgate-cli-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        git("init", "-q", "-b", "main", in: path)
+        git("config", "user.email", "t@example.com", in: path)
+        git("config", "user.name", "T", in: path)
+        try? "{\"version\": 1}\n".write(toFile: path + "/perfgate.json", atomically: true, encoding: .utf8)
+        try? ".perfgate/\n".write(toFile: path + "/.gitignore", atomically: true, encoding: .utf8)
+        git("add", ".", in: path)
+        git("commit", "-q", "-m", "first", in: path)
+        git("commit", "-q", "--allow-empty", "-m", "second", in: path)
+        return path
+    }
+
+    static func result(factor: Double, profile: String? = nil) -> ResultFile {
+        let machine = MachineFingerprint(cpuModel: "CLI Test CPU", cores: 2, memoryBytes: 1 << 30, kernel: "6", architecture: "x86_64",
+                                         filesystem: "ext4", profile: profile ?? "cli-test-2c")
+        let base = [100, 101, 99, 100.5, 99.5, 100.2, 99.8, 100.1, 99.9, 100.3]
+        let run = RunMetadata(scenario: "ci", startedAt: Date(), finishedAt: Date(), toolchain: "Swift 6.3", buildConfiguration: "release",
+                              machine: machine, rounds: 10)
+        return ResultFile(run: run, benchmarks: [
+            BenchmarkResult(id: "wal.append.single/64B/sync=none", tags: ["operations": "10000"], metrics: [
+                Metric(name: "mean", unit: "ns", direction: .lowerIsBetter, samples: base.map { $0 * factor }),
+            ]),
+        ])
+    }
+
+    @Test func compareExitCodesAndOneLineExplanations() throws {
+        let dir = Self.repository()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.result(factor: 1).write(to: dir + "/base.json")
+        try Self.result(factor: 1.25).write(to: dir + "/slow.json")
+        try Self.result(factor: 1.0).write(to: dir + "/same.json")
+        try Self.result(factor: 1.05).write(to: dir + "/edge.json")
+        try Self.result(factor: 1.0, profile: "other-8c").write(to: dir + "/other.json")
+
+        let regression = try Self.run(["compare", "--baseline", "base.json", "--current", "slow.json"], in: dir)
+        #expect(regression.status == 1)
+        #expect(regression.stdout.contains("wal.append.single/64B/sync=none mean: +25.0 % ["))
+        #expect(regression.stdout.contains("(Holm), tolerance 5.0 %"))
+        #expect(regression.stdout.contains("FAIL: 1 regressed"))
+
+        #expect(try Self.run(["compare", "--baseline", "base.json", "--current", "same.json"], in: dir).status == 0)
+        let strict = try Self.run(["compare", "--baseline", "base.json", "--current", "edge.json", "--strict"], in: dir)
+        #expect(strict.status == 4)
+        #expect(try Self.run(["compare", "--baseline", "base.json", "--current", "edge.json"], in: dir).status == 0)
+
+        let missing = try Self.run(["compare", "--current", "same.json"], in: dir)
+        #expect(missing.status == 3)
+        #expect(missing.stdout.contains("baselines/cli-test-2c/ci.json"))
+        #expect(try Self.run(["compare", "--current", "same.json", "--allow-missing-baseline"], in: dir).status == 0)
+
+        let cross = try Self.run(["compare", "--baseline", "other.json", "--current", "same.json"], in: dir)
+        #expect(cross.status == 2)
+        #expect(cross.stderr.contains("--allow-cross-machine"))
+
+        try "{\"schema\": \"perfgate.result\", \"schemaVersion\": 1, \"run\": {".write(toFile: dir + "/truncated.json", atomically: true, encoding: .utf8)
+        let bad = try Self.run(["compare", "--baseline", "truncated.json", "--current", "same.json"], in: dir)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("truncated.json") && bad.stderr.contains("not valid JSON"))
+
+        let usage = try Self.run(["compare", "--format", "pdf", "--baseline", "base.json", "--current", "same.json"], in: dir)
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("unknown --format 'pdf'"))
+    }
+
+    @Test func reportsInEveryFormatAndRerenderFromJSON() throws {
+        let dir = Self.repository()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.result(factor: 1).write(to: dir + "/base.json")
+        try Self.result(factor: 1.25).write(to: dir + "/slow.json")
+        let run = try Self.run(["compare", "--baseline", "base.json", "--current", "slow.json", "--report-dir", "reports"], in: dir)
+        #expect(run.status == 1)
+        for name in ["report.txt", "report.md", "report.html", "report.json", "report.xml"] {
+            #expect(FileManager.default.fileExists(atPath: dir + "/reports/" + name), "\(name)")
+        }
+        let junit = try String(contentsOfFile: dir + "/reports/report.xml", encoding: .utf8)
+        #expect(junit.contains("<failure message=\"wal.append.single/64B/sync=none mean: +25.0 %"))
+        let markdown = try String(contentsOfFile: dir + "/reports/report.md", encoding: .utf8)
+        #expect(markdown.contains("### What failed"))
+        let rerendered = try Self.run(["report", "reports/report.json", "--format", "markdown"], in: dir)
+        #expect(rerendered.status == 0)
+        #expect(rerendered.stdout == markdown)
+    }
+
+    @Test func recordAndHistoryThroughTheCLI() throws {
+        let dir = Self.repository()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var result = Self.result(factor: 1)
+        result.run.commit = nil
+        try result.write(to: dir + "/.perfgate/r1.json")
+        let recorded = try Self.run(["record", ".perfgate/r1.json"], in: dir)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let history = try Self.run(["history", "--metric", "mean"], in: dir)
+        #expect(history.status == 0)
+        let lines = history.stdout.split(separator: "\n")
+        #expect(lines.count == 3, "header + 2 commits")
+        #expect(lines[1].contains("100") && lines[1].contains("second"))
+        #expect(lines[2].contains("–") && lines[2].contains("first"), "a gap for the unrecorded commit")
+        // Dirty work tree: refused without --allow-dirty.
+        try "x".write(toFile: dir + "/perfgate.json", atomically: true, encoding: .utf8)
+        var dirty = result
+        dirty.run.runID = "dirty-run"
+        dirty.run.dirty = true
+        dirty.run.commit = nil
+        try dirty.write(to: dir + "/.perfgate/r2.json")
+        let refused = try Self.run(["record", ".perfgate/r2.json"], in: dir)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--allow-dirty"))
+        // Outside a repository.
+        let outside = try Self.run(["history"], in: NSTemporaryDirectory())
+        #expect(outside.status == 2)
+        #expect(outside.stderr.contains("not inside a git repository"))
+    }
+
+    /// The composite action's steps, run locally with a simulated pull_request environment.
+    @Test func simulatedActionWritesSummaryAndOutputs() throws {
+        let dir = Self.repository()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/.perfgate/sim"
+        let run = try Self.run([Self.projectRoot + "/scripts/simulate_action.sh", out], in: dir, environment: [
+            "PERFGATE_BIN": Self.binary, "INPUT_SCENARIO": "smoke",
+            "PERFGATE_EXTRA_ARGS": "--filter wal.recovery/warm --rounds 2 --allow-missing-baseline --no-record",
+        ], executable: "/bin/bash")
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        let outputs = try String(contentsOfFile: out + "/output.txt", encoding: .utf8)
+        #expect(outputs.contains("verdict=no baseline"))
+        #expect(outputs.contains("regressed=0"))
+        #expect(outputs.contains("report-path=\(out)/reports/report.html"))
+        let summary = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
+        #expect(summary.contains("perfgate: NO BASELINE"))
+        #expect(summary.contains("no baseline baselines/"))
+        #expect(FileManager.default.fileExists(atPath: out + "/reports/report.html"))
+    }
+}
