@@ -76,7 +76,7 @@ public struct Comparator {
     }
 
     func compareMetric(benchmark: BenchmarkResult, metric: Metric, baseline: Metric) -> MetricComparison {
-        let tolerance = configuration.tolerance(benchmark: benchmark.id, metric: metric.name)
+        let tolerance = configuration.tolerance(benchmark: benchmark.id, metric: metric.name, paired: mode == .paired)
         var result = MetricComparison(benchmark: benchmark.id, metric: metric.name, unit: metric.unit, direction: metric.direction,
                                       kind: metric.kind, baselineMedian: baseline.median, currentMedian: metric.median,
                                       baselineSamples: baseline.samples.count, currentSamples: metric.samples.count,
@@ -145,27 +145,25 @@ public struct Comparator {
         let gated = comparisons.indices.filter { comparisons[$0].verdict == .inconclusive && comparisons[$0].pValue != nil }
         let adjusted = MultipleComparisons.holm(gated.map { comparisons[$0].pValue! })
         for (k, index) in gated.enumerated() {
-            var c = comparisons[index]
-            c.adjustedPValue = adjusted[k]
-            guard let low = c.intervalLow, let high = c.intervalHigh else { continue }
-            let significant = adjusted[k] < settings.alpha
-            // Express the interval as "how much worse": positive is a regression.
-            let worseLow = c.direction == .lowerIsBetter ? low : -high
-            let worseHigh = c.direction == .lowerIsBetter ? high : -low
-            if significant && worseLow > c.tolerance {
-                c.verdict = .regressed
-            } else if significant && worseHigh < -c.tolerance {
-                c.verdict = .improved
-            } else if low > -c.tolerance && high < c.tolerance {
-                c.verdict = .unchanged
-            } else {
-                c.verdict = .inconclusive
-                c.reason = significant
-                    ? "significant, but the interval reaches inside the ±\(Format.percent(c.tolerance, signed: false)) tolerance"
-                    : "not significant at α=\(settings.alpha) after Holm, and the interval is wider than the tolerance"
-            }
-            comparisons[index] = c
+            comparisons[index].adjustedPValue = adjusted[k]
+            let decided = Self.decide(comparisons[index], significant: adjusted[k] < settings.alpha, alpha: settings.alpha)
+            comparisons[index].verdict = decided.verdict
+            comparisons[index].reason = decided.reason
         }
+    }
+
+    /// The verdict rules, given whether the (corrected) test is significant.
+    static func decide(_ c: MetricComparison, significant: Bool, alpha: Double) -> (verdict: Verdict, reason: String?) {
+        guard let low = c.intervalLow, let high = c.intervalHigh else { return (c.verdict, c.reason) }
+        // Express the interval as "how much worse": positive is a regression.
+        let worseLow = c.direction == .lowerIsBetter ? low : -high
+        let worseHigh = c.direction == .lowerIsBetter ? high : -low
+        if significant && worseLow > c.tolerance { return (.regressed, nil) }
+        if significant && worseHigh < -c.tolerance { return (.improved, nil) }
+        if low > -c.tolerance && high < c.tolerance { return (.unchanged, nil) }
+        return (.inconclusive, significant
+            ? "significant, but the interval reaches inside the ±\(Format.percent(c.tolerance, signed: false)) tolerance"
+            : "not significant at α=\(Format.pValue(alpha)) after Holm, and the interval is wider than the tolerance")
     }
 
     /// Checks the absolute targets on `current`: failed when the metric's interval lies wholly

@@ -9,6 +9,9 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
         public var alpha: Double = 0.01
         /// Default tolerance: changes within ± this fraction are "unchanged". Default 0.05.
         public var tolerance: Double = 0.05
+        /// Default tolerance of the paired A/B mode, where base and head share one session: 0.03,
+        /// chosen from `perfgate calibrate` on this project's runner (see README).
+        public var pairedTolerance: Double = 0.03
         /// Allowance for drift between sessions when comparing with a stored baseline (added in
         /// quadrature to the interval's half-width). 0.03 covers the ±2.6 % measured between
         /// back-to-back sessions here. Not applied in paired A/B mode.
@@ -26,7 +29,7 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
         public init() {}
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case alpha, tolerance, driftFloor, counterTolerance, metrics, bootstrapResamples, seed, minimumTailSamples
+            case alpha, tolerance, pairedTolerance, driftFloor, counterTolerance, metrics, bootstrapResamples, seed, minimumTailSamples
         }
 
         public init(from decoder: any Decoder) throws {
@@ -34,6 +37,7 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
             let d = Settings()
             alpha = try c.decodeIfPresent(Double.self, forKey: .alpha) ?? d.alpha
             tolerance = try c.decodeIfPresent(Double.self, forKey: .tolerance) ?? d.tolerance
+            pairedTolerance = try c.decodeIfPresent(Double.self, forKey: .pairedTolerance) ?? d.pairedTolerance
             driftFloor = try c.decodeIfPresent(Double.self, forKey: .driftFloor) ?? d.driftFloor
             counterTolerance = try c.decodeIfPresent(Double.self, forKey: .counterTolerance) ?? d.counterTolerance
             metrics = try c.decodeIfPresent([String].self, forKey: .metrics)
@@ -88,9 +92,10 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
         targets = try c.decodeIfPresent([Target].self, forKey: .targets) ?? []
     }
 
-    /// The tolerance for one metric: the last matching override, else the default.
-    public func tolerance(benchmark: String, metric: String) -> Double {
-        tolerances.last { globMatch($0.benchmark, benchmark) && ($0.metric == nil || $0.metric == metric) }?.tolerance ?? gate.tolerance
+    /// The tolerance for one metric: the last matching override, else the default of the mode.
+    public func tolerance(benchmark: String, metric: String, paired: Bool = false) -> Double {
+        tolerances.last { globMatch($0.benchmark, benchmark) && ($0.metric == nil || $0.metric == metric) }?.tolerance
+            ?? (paired ? gate.pairedTolerance : gate.tolerance)
     }
 
     /// Whether a metric is gated (as opposed to reported only).

@@ -172,6 +172,37 @@ public final class GitRepository {
         return Data(bytes: content, count: size)
     }
 
+    /// Writes the tree of `commit` into `directory` (a temporary work tree for building another
+    /// revision), without touching this repository's index or work tree: checkout with FORCE and
+    /// DONT_UPDATE_INDEX into a target directory (SAFE writes nothing there, FORCE alone clobbers
+    /// the index).
+    public func exportTree(of commit: ObjectID, to directory: String) throws(GitError) {
+        try withCommit(commit) { commitHandle throws(GitError) in
+            var tree: OpaquePointer?
+            try check(git_commit_tree(&tree, commitHandle), "read the tree of \(commit.hex.prefix(12))")
+            defer { git_tree_free(tree) }
+            var options = git_checkout_options()
+            try check(git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)), "initialise checkout options")
+            options.checkout_strategy = GIT_CHECKOUT_FORCE.rawValue | GIT_CHECKOUT_DONT_UPDATE_INDEX.rawValue
+            let code = directory.withCString { path -> Int32 in
+                options.target_directory = path
+                return git_checkout_tree(handle, tree, &options)
+            }
+            try check(code, "write \(commit.hex.prefix(12)) into \(directory)")
+        }
+    }
+
+    /// The merge base of HEAD with the default branch (origin/HEAD, origin/main, main,
+    /// origin/master or master, the first that exists).
+    public func mergeBaseWithDefaultBranch() throws(GitError) -> ObjectID {
+        let head = try resolve("HEAD")
+        for candidate in ["origin/HEAD", "origin/main", "main", "origin/master", "master"] {
+            if let branch = try? resolve(candidate) { return try mergeBase(head, branch) }
+        }
+        throw GitError(operation: "find the default branch", code: -3, message: "none of origin/HEAD, origin/main, main, origin/master, master exists",
+                       hint: "pass --against REF explicitly")
+    }
+
     /// Paths that differ between two commits' trees (for "this PR changes its baselines").
     public func changedPaths(from a: ObjectID, to b: ObjectID) throws(GitError) -> [String] {
         func tree(_ id: ObjectID) throws(GitError) -> OpaquePointer {

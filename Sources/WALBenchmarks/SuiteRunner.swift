@@ -65,7 +65,9 @@ public struct SuiteRunner {
         var reports: [String: [RoundReport]] = [:]
         let started = nowNanos()
         for (index, item) in schedule.enumerated() {
-            let report = try runRound(item.definition, round: item.round, seed: generator.next())
+            let report = try Self.runRound(item.definition, round: item.round, seed: generator.next(), scenario: options.scenario,
+                                           workDirectory: options.workDirectory, executable: options.executable,
+                                           environment: options.environment)
             reports[item.definition.id, default: []].append(report)
             let elapsed = Double(nowNanos() - started) / 1e9
             progress(Progress(completed: index + 1, total: schedule.count, benchmark: item.definition.id, elapsedSeconds: elapsed,
@@ -110,16 +112,17 @@ public struct SuiteRunner {
         }
     }
 
-    /// Runs one round in a child process and parses its report.
-    private func runRound(_ definition: BenchmarkDefinition, round: Int, seed: UInt64) throws(PerfgateError) -> RoundReport {
-        let directory = options.workDirectory + "/round-\(round)-\(abs(definition.id.hashValue) % 1_000_000)"
+    /// Runs one round in a child process of `executable` and parses its report.
+    static func runRound(_ definition: BenchmarkDefinition, round: Int, seed: UInt64, scenario: Scenario, workDirectory: String,
+                         executable: String, environment extra: [String: String]) throws(PerfgateError) -> RoundReport {
+        let directory = workDirectory + "/round-\(round)-\(abs(definition.id.hashValue) % 1_000_000)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: options.executable)
-        process.arguments = ["_round", "--benchmark", definition.id, "--scenario", options.scenario.rawValue,
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["_round", "--benchmark", definition.id, "--scenario", scenario.rawValue,
                              "--dir", directory, "--seed", "\(seed)"]
         var environment = ProcessInfo.processInfo.environment
-        environment.merge(options.environment) { $1 }
+        environment.merge(extra) { $1 }
         process.environment = environment
         let output = Pipe()
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("perfgate-round-\(getpid())-\(round).err")
@@ -128,13 +131,13 @@ public struct SuiteRunner {
         process.standardOutput = output
         process.standardError = try? FileHandle(forWritingTo: errors)
         do { try process.run() } catch {
-            throw PerfgateError(.environment, "cannot start \(options.executable) for a round of \(definition.id): \(error)")
+            throw PerfgateError(.environment, "cannot start \(executable) for a round of \(definition.id): \(error)")
         }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0, process.terminationReason == .exit else {
-            throw PerfgateError(.environment, "round \(round + 1) of \(definition.id) failed (exit \(process.terminationStatus)): "
+            throw PerfgateError(.environment, "round \(round + 1) of \(definition.id) failed in \(executable) (exit \(process.terminationStatus)): "
                                 + stderr.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         let line = data.split(separator: UInt8(ascii: "\n")).last ?? Data()
@@ -168,9 +171,10 @@ public enum Slowdown {
     public static func parse(_ spec: String?, for id: String) -> Double {
         guard let spec, !spec.isEmpty else { return 0 }
         for part in spec.split(separator: ",") {
-            let pieces = part.split(separator: "=", maxSplits: 1)
-            guard pieces.count == 2, let percent = Double(pieces[1].replacingOccurrences(of: "%", with: "")) else { continue }
-            if Glob.matches(String(pieces[0]), id) { return percent / 100 }
+            // Benchmark ids contain '=' (batch=1000), so the percentage follows the last one.
+            guard let separator = part.lastIndex(of: "="),
+                  let percent = Double(part[part.index(after: separator)...].replacingOccurrences(of: "%", with: "")) else { continue }
+            if Glob.matches(String(part[..<separator]), id) { return percent / 100 }
         }
         return 0
     }

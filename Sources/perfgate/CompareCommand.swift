@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PerfgateCore
+import WALBenchmarks
 
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,14 +28,48 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Read baselines and perfgate.json from this commit (default: the PR's base on GitHub Actions, else the work tree).")
     var baseRef: String?
 
-    @Option(help: "Scenario of the default paths.")
+    @Option(help: "Scenario of the default paths (and of the suite in --against mode).")
     var scenario = "ci"
+
+    @Option(help: "Paired A/B mode: build REF and the work tree in release and run them in interleaved ABBA rounds on this machine.")
+    var against: String?
+
+    @Flag(help: "Paired A/B mode against the merge base with the default branch.")
+    var againstMergeBase = false
+
+    @Option(help: "Time budget of the A/B measurement (e.g. 5m); undecided metrics are inconclusive at the budget.")
+    var budget = "5m"
+
+    @Option(name: .customLong("filter"), help: "A/B mode: only benchmarks matching this glob (repeatable).")
+    var filters: [String] = []
+
+    @Option(help: "A/B mode: pairs of rounds before the first look.")
+    var initialPairs = 8
+
+    @Option(help: "A/B mode: fewest pairs added per further look (each look at least doubles the pairs).")
+    var step = 4
+
+    @Option(help: "A/B mode: most pairs of rounds.")
+    var maxPairs = 40
+
+    @Option(help: .hidden) var baseBinary: String?
+    @Option(help: .hidden) var headBinary: String?
+    @Option(help: .hidden) var headSlowdown: String?
 
     @OptionGroup var gate: GateOptions
     @OptionGroup var input: InputFormatOptions
 
     func run() throws {
         try withExitCodes {
+            if against != nil || againstMergeBase {
+                guard let suiteScenario = Scenario(rawValue: scenario) else {
+                    throw PerfgateError(.usage, "unknown --scenario '\(scenario)'")
+                }
+                try PairedCompare(gate: gate, scenario: suiteScenario, filters: filters, budgetSeconds: try parseDuration(budget),
+                                  initialPairs: initialPairs, step: step, maxPairs: maxPairs, baseBinary: baseBinary,
+                                  headBinary: headBinary, headSlowdown: headSlowdown).run(against: against)
+                return
+            }
             let argument = current ?? ".perfgate/latest-\(scenario).json"
             let (result, source) = try GateRunner.loadResult(argument, scenario: scenario, input: input)
             try GateRunner(options: gate, scenario: result.run.scenario)

@@ -53,6 +53,7 @@ import Testing
         #expect(Slowdown.parse("wal.read.*=10%,wal.append.*=3", for: "wal.append.batch/64B/batch=10") == 0.03)
         #expect(Slowdown.parse("wal.read.*=10", for: "wal.append.batch/64B/batch=10") == 0)
         #expect(Slowdown.parse(nil, for: "x") == 0)
+        #expect(Slowdown.parse("wal.append.batch/64B/batch=1000=10", for: "wal.append.batch/64B/batch=1000") == 0.10)
     }
 
     @Test func slowdownInflatesMeasuredTimeByTheInjectedFraction() {

@@ -1,0 +1,95 @@
+import Foundation
+
+/// The paired A/B analysis: base and head measured in interleaved rounds on one machine, each
+/// metric judged on its per-round log ratios log(head / base) — a bootstrap interval of the
+/// geometric-mean ratio, and a paired test with Holm across metrics.
+///
+/// **The test.** From 25 pairs on, the Wilcoxon signed-rank test. Below that its smallest
+/// attainable p-value (2/2ⁿ) cannot reach the corrected level of a suite of a hundred metrics
+/// (α/m ≈ 10⁻⁴), so the paired t-test on the log ratios decides: log ratios of round summaries
+/// are close to normal, and an outlying pair widens the t interval rather than faking a shift.
+///
+/// **Looking repeatedly.** The adaptive mode analyses after every few rounds and stops once every
+/// gated metric is decided. To keep the error rates despite the repeated looks, it spends α over
+/// the looks: look k (k = 1, 2, …) tests at α·2⁻ᵏ and uses intervals of coverage 1 − α·2⁻ᵏ. The
+/// per-look levels sum to at most α, so by the union bound the chance of any false verdict over
+/// all looks stays within α (alpha spending with a geometric schedule; conservative, simple, and
+/// valid for any stopping rule).
+public struct PairedAnalysis {
+    public var configuration: GateConfiguration
+
+    public init(configuration: GateConfiguration) { self.configuration = configuration }
+
+    /// α spent on look `look` (1-based) when `sequential`; the full α otherwise.
+    public func alpha(look: Int, sequential: Bool) -> Double {
+        sequential ? configuration.gate.alpha / pow(2, Double(look)) : configuration.gate.alpha
+    }
+
+    /// Compares paired rounds. `base` and `head` are results whose samples line up round by round.
+    public func compare(base: ResultFile, head: ResultFile, look: Int = 1, sequential: Bool = false,
+                        baseSource: String, headSource: String, notes: [String] = []) -> GateReport {
+        let settings = configuration.gate
+        let alpha = alpha(look: look, sequential: sequential)
+        let comparator = Comparator(configuration: configuration, mode: .paired)
+        var comparisons: [MetricComparison] = []
+        var gatedIndices: [Int] = []
+        var pValues: [Double] = []
+        for benchmark in head.benchmarks {
+            guard let old = base.benchmark(benchmark.id) else { continue }
+            for metric in benchmark.metrics {
+                guard let oldMetric = old.metric(named: metric.name) else { continue }
+                var c = comparator.compareMetric(benchmark: benchmark, metric: metric, baseline: oldMetric)
+                // Replace the unpaired interval and test with the paired ones where the metric is gated.
+                let n = min(metric.samples.count, oldMetric.samples.count)
+                if c.kind == .timing && (c.verdict == .inconclusive || c.reason?.hasPrefix("reported only") == true || c.reason?.hasPrefix("low confidence") == true),
+                   n >= 2, !metric.samples.prefix(n).contains(0), !oldMetric.samples.prefix(n).contains(0) {
+                    let logRatios = (0..<n).map { log(metric.samples[$0] / oldMetric.samples[$0]) }
+                    let coverage = 1 - alpha
+                    let resamples = min(100_000, max(settings.bootstrapResamples, Int(20 / alpha)))
+                    let interval = Bootstrap.geometricMeanChange(logRatios: logRatios, resamples: resamples, confidence: coverage, seed: settings.seed)
+                    c.change = exp(logRatios.reduce(0, +) / Double(n)) - 1
+                    c.intervalLow = interval.lowerBound
+                    c.intervalHigh = interval.upperBound
+                    c.minimumDetectableEffect = c.tolerance + (interval.upperBound - interval.lowerBound) / 2
+                    c.baselineSamples = n
+                    c.currentSamples = n
+                    if c.verdict == .inconclusive {
+                        c.pValue = Self.pairedPValue(logRatios)
+                        gatedIndices.append(comparisons.count)
+                        pValues.append(c.pValue!)
+                    }
+                }
+                comparisons.append(c)
+            }
+        }
+        let adjusted = MultipleComparisons.holm(pValues)
+        for (k, index) in gatedIndices.enumerated() {
+            comparisons[index].adjustedPValue = adjusted[k]
+            comparisons[index].verdict = Comparator.decide(comparisons[index], significant: adjusted[k] < alpha, alpha: alpha).verdict
+            comparisons[index].reason = Comparator.decide(comparisons[index], significant: adjusted[k] < alpha, alpha: alpha).reason
+        }
+        var report = GateReport(mode: .paired, baselineSource: baseSource, currentSource: headSource,
+                                baselineCommit: base.run.commit, currentCommit: head.run.commit, scenario: head.run.scenario,
+                                profile: head.run.machine.profile, comparisons: comparisons, targets: comparator.checkTargets(head),
+                                notes: notes, alpha: settings.alpha, outcome: .pass)
+        if report.count(.regressed) > 0 || !report.failedTargets.isEmpty {
+            report.outcome = .regression
+        } else if report.count(.inconclusive) > 0 {
+            report.outcome = .inconclusive
+        }
+        return report
+    }
+
+    /// The paired test's p-value (see the type's note on the choice of test).
+    public static func pairedPValue(_ logRatios: [Double]) -> Double {
+        if logRatios.count >= 25 { return WilcoxonSignedRank.test(logRatios).pValue }
+        let n = Double(logRatios.count)
+        let mean = logRatios.reduce(0, +) / n
+        let variance = logRatios.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+        guard variance > 0 else { return mean == 0 ? 1 : 0 }
+        return Distributions.studentTTwoSided(mean / (variance / n).squareRoot(), df: n - 1)
+    }
+
+    /// Whether every gated metric is decided (nothing inconclusive): the adaptive mode may stop.
+    public static func isDecided(_ report: GateReport) -> Bool { report.count(.inconclusive) == 0 }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import PerfgateCore
+import PerfgateGit
+import WALBenchmarks
+
+/// `perfgate compare --against REF`: base and head built in release and run in interleaved ABBA
+/// rounds on this machine, analysed as pairs, with rounds added while metrics are inconclusive
+/// until every gated metric is decided or the time budget is spent.
+struct PairedCompare {
+    var gate: GateOptions
+    var scenario: Scenario
+    var filters: [String]
+    var budgetSeconds: Double
+    var initialPairs: Int
+    var step: Int
+    var maxPairs: Int
+    var baseBinary: String?
+    var headBinary: String?
+    var headSlowdown: String?
+
+    func run(against: String?) throws {
+        let repository = try GitContext.repository()
+        let base: ObjectID
+        do {
+            base = try against.map { try repository.resolve($0) } ?? repository.mergeBaseWithDefaultBranch()
+        } catch { throw PerfgateError(.environment, "\(error)") }
+        let root = repository.workdir ?? FileManager.default.currentDirectoryPath
+        var notes: [String] = []
+        // Builds.
+        let baseSide: String
+        if let baseBinary {
+            baseSide = baseBinary
+        } else {
+            Terminal.note("building the base revision \(base.hex.prefix(12)) in release (cached by commit)…")
+            let built = try RevisionBuilder(cacheDirectory: root + ".perfgate/ab").binary(for: base, repository: repository)
+            baseSide = built.binary
+            notes.append(built.cached ? "base build \(base.hex.prefix(12)) reused from the cache"
+                                      : String(format: "base build %@ took %.0f s (cached for next time)", String(base.hex.prefix(12)), built.seconds))
+        }
+        let headSide: String
+        if let headBinary {
+            headSide = headBinary
+        } else {
+            Terminal.note("building the work tree in release…")
+            let started = Date()
+            headSide = try RevisionBuilder.build(packagePath: root, scratchPath: nil, what: "the work tree")
+            notes.append(String(format: "head build took %.0f s", Date().timeIntervalSince(started)))
+        }
+        // Measurement.
+        var options = SuiteRunner.Options(scenario: scenario, workDirectory: root + ".perfgate/ab-run", executable: headSide)
+        options.filters = filters
+        let benchmarks = try SuiteRunner(options: options).selectedBenchmarks()
+        try? FileManager.default.createDirectory(atPath: options.workDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: options.workDirectory) }
+        var headEnvironment: [String: String] = [:]
+        if let headSlowdown { headEnvironment["PERFGATE_INJECT_SLOWDOWN"] = headSlowdown }
+        let session = PairedSession(scenario: scenario, benchmarks: benchmarks,
+                                    a: .init(label: "base", executable: baseSide),
+                                    b: .init(label: "head", executable: headSide, environment: headEnvironment),
+                                    workDirectory: options.workDirectory, seed: 1)
+        let runner = GateRunner(options: gate, scenario: scenario.rawValue)
+        var known = BenchmarkCatalog.allIDs
+        benchmarks.forEach { known.insert($0.id) }
+        let configuration = try runner.configuration(base: base, known: known)
+        let analysis = PairedAnalysis(configuration: configuration)
+        let identity = try? repository.identity()
+        let machine = MachineProbe.fingerprint(directory: options.workDirectory)
+        func results(_ side: [BenchmarkResult], commit: String?, label: String) -> ResultFile {
+            ResultFile(run: RunMetadata(scenario: scenario.rawValue, commit: commit, dirty: label == "head" && (identity?.dirty ?? false),
+                                        branch: nil, startedAt: Date(), finishedAt: Date(), toolchain: BuildInfo.toolchain,
+                                        buildConfiguration: "release", machine: machine, rounds: session.pairs), benchmarks: side)
+        }
+        let started = Date()
+        var look = 0
+        var report: GateReport
+        Terminal.note("paired A/B: \(benchmarks.count) benchmarks, base \(base.hex.prefix(12)) against the work tree, budget \(Int(budgetSeconds)) s")
+        repeat {
+            // Double the pairs at each look (8, 16, 32 …): few looks, so little α is spent per look.
+            let count = look == 0 ? initialPairs : min(max(step, session.pairs), maxPairs - session.pairs)
+            try session.runPairs(count) { pair, benchmark in
+                if Terminal.stderrIsTerminal {
+                    Terminal.progress("pair \(pair + 1): \(benchmark)  \(Terminal.duration(Date().timeIntervalSince(started))) elapsed")
+                }
+            }
+            look += 1
+            let (a, b) = session.results()
+            report = analysis.compare(base: results(a, commit: base.hex, label: "base"), head: results(b, commit: identity?.commit.id, label: "head"),
+                                      look: look, sequential: true, baseSource: "base \(base.hex.prefix(12)) (built and run here)",
+                                      headSource: "work tree", notes: notes)
+            Terminal.progress("look \(look) after \(session.pairs) pairs: \(report.count(.regressed)) regressed, \(report.count(.improved)) improved, "
+                              + "\(report.count(.inconclusive)) inconclusive (\(Terminal.duration(Date().timeIntervalSince(started))) elapsed)", final: true)
+            let nextCount = min(max(step, session.pairs), maxPairs - session.pairs)
+            let nextCost = session.secondsPerPair * Double(nextCount)
+            if PairedAnalysis.isDecided(report) || nextCount <= 0
+                || session.measuredSeconds + nextCost > budgetSeconds { break }
+        } while true
+        let undecided = report.count(.inconclusive)
+        report.notes.append(String(format: "%d pairs of rounds in %.0f s of measurement over %d looks (α spent as α·2⁻ᵏ per look)%@",
+                                   session.pairs, session.measuredSeconds, look,
+                                   undecided > 0 ? "; \(undecided) metric(s) still undecided at the budget are reported inconclusive with the interval reached" : ""))
+        try runner.emit(report)
+    }
+}
+
+/// Parses a duration such as `300`, `90s`, `5m` or `1h` into seconds.
+func parseDuration(_ text: String) throws(PerfgateError) -> Double {
+    let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+    if let unit = text.last, let factor = units[unit], let value = Double(text.dropLast()), value > 0 { return value * factor }
+    if let value = Double(text), value > 0 { return value }
+    throw PerfgateError(.usage, "--budget '\(text)' is not a duration; write e.g. 300s, 5m or 1h")
+}
