@@ -19,7 +19,8 @@ struct Perfgate: ParsableCommand {
           4  inconclusive, only with --strict
         """,
         subcommands: [CheckCommand.self, RunCommand.self, CompareCommand.self, BaselineCommand.self, ReportCommand.self, RecordCommand.self,
-                      HistoryCommand.self, NotesCommand.self, ListCommand.self, RoundCommand.self, NotesStressCommand.self])
+                      HistoryCommand.self, NotesCommand.self, CalibrateCommand.self, ListCommand.self, RoundCommand.self,
+                      NotesStressCommand.self, EvidenceCommand.self])
 }
 
 /// Runs `body`, turning a ``PerfgateError`` into its message on stderr and its exit code.

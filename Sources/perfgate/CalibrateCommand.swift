@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import PerfgateCore
+import WALBenchmarks
+
+struct CalibrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Measure this runner's noise: run this build against itself (A/A) and report, per metric, the noise and the minimum detectable effect.",
+        discussion: """
+        The A/A rounds are paired exactly as in `compare --against`. Per metric: the standard \
+        deviation of the per-round log ratios, the per-side noise (that over √2), and the minimum \
+        detectable effect (MDE) of a paired comparison at this many pairs, α = 0.01 and 95 % power. \
+        The proposed paired tolerance covers 90 % of the gated metrics' MDEs. Stored in \
+        baselines/<profile>/calibration-<scenario>.json.
+        """)
+
+    @Option(help: "The scenario to calibrate.")
+    var scenario: Scenario = .ci
+
+    @Option(help: "Pairs of rounds.")
+    var pairs = 10
+
+    @Option(name: .customLong("filter"), help: "Only benchmarks matching this glob (repeatable).")
+    var filters: [String] = []
+
+    @Option(help: "Profile to store the calibration under (default: this machine's).")
+    var profile: String?
+
+    func run() throws {
+        try withExitCodes {
+            let root = (try? GitContext.repository())?.workdir ?? FileManager.default.currentDirectoryPath + "/"
+            var options = SuiteRunner.Options(scenario: scenario, workDirectory: root + ".perfgate/calibrate", executable: Terminal.executablePath)
+            options.filters = filters
+            let benchmarks = try SuiteRunner(options: options).selectedBenchmarks()
+            try? FileManager.default.createDirectory(atPath: options.workDirectory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: options.workDirectory) }
+            let side = PairedSession.Side(label: "A", executable: Terminal.executablePath)
+            let session = PairedSession(scenario: scenario, benchmarks: benchmarks, a: side, b: side, workDirectory: options.workDirectory, seed: 7)
+            let started = Date()
+            try session.runPairs(pairs) { pair, benchmark in
+                if Terminal.stderrIsTerminal { Terminal.progress("pair \(pair + 1)/\(pairs): \(benchmark)") }
+            }
+            Terminal.progress(String(format: "%d pairs in %.0f s", pairs, Date().timeIntervalSince(started)), final: true)
+            let (a, b) = session.results()
+            let machine = MachineProbe.fingerprint(directory: options.workDirectory, profile: profile)
+            let calibration = Calibration.compute(a: a, b: b, scenario: scenario.rawValue, profile: machine.profile, pairs: pairs)
+            let path = root + "baselines/\(machine.profile)/calibration-\(scenario.rawValue).json"
+            try AtomicFile.write(try calibration.encoded(), to: path)
+            print(calibration.summary())
+            print("wrote \(path)")
+        }
+    }
+}
