@@ -32,17 +32,18 @@ struct RecordCommand: ParsableCommand {
     }
 }
 
-/// `--input-format`: how to read a results file. perfgate's own format is the only one until
-/// the adapters land; `auto` detects.
+/// `--input-format`: how to read a results file (`--format` stays the report's output format).
 struct InputFormatOptions: ParsableArguments {
-    @Option(name: .customLong("input-format"), help: "Format of the file read in: auto or perfgate.")
+    @Option(name: .customLong("input-format"),
+            help: "Format of the file read in: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")). auto detects and says which it chose.")
     var inputFormat: String = "auto"
 
     func load(_ path: String) throws(PerfgateError) -> ResultFile {
-        switch inputFormat {
-        case "auto", "perfgate": return try ResultFile.load(path: path)
-        default:
-            throw PerfgateError(.usage, "unknown --input-format '\(inputFormat)'; use auto or perfgate")
+        guard let format = InputFormat(rawValue: inputFormat) else {
+            throw PerfgateError(.usage, "unknown --input-format '\(inputFormat)'; use \(InputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return try format.load(path) { detected in
+            if detected != .perfgate { Terminal.note("reading \(path) as \(detected.rawValue) output (detected; --input-format overrides)") }
         }
     }
 }

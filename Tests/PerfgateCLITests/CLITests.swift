@@ -182,4 +182,26 @@ import Testing
         #expect(summary.contains("no baseline baselines/"))
         #expect(FileManager.default.fileExists(atPath: out + "/reports/report.html"))
     }
+
+    /// Another harness's output gated end to end: hyperfine JSON, a 30 % slowdown, machines unknown.
+    @Test func gatesHyperfineOutput() throws {
+        let dir = Self.repository()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fixture = Self.projectRoot + "/Tests/PerfgateCoreTests/Fixtures/adapters/hyperfine.json"
+        let data = try Data(contentsOf: URL(fileURLWithPath: fixture))
+        var json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        var results = json["results"] as! [[String: Any]]
+        results[0]["times"] = (results[0]["times"] as! [Double]).map { $0 * 1.3 }
+        json["results"] = results
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: dir + "/slow.json"))
+        let run = try Self.run(["compare", "--input-format", "hyperfine", "--baseline", fixture, "--current", "slow.json"], in: dir)
+        #expect(run.status == 1, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("sleep 0.01 wall_time: +30.0 %"))
+        #expect(run.stdout.contains("machines unknown"))
+        let auto = try Self.run(["compare", "--baseline", fixture, "--current", "slow.json"], in: dir)
+        #expect(auto.stderr.contains("as hyperfine output (detected"))
+        try "{\"results\": [".write(toFile: dir + "/cut.json", atomically: true, encoding: .utf8)
+        let bad = try Self.run(["compare", "--input-format", "hyperfine", "--baseline", fixture, "--current", "cut.json"], in: dir)
+        #expect(bad.status == 2 && bad.stderr.contains("cut.json"))
+    }
 }
