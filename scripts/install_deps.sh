@@ -9,7 +9,9 @@ fi
 missing=()
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 pkg-config --exists libgit2 2>/dev/null || missing+=(libgit2-dev)
-[ -n "${PERFGATE_EXTRA_PACKAGES:-}" ] && missing+=($PERFGATE_EXTRA_PACKAGES)
+for package in ${PERFGATE_EXTRA_PACKAGES:-}; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
     sudo=""

@@ -93,6 +93,7 @@ case "verify":
             position += 1
         }
         print("end \(log.endPosition), all records intact")
+        try log.close()
     } catch {
         fail("\(error)")
     }

@@ -100,7 +100,10 @@ public struct HTMLRenderer {
     func intervalChart(_ rows: [MetricComparison]) -> String {
         let width = 1100.0, rowHeight = 16.0, labelWidth = 520.0
         let plotWidth = width - labelWidth - 20
-        let extent = max(0.1, rows.map { max(abs($0.intervalLow ?? 0), abs($0.intervalHigh ?? 0), $0.tolerance * 1.5) }.max() ?? 0.1)
+        // Scale to the 90th percentile of the rows' extents, so one very noisy metric does not
+        // flatten the rest (its bar is clipped at the edge).
+        let extents = rows.map { max(abs($0.intervalLow ?? 0), abs($0.intervalHigh ?? 0), $0.tolerance * 1.5) }.sorted()
+        let extent = max(0.1, extents.isEmpty ? 0.1 : Quantile.quantile(sorted: extents, 0.9))
         let scale = min(extent, 1.0)
         func x(_ v: Double) -> Double { labelWidth + plotWidth / 2 + max(-1, min(1, v / scale)) * plotWidth / 2 }
         let height = Double(rows.count) * rowHeight + 30

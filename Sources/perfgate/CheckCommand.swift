@@ -12,17 +12,7 @@ struct CheckCommand: ParsableCommand {
         result is recorded in git notes only when the work tree is clean. Exit codes as for compare.
         """)
 
-    @Option(help: "The scenario to run.")
-    var scenario: Scenario = .ci
-
-    @Option(name: .customLong("filter"), help: "Only benchmarks whose id matches this glob (repeatable).")
-    var filters: [String] = []
-
-    @Option(help: "Directory for the temporary WALs.")
-    var dir: String?
-
-    @Option(help: "Rounds per benchmark, overriding the scenario's.")
-    var rounds: Int?
+    @OptionGroup var suite: SuiteOptions
 
     @Option(help: "The baseline: a result file or a git revision (default: baselines/<profile>/<scenario>.json).")
     var baseline: String?
@@ -39,9 +29,10 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         try withExitCodes {
             let repository = try? GitContext.repository()
-            var result = try RunCommand.runSuite(scenario: scenario, filters: filters, dir: dir, rounds: rounds, seed: 1, profile: gate.profile)
+            var result = try RunCommand.runSuite(scenario: suite.scenario, filters: suite.filters, dir: suite.dir, rounds: suite.rounds,
+                                                 seed: 1, profile: gate.profile)
             if let repository { try? GitContext.stamp(&result, repository: repository) }
-            let path = ".perfgate/latest-\(scenario.rawValue).json"
+            let path = ".perfgate/latest-\(suite.scenario.rawValue).json"
             try result.write(to: path)
             SuiteSummary.print(result)
             Terminal.note("wrote \(path)")
@@ -54,7 +45,7 @@ struct CheckCommand: ParsableCommand {
                 }
             }
             print("")
-            try GateRunner(options: gate, scenario: scenario.rawValue)
+            try GateRunner(options: gate, scenario: suite.scenario.rawValue)
                 .gate(current: result, currentSource: path, baselineArgument: baseline, baseRef: baseRef, input: input)
         }
     }

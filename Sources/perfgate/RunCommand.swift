@@ -14,20 +14,10 @@ struct RunCommand: ParsableCommand {
         the file system you are measuring) and are removed afterwards.
         """)
 
-    @Option(help: "The scenario: \(Scenario.allCases.filter { $0 != .smoke }.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")).")
-    var scenario: Scenario = .ci
-
-    @Option(name: .customLong("filter"), help: "Only benchmarks whose id matches this glob (repeatable), e.g. 'wal.append.*'.")
-    var filters: [String] = []
+    @OptionGroup var suite: SuiteOptions
 
     @Option(help: "Where to write the result JSON. Default: .perfgate/latest-<scenario>.json.")
     var output: String?
-
-    @Option(help: "Directory for the temporary WALs (default: .perfgate/ under the current directory).")
-    var dir: String?
-
-    @Option(help: "Rounds per benchmark, overriding the scenario's.")
-    var rounds: Int?
 
     @Option(help: "Seed of the round order (results are reproducible in order, not in timing).")
     var seed: UInt64 = 1
@@ -49,9 +39,10 @@ struct RunCommand: ParsableCommand {
                 throw PerfgateError(.usage, "the work tree has uncommitted changes, so the result would not describe HEAD. "
                                     + "Commit first, or pass --allow-dirty to record it marked dirty")
             }
-            var result = try Self.runSuite(scenario: scenario, filters: filters, dir: dir, rounds: rounds, seed: seed, profile: profile)
+            var result = try Self.runSuite(scenario: suite.scenario, filters: suite.filters, dir: suite.dir, rounds: suite.rounds,
+                                           seed: seed, profile: profile)
             if let repository { try? GitContext.stamp(&result, repository: repository) }
-            let path = output ?? ".perfgate/latest-\(scenario.rawValue).json"
+            let path = output ?? ".perfgate/latest-\(suite.scenario.rawValue).json"
             try result.write(to: path)
             SuiteSummary.print(result)
             Terminal.note("wrote \(path)")

@@ -128,6 +128,12 @@ import Testing
         #expect(junit.contains("<failure message=\"wal.append.single/64B/sync=none mean: +25.0 %"))
         let markdown = try String(contentsOfFile: dir + "/reports/report.md", encoding: .utf8)
         #expect(markdown.contains("### What failed"))
+        // The HTML report renders in headless Chromium without script errors (where Chromium is installed).
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") {
+            let check = try Self.run([Self.projectRoot + "/scripts/check_html_report.sh", dir + "/reports/report.html"], in: dir,
+                                     executable: "/bin/bash")
+            #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        }
         let rerendered = try Self.run(["report", "reports/report.json", "--format", "markdown"], in: dir)
         #expect(rerendered.status == 0)
         #expect(rerendered.stdout == markdown)
