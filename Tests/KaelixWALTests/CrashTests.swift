@@ -68,8 +68,8 @@ import Testing
                     intents.append(first..<(first + count))
                 }
             }
-            let (recoveredEnd, output) = try Self.verify(binary, dir.path)
-            let end = try #require(recoveredEnd, "cycle \(cycle): recovery or integrity check failed: \(output)")
+            let (recoveredEnd, verifyOutput) = try Self.verify(binary, dir.path)
+            let end = try #require(recoveredEnd, "cycle \(cycle): recovery or integrity check failed: \(verifyOutput)")
             #expect(end >= acknowledgedEnd, "cycle \(cycle): acknowledged up to \(acknowledgedEnd) but the log ends at \(end)")
             for intent in intents where intent.count > 1 {
                 #expect(!(intent.lowerBound < end && end < intent.upperBound),
