@@ -22,6 +22,12 @@ public struct ResultHistory: Sendable {
         public var metric: String
         public var unit: String
         public var direction: MetricDirection
+        public init(benchmark: String, metric: String, unit: String, direction: MetricDirection) {
+            self.benchmark = benchmark
+            self.metric = metric
+            self.unit = unit
+            self.direction = direction
+        }
         public static func < (a: SeriesKey, b: SeriesKey) -> Bool { (a.benchmark, a.metric) < (b.benchmark, b.metric) }
     }
 

@@ -129,12 +129,29 @@ struct GateRunner {
         try emit(report)
     }
 
+    /// Recorded history of the report's most interesting metrics (regressions first, then the
+    /// largest changes), with change points, for the HTML trend charts. Empty outside git or without notes.
+    func historySeries(for report: GateReport) -> [HistorySeries] {
+        guard let repository, let history = try? HistoryLoader.load(repository: repository, ref: "HEAD", limit: 60) else { return [] }
+        let detector = ChangePointDetector(maxPValue: 0.001, minMagnitude: 0.05)
+        return report.sortedComparisons.filter { $0.verdict != .notGated && $0.verdict != .unavailable }.prefix(40).compactMap { c in
+            let key = ResultHistory.SeriesKey(benchmark: c.benchmark, metric: c.metric, unit: c.unit, direction: c.direction)
+            let points = history.values(key)
+            guard points.count >= 3 else { return nil }
+            return HistorySeries(benchmark: c.benchmark, metric: c.metric, unit: c.unit, points: points,
+                                 changePoints: detector.detect(points.map(\.value)))
+        }.prefix(12).map { $0 }
+    }
+
     /// Renders the report where asked, writes GitHub outputs, and exits with the gate's code.
     func emit(_ report: GateReport) throws {
         let code = report.exitCode(strict: options.strict, failOnImprovement: options.failOnImprovement,
                                    allowMissingBaseline: options.allowMissingBaseline)
         let format = try options.reportFormat()
-        let rendered = try format.render(report, colour: options.output == nil && Terminal.stdoutIsTerminal, verbose: options.verbose)
+        let wantsHTML = format == .html || (options.reportDir != nil && options.reportFormats.contains("html"))
+        let history = wantsHTML ? historySeries(for: report) : []
+        let rendered = try format.render(report, colour: options.output == nil && Terminal.stdoutIsTerminal, verbose: options.verbose,
+                                         history: history)
         if let output = options.output {
             try AtomicFile.write(Data(rendered.utf8), to: output)
             Terminal.note("wrote the \(format.rawValue) report to \(output)")
@@ -150,7 +167,7 @@ struct GateRunner {
             for (f, name) in [(ReportFormat.terminal, "report.txt"), (.markdown, "report.md"), (.html, "report.html"),
                               (.json, "report.json"), (.junit, "report.xml")] where wanted.contains(f.rawValue) {
                 let path = directory + "/" + name
-                try AtomicFile.write(Data(try f.render(report, verbose: true).utf8), to: path)
+                try AtomicFile.write(Data(try f.render(report, verbose: true, history: history).utf8), to: path)
                 paths[f.rawValue] = path
             }
         }

@@ -1,0 +1,55 @@
+import Foundation
+import PerfgateCore
+import Testing
+
+@Suite struct RendererTests {
+    static func report(benchmark: String) -> GateReport {
+        let comparison = MetricComparison(benchmark: benchmark, metric: "p99", unit: "ns", direction: .lowerIsBetter, kind: .timing,
+                                          baselineMedian: 1000, currentMedian: 1300, change: 0.3, intervalLow: 0.2, intervalHigh: 0.4,
+                                          pValue: 0.0001, adjustedPValue: 0.0002, baselineSamples: 10, currentSamples: 10,
+                                          tolerance: 0.05, minimumDetectableEffect: 0.15, verdict: .regressed)
+        var unchanged = comparison
+        unchanged.benchmark = "plain"
+        unchanged.change = 0.001
+        unchanged.intervalLow = -0.01
+        unchanged.intervalHigh = 0.01
+        unchanged.verdict = .unchanged
+        return GateReport(mode: .storedBaseline, baselineSource: "b", currentSource: "c", baselineCommit: nil, currentCommit: nil,
+                          scenario: "ci", profile: "p", comparisons: [comparison, unchanged], targets: [], notes: [], alpha: 0.01, outcome: .regression)
+    }
+
+    /// Hostile benchmark names cannot break the Markdown table, inject HTML or XML, or spoof workflow commands.
+    @Test func namesAreEscapedInEveryFormat() throws {
+        let hostile = "evil|name</details><script>alert(1)</script>\n::error::x & \"q\""
+        let report = Self.report(benchmark: hostile)
+        let markdown = try ReportFormat.markdown.render(report)
+        let tableRows = markdown.split(separator: "\n").filter { $0.hasPrefix("| regressed") }
+        try #require(tableRows.count == 1)
+        #expect(tableRows[0].components(separatedBy: " | ").count == MetricComparison.tableHeader.count, "no extra table cells")
+        #expect(!markdown.contains("<script>") && !markdown.contains("</details><script"))
+        let html = try ReportFormat.html.render(report)
+        #expect(!html.contains("<script>alert") && html.contains("&lt;script&gt;"))
+        let junit = try ReportFormat.junit.render(report)
+        #expect(!junit.contains("<script>") && junit.contains("&lt;/details&gt;"))
+        for line in GitHubActions.annotations(report) {
+            #expect(!line.dropFirst(2).contains("\n"), "one workflow command per line")
+            #expect(line.hasPrefix("::error title=perfgate regression::"))
+        }
+    }
+
+    @Test func reportsLeadWithTheVerdictAndTheFailure() throws {
+        let report = Self.report(benchmark: "wal.append.single/64B/sync=none")
+        let terminal = try ReportFormat.terminal.render(report)
+        #expect(terminal.hasSuffix("FAIL: 1 regressed, 1 unchanged\n"))
+        #expect(terminal.contains("wal.append.single/64B/sync=none p99: +30.0 % [+20.0 %, +40.0 %], p=0.0002 (Holm), tolerance 5.0 %"))
+        let markdown = try ReportFormat.markdown.render(report)
+        #expect(markdown.hasPrefix("## ❌ perfgate: FAIL"))
+        let json = try ReportFormat.json.render(report)
+        let path = NSTemporaryDirectory() + "perfgate-report-\(UUID().uuidString.prefix(6)).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try GateReport.load(path: path).comparisons == report.comparisons, "JSON reports round-trip")
+        let outputs = GitHubActions.outputs(report, exitCode: 1, reportPaths: ["html": "/r/report.html"])
+        #expect(outputs["verdict"] == "regression" && outputs["regressed"] == "1" && outputs["report-path"] == "/r/report.html")
+    }
+}
