@@ -17,11 +17,12 @@ if ! swift build --build-tests > "$build" 2>&1; then
 fi
 tail -1 "$build"
 set +e
-swift test --skip-build 2>&1 | tee "$log" | grep -vE '^(◇|✔ Test [a-zA-Z].*passed after|↳)'
+# Hide the per-test "started"/"passed" chatter; keep failures, suites and the closing summary line.
+swift test --skip-build 2>&1 | tee "$log" | grep -vE '^(◇|↳|✔ Test [^ ]+\()'
 status=${PIPESTATUS[0]}
 set -e
 # One plain closing line for any CI reader: "N passed, N failed".
-passed=$(grep -cE '^✔ Test .*passed' "$log" || true)
-failed=$(grep -cE '^✘ Test .*failed' "$log" || true)
+passed=$(grep -cE '^✔ Test [^ ]+\(.*passed' "$log" || true)
+failed=$(grep -cE '^✘ Test [^ ]+\(.*failed' "$log" || true)
 echo "tests: $passed passed, $failed failed"
 exit "$status"
