@@ -130,6 +130,15 @@ extension WriteAheadLog {
     /// Becomes the leader: optionally waits a moment for concurrent appenders to join the group,
     /// then flushes it outside the lock. Called and returns with `commitLock` held.
     private func lead() {
+        if isClosed {
+            // close() released the files: nothing more is written; these appends were never acknowledged.
+            let group = pending
+            pending = PendingGroup(buffer: WriteBuffer())
+            group.results = group.frames.map { _ in .failure(.closed) }
+            group.done = true
+            commitLock.broadcast()
+            return
+        }
         leaderActive = true
         let delay = configuration.maxBatchDelayNanoseconds
         if delay > 0, arrivingAppenders.load(ordering: .relaxed) > 0,

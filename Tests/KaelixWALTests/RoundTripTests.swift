@@ -295,4 +295,39 @@ import Testing
         #expect(reopened.recoveryReport.removedTemporaryFiles.count <= 1)
         #expect(try reopened.read(at: 1999).payload == [UInt8](repeating: UInt8(1999 % 251), count: 120))
     }
+
+    /// Closing while appenders are running: every append either succeeds (and is then on disk) or
+    /// fails with .closed; nothing crashes, and the reopened log holds exactly the acknowledged records.
+    @Test func closeDuringConcurrentAppends() async throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let log = try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration(.group, segmentSize: 1 << 20))
+        let acknowledged = try await withThrowingTaskGroup(of: [UInt64].self) { group in
+            for writer in 0..<4 {
+                group.addTask {
+                    var mine: [UInt64] = []
+                    for i in 0..<400 {
+                        switch Result(catching: { () throws(WALError) in try log.append([UInt8(writer), UInt8(i % 256)]) }) {
+                        case let .success(position): mine.append(position)
+                        case let .failure(error):
+                            #expect(error == .closed)
+                            return mine
+                        }
+                    }
+                    return mine
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(30))
+                try log.close()
+                return []
+            }
+            var all: [UInt64] = []
+            for try await part in group { all += part }
+            return all.sorted()
+        }
+        let reopened = try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration(.group, segmentSize: 1 << 20))
+        #expect(reopened.endPosition == UInt64(acknowledged.count))
+        #expect(acknowledged == Array(0..<UInt64(acknowledged.count)))
+    }
 }
