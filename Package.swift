@@ -23,7 +23,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     ],
     targets: [
-        .target(name: "CKaelixSupport"),
+        // zlib (per-batch compression) comes with libgit2-dev's dependencies (zlib1g-dev).
+        .target(name: "CKaelixSupport", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "KaelixWAL", dependencies: ["CKaelixSupport"]),
         .executableTarget(name: "KaelixTorture", dependencies: ["KaelixWAL"]),
         .target(name: "PerfgateCore", exclude: ["Schema"]),

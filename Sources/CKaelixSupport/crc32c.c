@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/vfs.h>
+#include <zlib.h>
 
 #if defined(__x86_64__)
 #include <nmmintrin.h>
@@ -128,4 +129,35 @@ int64_t kaelix_filesystem_magic(const char *path) {
         return -1;
     }
     return (int64_t)(uint32_t)info.f_type;
+}
+
+size_t kaelix_deflate_bound(size_t length) {
+    return (size_t)compressBound((uLong)length);
+}
+
+int64_t kaelix_deflate(const void *input, size_t length, void *output, size_t capacity, int level) {
+    uLongf size = (uLongf)capacity;
+    if (compress2((Bytef *)output, &size, (const Bytef *)input, (uLong)length, level) != Z_OK) {
+        return -1;
+    }
+    return (int64_t)size;
+}
+
+int kaelix_inflate(const void *input, size_t length, void *output, size_t expected) {
+    uLongf size = (uLongf)expected;
+    if (uncompress((Bytef *)output, &size, (const Bytef *)input, (uLong)length) != Z_OK) {
+        return -1;
+    }
+    return size == expected ? 0 : -1;
+}
+
+int kaelix_lock_file(int fd) {
+    struct flock lock;
+    memset(&lock, 0, sizeof lock);
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    if (fcntl(fd, F_SETLK, &lock) == 0) {
+        return 0;
+    }
+    return errno;
 }

@@ -7,7 +7,7 @@
 /// offset size field
 ///  0     4    length        whole frame in bytes, header and padding included; multiple of 8
 ///  4     1    type          0 = end of log / preallocated space, 1 = data, 2 = stream definition, 3 = seal
-///  5     1    flags         bit 0 transactional, bits 1-7 reserved (0)
+///  5     1    flags         bit 0 transactional, bit 1 compressed body, bits 2-7 reserved (0)
 ///  6     1    padding       zero bytes at the end of the frame (0...7)
 ///  7     1    reserved      0
 ///  8     4    crc32c        over bytes [0, 8) and [12, length): the length is covered
@@ -17,6 +17,9 @@
 /// 32     8    durableBefore every position below this was durable when the frame was written
 /// 40     …    body          data: per record varint(streamID) varint(length) payload
 /// ```
+///
+/// A compressed body (optional, per batch) is `u32 uncompressed length` followed by a zlib stream of
+/// the records; the CRC covers the stored (compressed) bytes.
 ///
 /// One header serves a whole batch, so a 64-byte record costs 2 bytes of framing in a large batch.
 /// `durableBefore` lets recovery tell a torn tail (damage past the last durable point: truncate)
@@ -32,6 +35,8 @@ enum FrameLayout {
     static let headerSize = 40
     static let alignment = 8
     static let transactionalFlag: UInt8 = 1
+    static let compressedFlag: UInt8 = 2
+    static let knownFlags: UInt8 = 3
     /// Bytes of a seal frame: header plus `recordCount u64` and `endPosition u64`.
     static let sealFrameSize = headerSize + 16
 

@@ -1,3 +1,5 @@
+import CKaelixSupport
+
 /// Validation of frames and of the records inside them. Everything here treats the bytes as
 /// hostile: every length is bounds-checked before it is used, so a corrupt or fuzzed segment can
 /// produce an error but never a crash, an overread or an unbounded allocation.
@@ -44,20 +46,21 @@ enum FrameParser {
                 return .invalid("checksum mismatch")
             }
         }
+        if header.flags & ~FrameLayout.knownFlags != 0 { return .invalid("unknown frame flags \(header.flags)") }
+        if type != .data && header.flags != 0 { return .invalid("control frame with flags") }
         if type == .seal && length != FrameLayout.sealFrameSize { return .invalid("seal frame of wrong size") }
         if type != .data && header.recordCount != 0 { return .invalid("control frame with records") }
         if type == .data && header.recordCount == 0 { return .invalid("data frame without records") }
         return .valid(header)
     }
 
-    /// Calls `body(streamID, payloadOffset, payloadLength)` for each record of the data frame at
-    /// `offset`, and returns false (after calling `body` for the well-formed prefix) if the body
-    /// does not hold exactly `header.recordCount` well-formed records.
+    /// Calls `body(streamID, payloadOffset, payloadLength)` for each record in `[start, end)` of
+    /// `base` (a data frame's records area, see ``Segment/recordsArea``), and returns false (after
+    /// calling `body` for the well-formed prefix) if it does not hold exactly `count` well-formed records.
     @inline(__always)
-    static func forEachRecord(_ base: UnsafeRawPointer, frameOffset offset: Int, header: FrameHeader,
+    static func forEachRecord(_ base: UnsafeRawPointer, start: Int, end: Int, count: UInt32,
                               _ body: (UInt32, Int, Int) -> Void) -> Bool {
-        var cursor = offset + FrameLayout.headerSize
-        let end = offset + Int(header.length) - Int(header.padding)
+        var cursor = start
         var seen: UInt32 = 0
         while cursor < end {
             guard let stream = Varint.read(base, &cursor, end: end), stream <= UInt64(UInt32.max),
@@ -65,9 +68,31 @@ enum FrameParser {
             body(UInt32(stream), cursor, Int(length))
             cursor += Int(length)
             seen += 1
-            if seen > header.recordCount { return false }
+            if seen > count { return false }
         }
-        return seen == header.recordCount && cursor == end
+        return seen == count && cursor == end
+    }
+
+    /// The stored body of an uncompressed frame at `offset`: `[offset + header, end of records)`.
+    @inline(__always)
+    static func bodyRange(frameOffset offset: Int, header: FrameHeader) -> (start: Int, end: Int) {
+        (offset + FrameLayout.headerSize, offset + Int(header.length) - Int(header.padding))
+    }
+
+    /// Inflates the compressed body of the frame at `offset` into a new buffer (the caller owns
+    /// it), or returns nil when it is damaged. The declared size is bounded, so a hostile length
+    /// cannot make it allocate without limit.
+    static func inflate(_ base: UnsafeRawPointer, frameOffset offset: Int, header: FrameHeader, limit: Int) -> UnsafeMutableRawBufferPointer? {
+        let (start, end) = bodyRange(frameOffset: offset, header: header)
+        guard end - start >= 4 else { return nil }
+        let size = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
+        guard size > 0, size <= limit else { return nil }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)
+        guard kaelix_inflate(base + start + 4, end - start - 4, buffer.baseAddress, size) == 0 else {
+            buffer.deallocate()
+            return nil
+        }
+        return buffer
     }
 
     /// The stream definition `(id, name)` carried by a stream-definition frame, if well formed.

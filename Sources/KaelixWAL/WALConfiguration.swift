@@ -13,6 +13,12 @@ public struct WALConfiguration: Sendable, Equatable {
     public var maxBatchDelayNanoseconds: UInt64 = 10_000
     /// How new segments reserve space. Default ``Preallocation/zeroFill`` (see its note).
     public var preallocation: Preallocation = .zeroFill
+    /// Per-batch compression of frames whose records take at least `compressionThreshold` bytes.
+    /// Off by default. Compression saves disk space and write bandwidth for compressible payloads;
+    /// reads inflate a compressed frame once and keep it in memory while its segment is open.
+    public var compression: Compression = .none
+    /// Smallest records area (bytes) worth compressing. Default 1 KiB.
+    public var compressionThreshold: Int = 1024
     /// Prepare the next segment file on a background thread so rotation does not stall appends.
     public var prepareSegmentsInBackground: Bool = true
 
@@ -29,6 +35,13 @@ public struct WALConfiguration: Sendable, Equatable {
         self.prepareSegmentsInBackground = prepareSegmentsInBackground
     }
 
+    /// How frames are compressed.
+    public enum Compression: Sendable, Equatable {
+        case none
+        /// zlib at a level from 1 (fastest) to 9 (smallest).
+        case zlib(level: Int)
+    }
+
     /// Largest frame (one batch or transaction, header included) a segment can hold.
     var maxFrameLength: Int { segmentSize - SegmentHeader.size - FrameLayout.sealFrameSize }
 
@@ -39,6 +52,9 @@ public struct WALConfiguration: Sendable, Equatable {
         }
         guard maxBatchRecords >= 1 else {
             throw .invalidConfiguration(field: "maxBatchRecords", reason: "must be at least 1, got \(maxBatchRecords)")
+        }
+        if case let .zlib(level) = compression, !(1...9).contains(level) {
+            throw .invalidConfiguration(field: "compression.zlib.level", reason: "must be 1...9, got \(level)")
         }
         if case let .interval(ms) = syncPolicy, ms < 1 {
             throw .invalidConfiguration(field: "syncPolicy.interval", reason: "must be at least 1 ms, got \(ms)")

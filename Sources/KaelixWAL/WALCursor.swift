@@ -11,6 +11,8 @@ public final class WALCursor {
     public private(set) var position: UInt64
     private var segment: Segment?
     private var recordOffset = 0
+    /// The bytes the current frame's records are read from: the mapping, or an inflated copy.
+    private var frameBase: UnsafeRawPointer?
     private var frameEnd = 0
     private var nextFrameOffset = 0
     private var framePosition: UInt64 = 0
@@ -40,7 +42,7 @@ public final class WALCursor {
                     try skipRecord()
                 }
             }
-            let base = segment!.mapping.base
+            let base = frameBase!
             var offset = recordOffset
             guard let streamID = Varint.read(base, &offset, end: frameEnd),
                   let length = Varint.read(base, &offset, end: frameEnd), length <= UInt64(frameEnd - offset) else {
@@ -98,8 +100,12 @@ public final class WALCursor {
         nextFrameOffset = offset + Int(header.length)
         framePosition = header.basePosition
         if header.type == FrameType.data.rawValue {
-            recordOffset = offset + FrameLayout.headerSize
-            frameEnd = nextFrameOffset - Int(header.padding)
+            guard let area = segment.recordsArea(base, frameOffset: offset, segmentOffset: offset, header: header) else {
+                throw .corruption(path: segment.path, offset: Int64(offset), reason: "compressed frame does not inflate")
+            }
+            frameBase = area.base
+            recordOffset = area.start
+            frameEnd = area.end
         } else {
             recordOffset = 0
             frameEnd = 0
@@ -119,7 +125,7 @@ public final class WALCursor {
     }
 
     private func skipRecord() throws(WALError) {
-        let base = segment!.mapping.base
+        let base = frameBase!
         var offset = recordOffset
         guard Varint.read(base, &offset, end: frameEnd) != nil, let length = Varint.read(base, &offset, end: frameEnd),
               length <= UInt64(frameEnd - offset) else {

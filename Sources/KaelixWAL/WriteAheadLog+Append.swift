@@ -1,3 +1,4 @@
+import CKaelixSupport
 import Synchronization
 
 /// Appends arrive here from any thread. Each call encodes its frame into the pending group under
@@ -100,6 +101,12 @@ extension WriteAheadLog {
         let start = buffer.count
         buffer.appendZeros(FrameLayout.headerSize)
         encode(buffer)
+        var flags = flags
+        if type == .data, case let .zlib(level) = configuration.compression,
+           buffer.count - start - FrameLayout.headerSize >= configuration.compressionThreshold,
+           compressBody(buffer, bodyStart: start + FrameLayout.headerSize, level: level) {
+            flags |= FrameLayout.compressedFlag
+        }
         let padding = FrameLayout.padding(for: buffer.count - start)
         buffer.appendZeros(padding)
         let length = buffer.count - start
@@ -125,6 +132,21 @@ extension WriteAheadLog {
         let result = group.results[index]
         commitLock.unlock()
         return try result.get()
+    }
+
+    /// Replaces the records area from `bodyStart` to the buffer's end with `u32 length + zlib
+    /// stream` when that is smaller. Returns whether it did.
+    private func compressBody(_ buffer: WriteBuffer, bodyStart: Int, level: Int) -> Bool {
+        let length = buffer.count - bodyStart
+        let capacity = kaelix_deflate_bound(length)
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
+        defer { scratch.deallocate() }
+        let compressed = Int(kaelix_deflate(buffer.base + bodyStart, length, scratch, capacity, Int32(level)))
+        guard compressed > 0, compressed + 4 < length else { return false }
+        (buffer.base + bodyStart).storeBytes(of: UInt32(length).littleEndian, as: UInt32.self)
+        (buffer.base + bodyStart + 4).copyMemory(from: scratch, byteCount: compressed)
+        buffer.count = bodyStart + 4 + compressed
+        return true
     }
 
     /// Becomes the leader: optionally waits a moment for concurrent appenders to join the group,
@@ -249,7 +271,7 @@ extension WriteAheadLog {
             let header = FrameHeader(from: buffer.base + frame.offset)
             switch frame.type {
             case .data:
-                segment.index(frame: header, base: UnsafeRawPointer(buffer.base), frameOffset: frame.offset,
+                _ = segment.index(frame: header, base: UnsafeRawPointer(buffer.base), frameOffset: frame.offset,
                               segmentOffset: segmentOffset) { streamID, position in
                     stateOfStream(StreamID(rawValue: streamID))?.append(position: position)
                 }

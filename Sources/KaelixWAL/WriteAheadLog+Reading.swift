@@ -4,20 +4,20 @@
 extension WriteAheadLog {
     /// Returns a copy of the record at `position`.
     public func read(at position: UInt64) throws(WALError) -> WALRecord {
-        let (segment, offset, streamID, length) = try locate(position)
+        let (segment, base, offset, streamID, length) = try locate(position)
         return withExtendedLifetime(segment) {
             WALRecord(position: position, stream: StreamID(rawValue: streamID),
-                      payload: Array(UnsafeRawBufferPointer(start: segment.mapping.base + offset, count: length)))
+                      payload: Array(UnsafeRawBufferPointer(start: base + offset, count: length)))
         }
     }
 
     /// Calls `body` with the record at `position` without copying its payload. The view is valid
     /// only inside `body`.
     public func withRecord<R>(at position: UInt64, _ body: (WALRecordView) throws -> R) throws -> R {
-        let (segment, offset, streamID, length) = try locate(position)
+        let (segment, base, offset, streamID, length) = try locate(position)
         return try withExtendedLifetime(segment) {
             try body(WALRecordView(position: position, stream: StreamID(rawValue: streamID),
-                                   payload: UnsafeRawBufferPointer(start: segment.mapping.base + offset, count: length)))
+                                   payload: UnsafeRawBufferPointer(start: base + offset, count: length)))
         }
     }
 
@@ -26,8 +26,9 @@ extension WriteAheadLog {
         indexLock.withLock { stateOfStream(stream)?.position(ofSequence: sequence) }
     }
 
-    /// Finds the segment, payload offset, stream and length of the record at `position`.
-    private func locate(_ position: UInt64) throws(WALError) -> (Segment, Int, UInt32, Int) {
+    /// Finds the segment, the bytes holding the record (the mapping, or a compressed frame's
+    /// inflated copy), the payload offset in them, the stream and the length of the record at `position`.
+    private func locate(_ position: UInt64) throws(WALError) -> (Segment, UnsafeRawPointer, Int, UInt32, Int) {
         indexLock.lock()
         defer { indexLock.unlock() }
         guard let first = segments.first else { throw .closed }
@@ -37,16 +38,17 @@ extension WriteAheadLog {
         }
         let segment = segmentHolding(position)
         if !segment.verified { try verify(segment) }
-        guard var offset = segment.recordOffset(of: position) else {
+        guard let location = segment.recordLocation(of: position) else {
             throw .corruption(path: segment.path, offset: 0, reason: "the index does not lead to position \(position)")
         }
-        let end = segment.writeOffset
-        let base = segment.mapping.base
+        var offset = location.offset
+        let end = location.end
+        let base = location.base
         guard let streamID = Varint.read(base, &offset, end: end), let length = Varint.read(base, &offset, end: end),
               length <= UInt64(end - offset) else {
             throw .corruption(path: segment.path, offset: Int64(offset), reason: "malformed record header")
         }
-        return (segment, offset, UInt32(truncatingIfNeeded: streamID), Int(length))
+        return (segment, base, offset, UInt32(truncatingIfNeeded: streamID), Int(length))
     }
 
     /// The segment whose range holds `position`; `indexLock` must be held and the position valid.

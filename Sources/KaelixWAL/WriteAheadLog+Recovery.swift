@@ -153,14 +153,14 @@ extension WriteAheadLog {
             case .data:
                 var valid = true
                 let endBefore = segment.endPosition
-                segment.index(frame: header, base: base, frameOffset: offset, segmentOffset: offset) { streamID, position in
+                let wellFormed = segment.index(frame: header, base: base, frameOffset: offset, segmentOffset: offset) { streamID, position in
                     if let state = stateOfStream(StreamID(rawValue: streamID)) {
                         state.append(position: position)
                     } else {
                         valid = false
                     }
                 }
-                guard valid, segment.endPosition == endBefore + UInt64(header.recordCount) else {
+                guard valid, wellFormed, segment.endPosition == endBefore + UInt64(header.recordCount) else {
                     throw .corruption(path: segment.path, offset: Int64(offset), reason: "malformed records in a data frame")
                 }
                 position = segment.endPosition
@@ -208,8 +208,11 @@ extension WriteAheadLog {
                     switch FrameType(rawValue: header.type)! {
                     case .data:
                         var streamsKnown = true
-                        let wellFormed = FrameParser.forEachRecord(base, frameOffset: offset, header: header) { id, _, _ in
-                            if stateOfStream(StreamID(rawValue: id)) == nil { streamsKnown = false }
+                        var wellFormed = false
+                        if let area = segment.recordsArea(base, frameOffset: offset, segmentOffset: offset, header: header) {
+                            wellFormed = FrameParser.forEachRecord(area.base, start: area.start, end: area.end, count: header.recordCount) { id, _, _ in
+                                if stateOfStream(StreamID(rawValue: id)) == nil { streamsKnown = false }
+                            }
                         }
                         if wellFormed && streamsKnown {
                             segment.index(frame: header, base: base, frameOffset: offset, segmentOffset: offset) { id, position in

@@ -22,7 +22,7 @@ public final class WriteAheadLog: @unchecked Sendable {
     public internal(set) var recoveryReport = RecoveryReport()
 
     let fileSystem: any WALFileSystem
-    var lockFD: Int32 = -1
+    var directoryLock: DirectoryLock?
 
     // Commit pipeline, guarded by `commitLock`.
     let commitLock = ConditionLock()
@@ -130,22 +130,13 @@ public final class WriteAheadLog: @unchecked Sendable {
             asyncWaiters.removeAll()
             indexLock.broadcast()
         }
-        if lockFD >= 0 {
-            _ = Glibc.close(lockFD)
-            lockFD = -1
-        }
+        directoryLock?.release()
+        directoryLock = nil
     }
 
     private func acquireDirectoryLock() throws(WALError) {
         do { try fileSystem.createDirectory(directory) } catch { throw error.walError(path: directory) }
-        let path = directory + "/LOCK"
-        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io(operation: "open", path: path, errno: errno) }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            _ = Glibc.close(fd)
-            throw .directoryLocked(path: directory)
-        }
-        lockFD = fd
+        directoryLock = try DirectoryLock(directory: directory)
     }
 
     private func startBackgroundWork() {

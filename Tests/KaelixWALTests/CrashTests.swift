@@ -79,4 +79,27 @@ import Testing
         }
         #expect(totalAcknowledged > cycles, "the writer must have made progress")
     }
+
+    /// Another process holding the log directory keeps this one out, and its death releases it.
+    @Test func anotherProcessHoldingTheDirectoryKeepsUsOut() throws {
+        let binary = try #require(Self.tortureBinary)
+        let dir = TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["write", dir.path, "none", "65536", "1"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        // Wait for its first acknowledgement: it holds the log then.
+        _ = output.fileHandleForReading.availableData
+        #expect(throws: WALError.directoryLocked(path: dir.path)) {
+            try WriteAheadLog.open(directory: dir.path, configuration: WALConfiguration(segmentSize: 65536))
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let log = try WriteAheadLog.open(directory: dir.path, configuration: WALConfiguration(segmentSize: 65536))
+        #expect(log.endPosition > 0)
+        try log.close()
+    }
 }

@@ -22,7 +22,16 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         while offset < body.count {
             guard case let .valid(header) = FrameParser.check(base, size: body.count, offset: offset, segmentID: 1) else { break }
             if header.type == FrameType.data.rawValue {
-                _ = FrameParser.forEachRecord(base, frameOffset: offset, header: header) { _, _, _ in }
+                if header.flags & FrameLayout.compressedFlag != 0 {
+                    if let inflated = FrameParser.inflate(base, frameOffset: offset, header: header, limit: 1 << 22) {
+                        _ = FrameParser.forEachRecord(UnsafeRawPointer(inflated.baseAddress!), start: 0, end: inflated.count,
+                                                      count: header.recordCount) { _, _, _ in }
+                        inflated.deallocate()
+                    }
+                } else {
+                    let (start, end) = FrameParser.bodyRange(frameOffset: offset, header: header)
+                    _ = FrameParser.forEachRecord(base, start: start, end: end, count: header.recordCount) { _, _, _ in }
+                }
             }
             offset += Int(header.length)
         }

@@ -24,6 +24,22 @@ int kaelix_crc32c_hardware_available(void);
 /// export the Linux call to Swift, so it is reached through this shim. Returns 0 or an errno.
 int kaelix_fallocate(int fd, int64_t offset, int64_t length);
 
+/// Upper bound of the compressed size of `length` bytes.
+size_t kaelix_deflate_bound(size_t length);
+
+/// zlib-compresses `length` bytes into `output` (capacity `capacity`) at `level` (1-9).
+/// Returns the compressed size, or -1 if it does not fit or zlib fails.
+int64_t kaelix_deflate(const void *input, size_t length, void *output, size_t capacity, int level);
+
+/// Inflates a zlib stream into exactly `expected` bytes at `output`. Returns 0 on success, -1 when
+/// the stream is damaged or does not inflate to exactly `expected` bytes (never writes past it).
+int kaelix_inflate(const void *input, size_t length, void *output, size_t expected);
+
+/// Takes an exclusive POSIX record lock (fcntl F_SETLK) on the whole file. Unlike flock, such a
+/// lock is owned by the process: a forked child never holds it, and it goes when the process dies.
+/// Returns 0, or the errno (EAGAIN/EACCES when another process holds it).
+int kaelix_lock_file(int fd);
+
 /// The file system magic number of `path` (statfs(2) f_type), or -1 with errno set.
 /// Glibc's Swift module does not export statfs, hence the shim.
 int64_t kaelix_filesystem_magic(const char *path);
