@@ -92,7 +92,12 @@ import Testing
         process.standardOutput = output
         try process.run()
         // Wait for its first acknowledgement: it holds the log then.
-        _ = output.fileHandleForReading.availableData
+        var seen = ""
+        while !seen.contains("ack ") {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            seen += String(decoding: data, as: UTF8.self)
+        }
         #expect(throws: WALError.directoryLocked(path: dir.path)) {
             try WriteAheadLog.open(directory: dir.path, configuration: WALConfiguration(segmentSize: 65536))
         }
