@@ -13,6 +13,9 @@ public struct WALConfiguration: Sendable, Equatable {
     public var maxBatchDelayNanoseconds: UInt64 = 10_000
     /// How new segments reserve space. Default ``Preallocation/zeroFill`` (see its note).
     public var preallocation: Preallocation = .zeroFill
+    /// How segments are read: through memory mappings (default), or with pread into memory. The
+    /// log falls back to pread by itself when a segment cannot be mapped.
+    public var readStrategy: ReadStrategy = .memoryMap
     /// Per-batch compression of frames whose records take at least `compressionThreshold` bytes.
     /// Off by default. Compression saves disk space and write bandwidth for compressible payloads;
     /// reads inflate a compressed frame once and keep it in memory while its segment is open.
@@ -33,6 +36,13 @@ public struct WALConfiguration: Sendable, Equatable {
         self.maxBatchDelayNanoseconds = maxBatchDelayNanoseconds
         self.preallocation = preallocation
         self.prepareSegmentsInBackground = prepareSegmentsInBackground
+    }
+
+    public enum ReadStrategy: String, Sendable, Equatable {
+        /// Read-only shared mappings: zero-copy reads of resident data.
+        case memoryMap
+        /// Each segment's bytes read with pread into memory (and kept in step with writes).
+        case pread
     }
 
     /// How frames are compressed.

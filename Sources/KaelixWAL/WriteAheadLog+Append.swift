@@ -265,6 +265,10 @@ extension WriteAheadLog {
 
     /// Makes written frames visible to readers: indexes them and advances the visible end.
     private func publish(frames: ArraySlice<PendingGroup.Frame>, buffer: WriteBuffer, segment: Segment, end: UInt64) {
+        if segment.mapping.isCopy, let first = frames.first, let last = frames.last {
+            let bytes = UnsafeRawBufferPointer(start: buffer.base + first.offset, count: last.offset + last.length - first.offset)
+            segment.mapping.mirror(bytes, at: segment.writeOffset)
+        }
         indexLock.lock()
         var segmentOffset = segment.writeOffset
         for frame in frames {
@@ -312,6 +316,7 @@ extension WriteAheadLog {
                 do {
                     try seal.withBytes { bytes throws(SystemCallError) in
                         try fileSystem.writeAll(old.fd, bytes, at: Int64(old.writeOffset))
+                        old.mapping.mirror(bytes, at: old.writeOffset)
                     }
                     try fileSystem.dataSync(old.fd)
                 } catch {
@@ -368,7 +373,8 @@ extension WriteAheadLog {
         }
         let mapping: MappedRegion
         do {
-            mapping = try MappedRegion(fd: fd, length: capacity, path: path)
+            mapping = try MappedRegion(fd: fd, length: capacity, path: path, fileSystem: fileSystem,
+                                       preferCopy: configuration.readStrategy == .pread)
         } catch {
             fileSystem.closeFile(fd)
             throw error

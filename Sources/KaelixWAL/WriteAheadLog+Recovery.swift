@@ -114,7 +114,8 @@ extension WriteAheadLog {
                 do { try fileSystem.truncate(fd, to: Int64(capacity)) } catch { throw error.walError(path: path) }
                 size = Int64(capacity)
             }
-            let mapping = try MappedRegion(fd: fd, length: Int(min(size, Int64(capacity))), path: path)
+            let mapping = try MappedRegion(fd: fd, length: Int(min(size, Int64(capacity))), path: path, fileSystem: fileSystem,
+                                           preferCopy: configuration.readStrategy == .pread)
             return Segment(id: id, basePosition: header.basePosition, path: path, capacity: capacity, fd: fd,
                            mapping: mapping, verified: isLast)
         } catch let error as WALError {
@@ -288,6 +289,7 @@ extension WriteAheadLog {
         } catch {
             throw error.walError(path: segment.path)
         }
+        segment.mapping.mirrorTruncation(at: offset)
         report.truncatedFile = segment.path
         report.truncatedAtOffset = Int64(offset)
         report.truncatedBytes = max(0, lastNonZero - offset)
