@@ -43,6 +43,7 @@ struct EvidenceCommand: ParsableCommand {
             let configuration = try GateConfiguration.load(path: config, knownBenchmarks: known)
             var rng = SeededGenerator(seed: seed)
             var alarms = 0, detected = 0, gatedMetrics = 0
+            var offenders: [String: Int] = [:]
             for _ in 0..<comparisons {
                 // Two disjoint halves of the runs: the baseline "session" and the current one.
                 let shuffled = normal.shuffled(using: &rng)
@@ -59,12 +60,18 @@ struct EvidenceCommand: ParsableCommand {
                                                                               baselineSource: "resampled", currentSource: "resampled")
                 gatedMetrics = report.comparisons.filter { $0.adjustedPValue != nil || $0.kind == .counter }.count
                 let others = report.comparisons.filter { $0.benchmark != benchmark }
-                if others.contains(where: { $0.verdict == .regressed || $0.verdict == .improved }) { alarms += 1 }
+                let false_ = others.filter { $0.verdict == .regressed || $0.verdict == .improved }
+                if !false_.isEmpty { alarms += 1 }
+                for c in false_ { offenders["\(c.benchmark) \(c.metric) (\(c.kind.rawValue))", default: 0] += 1 }
                 if let benchmark, report.comparisons.contains(where: { $0.benchmark == benchmark && $0.verdict == .regressed }) { detected += 1 }
             }
             print("runs: \(normal.count) independent (\(slowed.count) with injection); \(comparisons) comparisons of \(rounds) rounds per side; \(gatedMetrics) gated metrics each")
             print("suite-level false alarms (any other metric regressed or improved): \(Proportion(successes: alarms, trials: comparisons))")
             if let benchmark { print("detected slowdown of \(benchmark): \(Proportion(successes: detected, trials: comparisons))") }
+            if !offenders.isEmpty {
+                print("metrics behind the false alarms (comparisons):")
+                for (name, count) in offenders.sorted(by: { $0.value > $1.value }).prefix(12) { print("  \(count)  \(name)") }
+            }
         }
     }
 
