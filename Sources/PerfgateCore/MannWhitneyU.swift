@@ -1,9 +1,13 @@
 import Foundation
 
 /// The Mann–Whitney U test (two-sided), as SciPy's `mannwhitneyu` computes it: the statistic is
-/// U of the first sample; the p-value uses max(U₁, U₂) and is exact (the null distribution counted
-/// by dynamic programming) for small samples without ties, else the normal approximation with
-/// tie correction and continuity correction.
+/// U of the first sample; the p-value uses max(U₁, U₂) and is either exact (the null distribution
+/// counted by dynamic programming) or the normal approximation with tie and continuity correction.
+///
+/// `auto` uses the exact distribution whenever there are no ties and both samples have at most 50
+/// values. SciPy's own `auto` switches to the approximation above 8 values, but then 10 rounds
+/// against 10 can never reach p below 1.8·10⁻⁴, while Holm over a suite of 144 metrics at α = 0.01
+/// needs 7·10⁻⁵; the exact test reaches 1.1·10⁻⁵. (Tests check both methods against SciPy.)
 public enum MannWhitneyU {
     public enum Method: Sendable { case auto, exact, asymptotic }
 
@@ -15,7 +19,7 @@ public enum MannWhitneyU {
         public var exact: Bool
     }
 
-    /// SciPy's `method="auto"` rule: exact when either sample has at most 8 values and there are no ties.
+    /// `auto`: exact when there are no ties and both samples have at most 50 values.
     public static func test(_ x: [Double], _ y: [Double], method: Method = .auto) -> Result {
         let n1 = x.count, n2 = y.count
         precondition(n1 > 0 && n2 > 0)
@@ -43,7 +47,7 @@ public enum MannWhitneyU {
         switch method {
         case .exact: useExact = true
         case .asymptotic: useExact = false
-        case .auto: useExact = (n1 <= 8 || n2 <= 8) && !hasTies
+        case .auto: useExact = n1 <= 50 && n2 <= 50 && !hasTies
         }
         if useExact {
             return Result(u: u1, pValue: min(1, 2 * exactSurvival(u, n1, n2)), exact: true)

@@ -95,7 +95,7 @@ import Testing
         var outcomes = (reported: 0, truncated: 0, intact: 0)
         let work = TemporaryDirectory()
         defer { work.cleanUp() }
-        for trial in 0..<1500 {
+        for trial in 0..<2000 {
             try? FileManager.default.removeItem(atPath: work.path)
             try FileManager.default.copyItem(atPath: pristine.path, toPath: work.path)
             // Every fourth trial damages the last frame of the tail, the rest any written byte.
