@@ -57,14 +57,7 @@ public struct Comparator {
                                 scenario: current.run.scenario, profile: current.run.machine.profile,
                                 comparisons: comparisons, targets: targets, notes: notes, alpha: settings.alpha, outcome: .pass)
         var result = report
-        if baseline == nil {
-            result.outcome = .noBaseline
-        } else if report.count(.regressed) > 0 || !report.failedTargets.isEmpty {
-            result.outcome = .regression
-        } else if report.count(.inconclusive) > 0 {
-            result.outcome = .inconclusive
-        }
-        if baseline == nil && !report.failedTargets.isEmpty { result.outcome = .regression }
+        result.recomputeOutcome(hasBaseline: baseline != nil)
         return result
     }
 

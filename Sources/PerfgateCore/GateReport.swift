@@ -57,6 +57,20 @@ public struct GateReport: Codable, Sendable, Equatable {
 
     public func count(_ verdict: Verdict) -> Int { comparisons.filter { $0.verdict == verdict }.count }
 
+    /// Sets the outcome from the verdicts and targets: a regression or failed target, else
+    /// inconclusive metrics, else a pass (a missing baseline stays "no baseline" unless something failed).
+    public mutating func recomputeOutcome(hasBaseline: Bool = true) {
+        if count(.regressed) > 0 || !failedTargets.isEmpty {
+            outcome = .regression
+        } else if !hasBaseline {
+            outcome = .noBaseline
+        } else if count(.inconclusive) > 0 {
+            outcome = .inconclusive
+        } else {
+            outcome = .pass
+        }
+    }
+
     public var failedTargets: [TargetResult] { targets.filter { $0.status == .failed && $0.severity == .fail } }
     public var warnedTargets: [TargetResult] {
         targets.filter { ($0.status == .failed && $0.severity == .warn) || $0.status == .atRisk }

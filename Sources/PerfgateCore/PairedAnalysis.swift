@@ -14,7 +14,7 @@ import Foundation
 /// the looks: look k (k = 1, 2, …) tests at α·2⁻ᵏ and uses intervals of coverage 1 − α·2⁻ᵏ. The
 /// per-look levels sum to at most α, so by the union bound the chance of any false verdict over
 /// all looks stays within α (alpha spending with a geometric schedule; conservative, simple, and
-/// valid for any stopping rule).
+/// valid for any stopping rule). A metric keeps the verdict of the first look that decided it.
 public struct PairedAnalysis {
     public var configuration: GateConfiguration
 
@@ -72,12 +72,23 @@ public struct PairedAnalysis {
                                 baselineCommit: base.run.commit, currentCommit: head.run.commit, scenario: head.run.scenario,
                                 profile: head.run.machine.profile, comparisons: comparisons, targets: comparator.checkTargets(head),
                                 notes: notes, alpha: settings.alpha, outcome: .pass)
-        if report.count(.regressed) > 0 || !report.failedTargets.isEmpty {
-            report.outcome = .regression
-        } else if report.count(.inconclusive) > 0 {
-            report.outcome = .inconclusive
-        }
+        report.recomputeOutcome()
         return report
+    }
+
+    /// Keeps verdicts reached at earlier looks: a metric decided at look k was decided at that
+    /// look's spent level, which the union bound already covers, so later looks do not reopen it.
+    /// `decided` accumulates the decided metrics by id.
+    public static func carryForward(_ report: inout GateReport, decided: inout [String: MetricComparison]) {
+        for index in report.comparisons.indices {
+            let c = report.comparisons[index]
+            if let earlier = decided[c.id] {
+                report.comparisons[index] = earlier
+            } else if c.adjustedPValue != nil, [.regressed, .improved, .unchanged].contains(c.verdict) {
+                decided[c.id] = c
+            }
+        }
+        report.recomputeOutcome()
     }
 
     /// The paired test's p-value (see the type's note on the choice of test).

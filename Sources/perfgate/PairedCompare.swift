@@ -73,6 +73,7 @@ struct PairedCompare {
         let started = Date()
         var look = 0
         var report: GateReport
+        var decided: [String: MetricComparison] = [:]
         Terminal.note("paired A/B: \(benchmarks.count) benchmarks, base \(base.hex.prefix(12)) against the work tree, budget \(Int(budgetSeconds)) s")
         repeat {
             // Double the pairs at each look (8, 16, 32 …): few looks, so little α is spent per look.
@@ -87,6 +88,7 @@ struct PairedCompare {
             report = analysis.compare(base: results(a, commit: base.hex, label: "base"), head: results(b, commit: identity?.commit.id, label: "head"),
                                       look: look, sequential: true, baseSource: "base \(base.hex.prefix(12)) (built and run here)",
                                       headSource: "work tree", notes: notes)
+            PairedAnalysis.carryForward(&report, decided: &decided)
             Terminal.progress("look \(look) after \(session.pairs) pairs: \(report.count(.regressed)) regressed, \(report.count(.improved)) improved, "
                               + "\(report.count(.inconclusive)) inconclusive (\(Terminal.duration(Date().timeIntervalSince(started))) elapsed)", final: true)
             let nextCount = min(max(step, session.pairs), maxPairs - session.pairs)

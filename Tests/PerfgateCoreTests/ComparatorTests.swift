@@ -194,4 +194,27 @@ import Testing
         Comparator(configuration: GateConfiguration()).applyHolmForTesting(&comparisons)
         #expect(comparisons.allSatisfy { $0.verdict == .inconclusive && $0.adjustedPValue! == 0.5 })
     }
+
+    /// A metric decided at an earlier look keeps that verdict; undecided ones take the new look's.
+    @Test func pairedLooksKeepEarlierVerdicts() {
+        func comparison(_ name: String, _ verdict: Verdict, p: Double?) -> MetricComparison {
+            MetricComparison(benchmark: "b", metric: name, unit: "ns", direction: .lowerIsBetter, kind: .timing, baselineMedian: 1,
+                             currentMedian: 1, adjustedPValue: p, baselineSamples: 8, currentSamples: 8, tolerance: 0.03, verdict: verdict)
+        }
+        func report(_ comparisons: [MetricComparison]) -> GateReport {
+            var r = GateReport(mode: .paired, baselineSource: "a", currentSource: "b", baselineCommit: nil, currentCommit: nil, scenario: "ci",
+                               profile: "p", comparisons: comparisons, targets: [], notes: [], alpha: 0.01, outcome: .pass)
+            r.recomputeOutcome()
+            return r
+        }
+        var decided: [String: MetricComparison] = [:]
+        var first = report([comparison("p50", .regressed, p: 1e-6), comparison("p99", .inconclusive, p: 0.2), comparison("max", .notGated, p: nil)])
+        PairedAnalysis.carryForward(&first, decided: &decided)
+        #expect(first.outcome == .regression && decided.count == 1)
+        var second = report([comparison("p50", .inconclusive, p: 0.02), comparison("p99", .unchanged, p: 0.5), comparison("max", .notGated, p: nil)])
+        PairedAnalysis.carryForward(&second, decided: &decided)
+        #expect(second.comparisons.map(\.verdict) == [.regressed, .unchanged, .notGated])
+        #expect(second.outcome == .regression)
+        #expect(decided.count == 2)
+    }
 }
