@@ -9,10 +9,17 @@ import WALBenchmarks
 struct GateRunner {
     var options: GateOptions
     var scenario: String
+    /// The repository around the current directory, opened once; nil outside git.
+    let repository: GitRepository?
+    /// The repository root (or the current directory outside git), with a trailing slash.
+    let root: String
 
-    /// The repository root, if we are in one.
-    var repository: GitRepository? { try? GitRepository.discover() }
-    var root: String { repository?.workdir ?? (FileManager.default.currentDirectoryPath + "/") }
+    init(options: GateOptions, scenario: String) {
+        self.options = options
+        self.scenario = scenario
+        repository = try? GitRepository.discover()
+        root = repository?.workdir ?? (FileManager.default.currentDirectoryPath + "/")
+    }
 
     /// The base commit whose baselines and configuration apply: the PR's base on GitHub, or `baseRef`.
     func baseCommit(baseRef: String?) throws(PerfgateError) -> ObjectID? {
