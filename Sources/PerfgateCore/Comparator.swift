@@ -5,8 +5,9 @@ import Foundation
 /// Per metric: the relative change of medians with a seeded bootstrap interval, widened by the
 /// drift allowance for a stored baseline; a two-sided Mann–Whitney U test whose p-values are
 /// corrected with Holm across all gated metrics; then
-/// - **regressed**: adjusted p < α and the interval wholly beyond +tolerance (in the worse direction);
-/// - **improved**: adjusted p < α and the interval wholly beyond −tolerance;
+/// - **regressed**: adjusted p < α, the interval excludes no change, and the change is beyond
+///   +tolerance in the worse direction (paired mode: the whole interval beyond +tolerance);
+/// - **improved**: the same in the better direction;
 /// - **unchanged**: the interval wholly within ±tolerance;
 /// - **inconclusive** otherwise.
 /// Exact counters are compared without statistics. Percentiles with fewer than
@@ -126,7 +127,10 @@ public struct Comparator {
         let high = change + ((raw.upperBound - change) * (raw.upperBound - change) + drift * drift).squareRoot()
         result.intervalLow = low
         result.intervalHigh = high
-        result.minimumDetectableEffect = result.tolerance + (high - low) / 2
+        // The smallest change this comparison could call: beyond the tolerance, and (stored mode)
+        // far enough out that the interval clears no change, or (paired) the tolerance.
+        result.minimumDetectableEffect = mode == .storedBaseline ? max(result.tolerance, (high - low) / 2)
+                                                                 : result.tolerance + (high - low) / 2
         return result
     }
 
@@ -139,24 +143,43 @@ public struct Comparator {
         let adjusted = MultipleComparisons.holm(gated.map { comparisons[$0].pValue! })
         for (k, index) in gated.enumerated() {
             comparisons[index].adjustedPValue = adjusted[k]
-            let decided = Self.decide(comparisons[index], significant: adjusted[k] < settings.alpha, alpha: settings.alpha)
+            let decided = Self.decide(comparisons[index], significant: adjusted[k] < settings.alpha, alpha: settings.alpha, mode: mode)
             comparisons[index].verdict = decided.verdict
             comparisons[index].reason = decided.reason
         }
     }
 
     /// The verdict rules, given whether the (corrected) test is significant.
-    static func decide(_ c: MetricComparison, significant: Bool, alpha: Double) -> (verdict: Verdict, reason: String?) {
-        guard let low = c.intervalLow, let high = c.intervalHigh else { return (c.verdict, c.reason) }
+    ///
+    /// A regression (or improvement) must be real and large. *Real*: the Holm-corrected test is
+    /// significant. *Large*: in paired A/B mode, where rounds are added until the question is
+    /// settled, the whole interval lies beyond the tolerance; against a stored baseline, whose
+    /// sample is fixed and whose interval carries the between-session drift allowance, the interval
+    /// excludes no change at all and the estimated change is beyond the tolerance (demanding the
+    /// drift-widened interval clear the tolerance too would miss changes of twice the tolerance).
+    /// Unchanged needs the whole interval within ±tolerance in both modes.
+    static func decide(_ c: MetricComparison, significant: Bool, alpha: Double, mode: GateReport.Mode)
+        -> (verdict: Verdict, reason: String?) {
+        guard let low = c.intervalLow, let high = c.intervalHigh, let change = c.change else { return (c.verdict, c.reason) }
         // Express the interval as "how much worse": positive is a regression.
         let worseLow = c.direction == .lowerIsBetter ? low : -high
         let worseHigh = c.direction == .lowerIsBetter ? high : -low
-        if significant && worseLow > c.tolerance { return (.regressed, nil) }
-        if significant && worseHigh < -c.tolerance { return (.improved, nil) }
+        let worse = c.direction == .lowerIsBetter ? change : -change
+        let clearsTolerance = mode == .paired
+            ? (regressed: worseLow > c.tolerance, improved: worseHigh < -c.tolerance)
+            : (regressed: worseLow > 0 && worse > c.tolerance, improved: worseHigh < 0 && worse < -c.tolerance)
+        if significant && clearsTolerance.regressed { return (.regressed, nil) }
+        if significant && clearsTolerance.improved { return (.improved, nil) }
         if low > -c.tolerance && high < c.tolerance { return (.unchanged, nil) }
-        return (.inconclusive, significant
+        if !significant {
+            return (.inconclusive, "not significant at α=\(Format.pValue(alpha)) after Holm, and the interval is wider than the tolerance")
+        }
+        if mode == .storedBaseline && (worseLow <= 0 && worseHigh >= 0) {
+            return (.inconclusive, "significant, but the interval with the drift allowance still includes no change")
+        }
+        return (.inconclusive, mode == .paired
             ? "significant, but the interval reaches inside the ±\(Format.percent(c.tolerance, signed: false)) tolerance"
-            : "not significant at α=\(Format.pValue(alpha)) after Holm, and the interval is wider than the tolerance")
+            : "significant, but the estimated change is within the ±\(Format.percent(c.tolerance, signed: false)) tolerance")
     }
 
     /// Checks the absolute targets on `current`: failed when the metric's interval lies wholly

@@ -11,25 +11,42 @@ import Foundation
 ///
 /// **Looking repeatedly.** The adaptive mode analyses after every few rounds and stops once every
 /// gated metric is decided. To keep the error rates despite the repeated looks, it spends α over
-/// the looks: look k (k = 1, 2, …) tests at α·2⁻ᵏ and uses intervals of coverage 1 − α·2⁻ᵏ. The
-/// per-look levels sum to at most α, so by the union bound the chance of any false verdict over
-/// all looks stays within α (alpha spending with a geometric schedule; conservative, simple, and
-/// valid for any stopping rule). A metric keeps the verdict of the first look that decided it.
+/// the looks it may take: the schedule of pair counts (8, 16, 32, … up to the pair cap) is fixed
+/// before any data are seen, so the number of possible looks K is known, and every look tests at
+/// α/K with intervals of coverage 1 − α/K. The per-look levels sum to α, so by the union bound the
+/// chance of any false verdict over all looks stays within α, whatever the stopping rule (a
+/// Bonferroni split over planned looks; it is conservative when the budget ends the run early).
+/// A metric keeps the verdict of the first look that decided it.
 public struct PairedAnalysis {
     public var configuration: GateConfiguration
+    /// Looks the sampling plan may take (K above); 1 for a single fixed-size analysis.
+    public var plannedLooks: Int
 
-    public init(configuration: GateConfiguration) { self.configuration = configuration }
+    public init(configuration: GateConfiguration, plannedLooks: Int = 1) {
+        self.configuration = configuration
+        self.plannedLooks = max(1, plannedLooks)
+    }
 
-    /// α spent on look `look` (1-based) when `sequential`; the full α otherwise.
-    public func alpha(look: Int, sequential: Bool) -> Double {
-        sequential ? configuration.gate.alpha / pow(2, Double(look)) : configuration.gate.alpha
+    /// α spent on each look: α/K.
+    public var alphaPerLook: Double { configuration.gate.alpha / Double(plannedLooks) }
+
+    /// The pair counts at which the adaptive mode looks: `initial`, then at least doubling (by at
+    /// least `step`) up to `maximum`. Fixed before measuring, so α can be split over its length.
+    public static func lookSchedule(initial: Int, step: Int, maximum: Int) -> [Int] {
+        var pairs = max(1, min(initial, maximum))
+        var schedule = [pairs]
+        while pairs < maximum {
+            pairs += min(max(step, pairs), maximum - pairs)
+            schedule.append(pairs)
+        }
+        return schedule
     }
 
     /// Compares paired rounds. `base` and `head` are results whose samples line up round by round.
-    public func compare(base: ResultFile, head: ResultFile, look: Int = 1, sequential: Bool = false,
-                        baseSource: String, headSource: String, notes: [String] = []) -> GateReport {
+    public func compare(base: ResultFile, head: ResultFile, baseSource: String, headSource: String,
+                        notes: [String] = []) -> GateReport {
         let settings = configuration.gate
-        let alpha = alpha(look: look, sequential: sequential)
+        let alpha = alphaPerLook
         let comparator = Comparator(configuration: configuration, mode: .paired)
         var comparisons: [MetricComparison] = []
         var gatedIndices: [Int] = []
@@ -65,8 +82,9 @@ public struct PairedAnalysis {
         let adjusted = MultipleComparisons.holm(pValues)
         for (k, index) in gatedIndices.enumerated() {
             comparisons[index].adjustedPValue = adjusted[k]
-            comparisons[index].verdict = Comparator.decide(comparisons[index], significant: adjusted[k] < alpha, alpha: alpha).verdict
-            comparisons[index].reason = Comparator.decide(comparisons[index], significant: adjusted[k] < alpha, alpha: alpha).reason
+            let decided = Comparator.decide(comparisons[index], significant: adjusted[k] < alpha, alpha: alpha, mode: .paired)
+            comparisons[index].verdict = decided.verdict
+            comparisons[index].reason = decided.reason
         }
         var report = GateReport(mode: .paired, baselineSource: baseSource, currentSource: headSource,
                                 baselineCommit: base.run.commit, currentCommit: head.run.commit, scenario: head.run.scenario,

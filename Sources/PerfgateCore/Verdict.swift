@@ -1,8 +1,8 @@
 /// What the gate concludes about one metric.
 public enum Verdict: String, Codable, Sendable, CaseIterable {
-    /// Significantly worse, with the whole interval beyond the tolerance.
+    /// Significantly worse, by more than the tolerance (the rule per mode is in `Comparator.decide`).
     case regressed
-    /// Significantly better, with the whole interval beyond the tolerance.
+    /// Significantly better, by more than the tolerance.
     case improved
     /// The whole interval lies within ± tolerance: equivalent.
     case unchanged

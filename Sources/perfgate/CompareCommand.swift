@@ -49,8 +49,8 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "A/B mode: fewest pairs added per further look (each look at least doubles the pairs).")
     var step = 4
 
-    @Option(help: "A/B mode: most pairs of rounds.")
-    var maxPairs = 40
+    @Option(help: "A/B mode: most pairs of rounds (the budget usually stops sooner). α is split over the looks up to this cap.")
+    var maxPairs = 512
 
     @Option(help: .hidden) var baseBinary: String?
     @Option(help: .hidden) var headBinary: String?

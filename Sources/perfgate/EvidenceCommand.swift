@@ -18,11 +18,14 @@ struct EvidenceCommand: ParsableCommand {
     @Option(help: "With --injected: the benchmark that was slowed down.")
     var benchmark: String?
 
+    @Option(help: "With --benchmark and no --injected: scale that benchmark's timings in the current side by this slowdown (a percentage), to explore a rule before collecting real injected runs.")
+    var syntheticSlowdown: Double?
+
     @Option(help: "Comparisons to assemble.")
     var comparisons = 200
 
-    @Option(help: "Rounds per side of each comparison.")
-    var rounds = 10
+    @Option(help: "Rounds per side of each comparison (the ci scenario's rounds).")
+    var rounds = Scenario.ci.rounds
 
     @Option(help: "Seed of the resampling.")
     var seed: UInt64 = 1
@@ -42,8 +45,8 @@ struct EvidenceCommand: ParsableCommand {
             normal[0].benchmarks.forEach { known.insert($0.id) }
             let configuration = try GateConfiguration.load(path: config, knownBenchmarks: known)
             var rng = SeededGenerator(seed: seed)
-            var alarms = 0, detected = 0, gatedMetrics = 0
-            var offenders: [String: Int] = [:]
+            // Assemble every comparison first (sequentially, so the seed fixes them), then compare on all cores.
+            var pairs: [(baseline: ResultFile, current: ResultFile)] = []
             for _ in 0..<comparisons {
                 // Two disjoint halves of the runs: the baseline "session" and the current one.
                 let shuffled = normal.shuffled(using: &rng)
@@ -56,8 +59,26 @@ struct EvidenceCommand: ParsableCommand {
                         current.benchmarks[index] = slow
                     }
                 }
-                let report = Comparator(configuration: configuration).compare(baseline: baseline, current: current,
-                                                                              baselineSource: "resampled", currentSource: "resampled")
+                if let benchmark, let slowdown = syntheticSlowdown, let index = current.benchmarks.firstIndex(where: { $0.id == benchmark }) {
+                    for m in current.benchmarks[index].metrics.indices where current.benchmarks[index].metrics[m].kind == .timing {
+                        let factor = current.benchmarks[index].metrics[m].direction == .lowerIsBetter ? 1 + slowdown / 100 : 1 / (1 + slowdown / 100)
+                        current.benchmarks[index].metrics[m].samples = current.benchmarks[index].metrics[m].samples.map { $0 * factor }
+                    }
+                }
+                pairs.append((baseline, current))
+            }
+            let reports = UnsafeMutableBufferPointer<GateReport?>.allocate(capacity: pairs.count)
+            reports.initialize(repeating: nil)
+            defer { reports.deallocate() }
+            nonisolated(unsafe) let output = reports
+            let assembled = pairs
+            DispatchQueue.concurrentPerform(iterations: assembled.count) { index in
+                output[index] = Comparator(configuration: configuration).compare(baseline: assembled[index].baseline, current: assembled[index].current,
+                                                                                 baselineSource: "resampled", currentSource: "resampled")
+            }
+            var alarms = 0, detected = 0, gatedMetrics = 0
+            var offenders: [String: Int] = [:]
+            for case let report? in reports {
                 gatedMetrics = report.comparisons.filter { $0.adjustedPValue != nil || $0.kind == .counter }.count
                 let others = report.comparisons.filter { $0.benchmark != benchmark }
                 let false_ = others.filter { $0.verdict == .regressed || $0.verdict == .improved }

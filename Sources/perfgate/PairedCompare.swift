@@ -62,7 +62,8 @@ struct PairedCompare {
         var known = BenchmarkCatalog.allIDs
         benchmarks.forEach { known.insert($0.id) }
         let configuration = try runner.configuration(base: base, known: known)
-        let analysis = PairedAnalysis(configuration: configuration)
+        let schedule = PairedAnalysis.lookSchedule(initial: initialPairs, step: step, maximum: maxPairs)
+        let analysis = PairedAnalysis(configuration: configuration, plannedLooks: schedule.count)
         let identity = try? repository.identity()
         let machine = MachineProbe.fingerprint(directory: options.workDirectory)
         func results(_ side: [BenchmarkResult], commit: String?, label: String) -> ResultFile {
@@ -74,11 +75,11 @@ struct PairedCompare {
         var look = 0
         var report: GateReport
         var decided: [String: MetricComparison] = [:]
-        Terminal.note("paired A/B: \(benchmarks.count) benchmarks, base \(base.hex.prefix(12)) against the work tree, budget \(Int(budgetSeconds)) s")
+        var stopReason = ""
+        Terminal.note("paired A/B: \(benchmarks.count) benchmarks, base \(base.hex.prefix(12)) against the work tree, looks at "
+                      + schedule.map(String.init).joined(separator: ", ") + " pairs, budget \(Int(budgetSeconds)) s")
         repeat {
-            // Double the pairs at each look (8, 16, 32 …): few looks, so little α is spent per look.
-            let count = look == 0 ? initialPairs : min(max(step, session.pairs), maxPairs - session.pairs)
-            try session.runPairs(count) { pair, benchmark in
+            try session.runPairs(schedule[look] - session.pairs) { pair, benchmark in
                 if Terminal.stderrIsTerminal {
                     Terminal.progress("pair \(pair + 1): \(benchmark)  \(Terminal.duration(Date().timeIntervalSince(started))) elapsed")
                 }
@@ -86,20 +87,23 @@ struct PairedCompare {
             look += 1
             let (a, b) = session.results()
             report = analysis.compare(base: results(a, commit: base.hex, label: "base"), head: results(b, commit: identity?.commit.id, label: "head"),
-                                      look: look, sequential: true, baseSource: "base \(base.hex.prefix(12)) (built and run here)",
-                                      headSource: "work tree", notes: notes)
+                                      baseSource: "base \(base.hex.prefix(12)) (built and run here)", headSource: "work tree", notes: notes)
             PairedAnalysis.carryForward(&report, decided: &decided)
             Terminal.progress("look \(look) after \(session.pairs) pairs: \(report.count(.regressed)) regressed, \(report.count(.improved)) improved, "
                               + "\(report.count(.inconclusive)) inconclusive (\(Terminal.duration(Date().timeIntervalSince(started))) elapsed)", final: true)
-            let nextCount = min(max(step, session.pairs), maxPairs - session.pairs)
-            let nextCost = session.secondsPerPair * Double(nextCount)
-            if PairedAnalysis.isDecided(report) || nextCount <= 0
-                || session.measuredSeconds + nextCost > budgetSeconds { break }
+            if PairedAnalysis.isDecided(report) { stopReason = "every gated metric decided"; break }
+            if look == schedule.count { stopReason = "the pair cap (--max-pairs \(maxPairs)) reached"; break }
+            let nextCost = session.secondsPerPair * Double(schedule[look] - session.pairs)
+            if session.measuredSeconds + nextCost > budgetSeconds {
+                stopReason = String(format: "the next look (%d pairs, about %.0f s more) would pass the %.0f s budget", schedule[look], nextCost, budgetSeconds)
+                break
+            }
         } while true
         let undecided = report.count(.inconclusive)
-        report.notes.append(String(format: "%d pairs of rounds in %.0f s of measurement over %d looks (α spent as α·2⁻ᵏ per look)%@",
-                                   session.pairs, session.measuredSeconds, look,
-                                   undecided > 0 ? "; \(undecided) metric(s) still undecided at the budget are reported inconclusive with the interval reached" : ""))
+        report.notes.append(String(format: "%d pairs of rounds in %.0f s of measurement over %d of %d planned looks, each at α/%d = %@; stopped: %@%@",
+                                   session.pairs, session.measuredSeconds, look, schedule.count, schedule.count,
+                                   Format.pValue(analysis.alphaPerLook), stopReason,
+                                   undecided > 0 ? "; \(undecided) undecided metric(s) are reported inconclusive with the interval reached" : ""))
         try runner.emit(report)
     }
 }

@@ -81,7 +81,7 @@ import Testing
         try Self.result(factor: 1).write(to: dir + "/base.json")
         try Self.result(factor: 1.25).write(to: dir + "/slow.json")
         try Self.result(factor: 1.0).write(to: dir + "/same.json")
-        try Self.result(factor: 1.05).write(to: dir + "/edge.json")
+        try Self.result(factor: 1.04).write(to: dir + "/edge.json")
         try Self.result(factor: 1.0, profile: "other-8c").write(to: dir + "/other.json")
 
         let regression = try Self.run(["compare", "--baseline", "base.json", "--current", "slow.json"], in: dir)
@@ -112,6 +112,24 @@ import Testing
         let usage = try Self.run(["compare", "--format", "pdf", "--baseline", "base.json", "--current", "same.json"], in: dir)
         #expect(usage.status == 2)
         #expect(usage.stderr.contains("unknown --format 'pdf'"))
+    }
+
+    /// The paired A/B loop end to end (the binary plays both sides; no build): looks follow the
+    /// planned schedule, α is split over it, and the report says what stopped the sampling. No
+    /// verdict is asserted — it depends on timing.
+    @Test func pairedModeLooksOnItsScheduleAndSaysWhyItStopped() throws {
+        let dir = Self.repository()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = try Self.run(["compare", "--against", "HEAD", "--base-binary", Self.binary, "--head-binary", Self.binary,
+                                "--scenario", "smoke", "--filter", "wal.convert.encode/64B", "--initial-pairs", "2", "--max-pairs", "6",
+                                "--allow-missing-baseline"], in: dir)
+        #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("looks at 2, 6 pairs"))
+        #expect(run.stdout.contains("over 2 of 2 planned looks, each at α/2 = 0.0050; stopped: the pair cap (--max-pairs 6) reached")
+                || run.stdout.contains("stopped: every gated metric decided"), "\(run.stdout)")
+        let bad = try Self.run(["compare", "--against", "no-such-ref", "--base-binary", Self.binary, "--head-binary", Self.binary,
+                                "--scenario", "smoke"], in: dir)
+        #expect(bad.status == 2)
     }
 
     @Test func reportsInEveryFormatAndRerenderFromJSON() throws {

@@ -42,8 +42,10 @@ import Testing
         #expect(verdict(baseline: base, current: base.map { $0 * 1.001 }, mode: .paired).verdict == .unchanged)
         // Throughput: higher is better, so a drop is the regression.
         #expect(verdict(baseline: base, current: base.map { $0 * 0.8 }, direction: .higherIsBetter).verdict == .regressed)
-        // A change near the tolerance is inconclusive, not a verdict either way.
-        #expect(verdict(baseline: base, current: base.map { $0 * 1.05 }).verdict == .inconclusive)
+        // A real change whose estimate is within the tolerance is inconclusive, not a verdict either way.
+        let small = verdict(baseline: base, current: base.map { $0 * 1.04 })
+        #expect(small.verdict == .inconclusive)
+        #expect(small.reason?.contains("estimated change is within the ±5.0 % tolerance") == true)
         let regressed = verdict(baseline: base, current: base.map { $0 * 1.20 })
         #expect(regressed.explanation.hasPrefix("x mean: +20.0 % ["))
         #expect(regressed.explanation.contains("(Holm), tolerance 5.0 %"))
@@ -55,7 +57,13 @@ import Testing
         let stored = verdict(baseline: base, current: base)
         let paired = verdict(baseline: base, current: base, mode: .paired)
         #expect((stored.intervalHigh! - stored.intervalLow!) > (paired.intervalHigh! - paired.intervalLow!) + 0.05)
-        #expect(stored.minimumDetectableEffect! > paired.minimumDetectableEffect!)
+        // MDE: stored, the larger of tolerance and half-width; paired, their sum.
+        #expect(stored.minimumDetectableEffect! == max(0.05, (stored.intervalHigh! - stored.intervalLow!) / 2))
+        #expect(abs(paired.minimumDetectableEffect! - (paired.tolerance + (paired.intervalHigh! - paired.intervalLow!) / 2)) < 1e-12)
+        // Noisy rounds: the stored interval (with drift) outgrows the tolerance, and so does its MDE.
+        var rng = SeededGenerator(seed: 4)
+        let noisy = verdict(baseline: Self.noisy(100, cv: 0.08, rng: &rng), current: Self.noisy(100, cv: 0.08, rng: &rng))
+        #expect(noisy.minimumDetectableEffect! > 0.05)
     }
 
     @Test func tailPercentilesWithTooFewSamplesAreNotGated() {
@@ -179,8 +187,8 @@ import Testing
         #expect(report(0.7).exitCode(strict: false, failOnImprovement: true, allowMissingBaseline: false) == 1)
         #expect(report(1.0, baseline: false).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == 3)
         #expect(report(1.0, baseline: false).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: true) == 0)
-        #expect(report(1.05).exitCode(strict: true, failOnImprovement: false, allowMissingBaseline: false) == 4)
-        #expect(report(1.05).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == 0)
+        #expect(report(1.04).exitCode(strict: true, failOnImprovement: false, allowMissingBaseline: false) == 4)
+        #expect(report(1.04).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == 0)
         #expect(PerfgateError(.badInput, "x").exitCode == 2)
     }
 
@@ -216,5 +224,46 @@ import Testing
         #expect(second.comparisons.map(\.verdict) == [.regressed, .unchanged, .notGated])
         #expect(second.outcome == .regression)
         #expect(decided.count == 2)
+    }
+
+    /// The two modes' rules for "large": paired needs the whole interval beyond the tolerance;
+    /// stored needs the interval to exclude no change and the estimate beyond the tolerance.
+    @Test func regressionRulesOfTheTwoModes() {
+        func decided(_ mode: GateReport.Mode, change: Double, low: Double, high: Double, p: Double = 1e-6,
+                     direction: MetricDirection = .lowerIsBetter) -> MetricComparison {
+            var comparisons = [MetricComparison(benchmark: "b", metric: "p50", unit: "ns", direction: direction, kind: .timing,
+                                                baselineMedian: 100, currentMedian: 100 * (1 + change), change: change,
+                                                intervalLow: low, intervalHigh: high, pValue: p, baselineSamples: 20,
+                                                currentSamples: 20, tolerance: 0.05, verdict: .inconclusive)]
+            Comparator(configuration: GateConfiguration(), mode: mode).applyHolmForTesting(&comparisons)
+            return comparisons[0]
+        }
+        // +9 % with a drift-widened interval [+4 %, +14 %]: a regression against a stored baseline;
+        // not yet one in paired mode, which would add rounds until the interval clears +5 %.
+        #expect(decided(.storedBaseline, change: 0.09, low: 0.04, high: 0.14).verdict == .regressed)
+        #expect(decided(.paired, change: 0.09, low: 0.04, high: 0.14).verdict == .inconclusive)
+        #expect(decided(.paired, change: 0.09, low: 0.06, high: 0.12).verdict == .regressed)
+        // Throughput −9 %: the same, mirrored.
+        #expect(decided(.storedBaseline, change: -0.09, low: -0.14, high: -0.04, direction: .higherIsBetter).verdict == .regressed)
+        #expect(decided(.storedBaseline, change: 0.09, low: 0.04, high: 0.14, direction: .higherIsBetter).verdict == .improved)
+        // Significant, estimate beyond tolerance, but the drift allowance leaves no change possible.
+        let drift = decided(.storedBaseline, change: 0.06, low: -0.01, high: 0.13)
+        #expect(drift.verdict == .inconclusive)
+        #expect(drift.reason == "significant, but the interval with the drift allowance still includes no change")
+        // Not significant after Holm: never a regression, however large the estimate.
+        #expect(decided(.storedBaseline, change: 0.09, low: 0.04, high: 0.14, p: 0.2).verdict == .inconclusive)
+        // Equivalence is the same in both modes.
+        #expect(decided(.storedBaseline, change: 0.01, low: -0.03, high: 0.04, p: 0.3).verdict == .unchanged)
+        #expect(decided(.paired, change: 0.01, low: -0.03, high: 0.04, p: 0.3).verdict == .unchanged)
+    }
+
+    /// The adaptive mode's looks are planned before measuring, and α is split evenly over them.
+    @Test func pairedLookScheduleAndAlphaSplit() {
+        #expect(PairedAnalysis.lookSchedule(initial: 8, step: 4, maximum: 512) == [8, 16, 32, 64, 128, 256, 512])
+        #expect(PairedAnalysis.lookSchedule(initial: 8, step: 4, maximum: 40) == [8, 16, 32, 40])
+        #expect(PairedAnalysis.lookSchedule(initial: 2, step: 4, maximum: 20) == [2, 6, 12, 20])
+        #expect(PairedAnalysis.lookSchedule(initial: 10, step: 4, maximum: 10) == [10])
+        let analysis = PairedAnalysis(configuration: GateConfiguration(), plannedLooks: 7)
+        #expect(abs(analysis.alphaPerLook * 7 - GateConfiguration().gate.alpha) < 1e-15)
     }
 }

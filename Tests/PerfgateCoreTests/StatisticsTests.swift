@@ -1,5 +1,5 @@
 import Foundation
-import PerfgateCore
+@testable import PerfgateCore
 import Testing
 
 /// perfgate's statistics against SciPy 1.17 and Apache Otava 0.8 on the same data. The reference
@@ -79,6 +79,22 @@ import Testing
             #expect(abs(interval.upperBound - c.high) <= 0.1 * width + 1e-4, "high \(interval.upperBound) vs SciPy \(c.high)")
             let again = Bootstrap.relativeChangeOfMedians(baseline: c.baseline, current: c.current, resamples: 20_000, seed: 7)
             #expect(again == interval, "seeded: reproducible")
+        }
+    }
+
+    /// The counting walk behind the bootstrap gives exactly the median of the resample drawn by
+    /// the same generator calls, for odd and even sizes and with ties.
+    @Test func resampledMedianMatchesSortingTheResample() {
+        var data = SeededGenerator(seed: 11)
+        for n in 1...25 {
+            let values = (0..<n).map { _ in Double(data.next() % 7) + Double(data.next() % 1000) / 1000 * Double(n % 3) }
+            var fast = ResampledMedian(values)
+            var rngFast = SeededGenerator(seed: UInt64(n)), rngSlow = SeededGenerator(seed: UInt64(n))
+            for _ in 0..<200 {
+                let resample = (0..<n).map { _ in values[Int(rngSlow.next() % UInt64(n))] }.sorted()
+                let expected = n % 2 == 1 ? resample[n / 2] : (resample[n / 2 - 1] + resample[n / 2]) / 2
+                #expect(fast.next(&rngFast) == expected, "n=\(n)")
+            }
         }
     }
 
