@@ -28,7 +28,7 @@ public struct PairedAnalysis {
     }
 
     /// α spent on each look: α/K.
-    public var alphaPerLook: Double { configuration.gate.alpha / Double(plannedLooks) }
+    public var alphaPerLook: Double { configuration.gate.pairedAlpha / Double(plannedLooks) }
 
     /// The pair counts at which the adaptive mode looks: `initial`, then at least doubling (by at
     /// least `step`) up to `maximum`. Fixed before measuring, so α can be split over its length.
@@ -89,7 +89,7 @@ public struct PairedAnalysis {
         var report = GateReport(mode: .paired, baselineSource: baseSource, currentSource: headSource,
                                 baselineCommit: base.run.commit, currentCommit: head.run.commit, scenario: head.run.scenario,
                                 profile: head.run.machine.profile, comparisons: comparisons, targets: comparator.checkTargets(head),
-                                notes: notes, alpha: settings.alpha, outcome: .pass)
+                                notes: notes, alpha: settings.pairedAlpha, outcome: .pass)
         report.recomputeOutcome()
         return report
     }
