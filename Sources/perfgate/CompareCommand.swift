@@ -65,6 +65,10 @@ struct CompareCommand: ParsableCommand {
                 guard let suiteScenario = Scenario(rawValue: scenario) else {
                     throw PerfgateError(.usage, "unknown --scenario '\(scenario)'")
                 }
+                guard initialPairs >= 2, step >= 1, maxPairs >= initialPairs else {
+                    throw PerfgateError(.usage, "--initial-pairs \(initialPairs), --step \(step), --max-pairs \(maxPairs): the paired test needs "
+                                        + "at least 2 pairs, a step of at least 1 and a cap no lower than the first look; e.g. the defaults 8, 4 and 512")
+                }
                 try PairedCompare(gate: gate, scenario: suiteScenario, filters: filters, budgetSeconds: try parseDuration(budget),
                                   initialPairs: initialPairs, step: step, maxPairs: maxPairs, baseBinary: baseBinary,
                                   headBinary: headBinary, headSlowdown: headSlowdown).run(against: against)

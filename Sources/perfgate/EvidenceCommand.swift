@@ -41,6 +41,9 @@ struct EvidenceCommand: ParsableCommand {
             if injected != nil && (slowed.isEmpty || benchmark == nil) {
                 throw PerfgateError(.usage, "--injected needs result files and --benchmark")
             }
+            if syntheticSlowdown != nil && (benchmark == nil || injected != nil) {
+                throw PerfgateError(.usage, "--synthetic-slowdown needs --benchmark and no --injected (it scales normal runs instead)")
+            }
             var known = BenchmarkCatalog.allIDs
             normal[0].benchmarks.forEach { known.insert($0.id) }
             let configuration = try GateConfiguration.load(path: config, knownBenchmarks: known)
@@ -60,9 +63,10 @@ struct EvidenceCommand: ParsableCommand {
                     }
                 }
                 if let benchmark, let slowdown = syntheticSlowdown, let index = current.benchmarks.firstIndex(where: { $0.id == benchmark }) {
-                    for m in current.benchmarks[index].metrics.indices where current.benchmarks[index].metrics[m].kind == .timing {
-                        let factor = current.benchmarks[index].metrics[m].direction == .lowerIsBetter ? 1 + slowdown / 100 : 1 / (1 + slowdown / 100)
-                        current.benchmarks[index].metrics[m].samples = current.benchmarks[index].metrics[m].samples.map { $0 * factor }
+                    // Slower by `slowdown` %: costs grow by that factor, rates shrink by it.
+                    for case let (m, metric) in current.benchmarks[index].metrics.enumerated() where metric.kind == .timing {
+                        let factor = metric.direction == .lowerIsBetter ? 1 + slowdown / 100 : 1 / (1 + slowdown / 100)
+                        current.benchmarks[index].metrics[m].samples = metric.samples.map { $0 * factor }
                     }
                 }
                 pairs.append((baseline, current))

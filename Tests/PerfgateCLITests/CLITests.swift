@@ -130,6 +130,9 @@ import Testing
         let bad = try Self.run(["compare", "--against", "no-such-ref", "--base-binary", Self.binary, "--head-binary", Self.binary,
                                 "--scenario", "smoke"], in: dir)
         #expect(bad.status == 2)
+        let tooFew = try Self.run(["compare", "--against", "HEAD", "--base-binary", Self.binary, "--head-binary", Self.binary,
+                                   "--scenario", "smoke", "--initial-pairs", "1"], in: dir)
+        #expect(tooFew.status == 2 && tooFew.stderr.contains("--initial-pairs 1") && tooFew.stderr.contains("at least 2 pairs"))
     }
 
     @Test func reportsInEveryFormatAndRerenderFromJSON() throws {
