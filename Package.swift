@@ -9,6 +9,14 @@
 //   kaelix-torture (executable, crash and fuzz driver) ─► KaelixWAL
 import PackageDescription
 
+// Swift 6.3.1 miscompiles, in optimized builds, a throwing function whose result SIL's function-signature
+// optimization turns from owned into a borrow of one of its arguments ("owned to guaranteed"): the
+// caller takes the error edge with an error that was never thrown, or retains a garbage result.
+// Reduced reproduction and check: scripts/compiler-faults/owned-to-guaranteed.swift (a test
+// compiles it with these settings). Every Swift target of this package is built without that
+// transform (applied at the end of this file).
+let avoidOwnedToGuaranteedMiscompile: SwiftSetting = .unsafeFlags(["-Xllvm", "-sil-fso-disable-owned-to-guaranteed"])
+
 let package = Package(
     name: "perfgate",
     platforms: [.macOS(.v14)],
@@ -44,3 +52,7 @@ let package = Package(
         .testTarget(name: "PerfgateCLITests", dependencies: ["PerfgateCore", "perfgate"]),
     ]
 )
+
+for target in package.targets where target.type != .system && target.name != "CKaelixSupport" {
+    target.swiftSettings = (target.swiftSettings ?? []) + [avoidOwnedToGuaranteedMiscompile]
+}

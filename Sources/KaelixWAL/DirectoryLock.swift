@@ -12,24 +12,24 @@ final class DirectoryLock {
     let path: String
     private var fd: Int32
 
-    init(directory: String) throws(WALError) {
+    init(directory: String) throws {
         var resolved = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let key = realpath(directory, &resolved) != nil ? String(cString: resolved) : directory
         let inserted = Self.open.withLock { $0.insert(key).inserted }
-        guard inserted else { throw .directoryLocked(path: directory) }
+        guard inserted else { throw WALError.directoryLocked(path: directory) }
         let lockPath = directory + "/LOCK"
         let descriptor = Glibc.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             let code = errno
             Self.open.withLock { _ = $0.remove(key) }
-            throw .io(operation: "open", path: lockPath, errno: code)
+            throw WALError.io(operation: "open", path: lockPath, errno: code)
         }
         let result = kaelix_lock_file(descriptor)
         guard result == 0 else {
             _ = Glibc.close(descriptor)
             Self.open.withLock { _ = $0.remove(key) }
-            if result == EAGAIN || result == EACCES { throw .directoryLocked(path: directory) }
-            throw .io(operation: "fcntl(F_SETLK)", path: lockPath, errno: result)
+            if result == EAGAIN || result == EACCES { throw WALError.directoryLocked(path: directory) }
+            throw WALError.io(operation: "fcntl(F_SETLK)", path: lockPath, errno: result)
         }
         path = key
         fd = descriptor

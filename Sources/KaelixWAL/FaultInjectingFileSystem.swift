@@ -108,20 +108,20 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
 
     private func trackedPath(_ fd: Int32) -> String { paths[fd] ?? "fd\(fd)" }
 
-    private func recordUndo(fd: Int32, offset: Int64, length: Int) throws(SystemCallError) {
+    private func recordUndo(fd: Int32, offset: Int64, length: Int) throws {
         let size = try base.fileSize(fd)
         var old: [UInt8] = []
         if offset < size {
             let count = Int(min(Int64(length), size - offset))
             old = [UInt8](repeating: 0, count: count)
-            _ = try old.withMutableBytes { buffer throws(SystemCallError) in
+            _ = try old.withUnsafeMutableBytes { buffer throws in
                 try base.readFully(fd, into: buffer, at: offset)
             }
         }
         undo.append(UndoRecord(path: trackedPath(fd), offset: offset, oldBytes: old, oldSize: size, newLength: length))
     }
 
-    public func openFile(_ path: String, create: Bool) throws(SystemCallError) -> Int32 {
+    public func openFile(_ path: String, create: Bool) throws -> Int32 {
         lock.lock(); defer { lock.unlock() }
         if let fault = nextFault(.open) { throw SystemCallError(call: "open", errno: fault.errno) }
         let fd = try base.openFile(path, create: create)
@@ -135,7 +135,7 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
         base.closeFile(fd)
     }
 
-    public func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int64) throws(SystemCallError) -> Int {
+    public func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int64) throws -> Int {
         lock.lock(); defer { lock.unlock() }
         if _diskFull { throw SystemCallError(call: "pwrite", errno: ENOSPC) }
         var length = buffer.count
@@ -147,11 +147,11 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
         return try base.write(fd, UnsafeRawBufferPointer(rebasing: buffer[0..<length]), at: offset)
     }
 
-    public func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(SystemCallError) -> Int {
+    public func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
         try base.read(fd, into: buffer, at: offset)
     }
 
-    public func dataSync(_ fd: Int32) throws(SystemCallError) {
+    public func dataSync(_ fd: Int32) throws {
         lock.lock(); defer { lock.unlock() }
         if let fault = nextFault(.dataSync) { throw SystemCallError(call: "fdatasync", errno: fault.errno) }
         try base.dataSync(fd)
@@ -159,7 +159,7 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
         undo.removeAll { $0.path == path }
     }
 
-    public func allocate(_ fd: Int32, offset: Int64, length: Int64) throws(SystemCallError) {
+    public func allocate(_ fd: Int32, offset: Int64, length: Int64) throws {
         lock.lock(); defer { lock.unlock() }
         if _diskFull { throw SystemCallError(call: "fallocate", errno: ENOSPC) }
         if let fault = nextFault(.allocate) { throw SystemCallError(call: "fallocate", errno: fault.errno) }
@@ -168,7 +168,7 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
         try base.allocate(fd, offset: offset, length: length)
     }
 
-    public func truncate(_ fd: Int32, to length: Int64) throws(SystemCallError) {
+    public func truncate(_ fd: Int32, to length: Int64) throws {
         lock.lock(); defer { lock.unlock() }
         let size = try base.fileSize(fd)
         if length < size {
@@ -179,9 +179,9 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
         try base.truncate(fd, to: length)
     }
 
-    public func fileSize(_ fd: Int32) throws(SystemCallError) -> Int64 { try base.fileSize(fd) }
+    public func fileSize(_ fd: Int32) throws -> Int64 { try base.fileSize(fd) }
 
-    public func syncDirectory(_ path: String) throws(SystemCallError) {
+    public func syncDirectory(_ path: String) throws {
         lock.lock(); defer { lock.unlock() }
         if let fault = nextFault(.syncDirectory) { throw SystemCallError(call: "fsync(directory)", errno: fault.errno) }
         try base.syncDirectory(path)
@@ -190,7 +190,7 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
         renamedSinceDirectorySync.removeAll { $0.to.hasPrefix(prefix) }
     }
 
-    public func rename(_ from: String, to: String) throws(SystemCallError) {
+    public func rename(_ from: String, to: String) throws {
         lock.lock(); defer { lock.unlock() }
         if let fault = nextFault(.rename) { throw SystemCallError(call: "rename", errno: fault.errno) }
         try base.rename(from, to: to)
@@ -200,19 +200,19 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
         renamedSinceDirectorySync.append((from, to))
     }
 
-    public func removeFile(_ path: String) throws(SystemCallError) {
+    public func removeFile(_ path: String) throws {
         lock.lock(); defer { lock.unlock() }
         try base.removeFile(path)
         undo.removeAll { $0.path == path }
         createdSinceDirectorySync.remove(path)
     }
 
-    public func listDirectory(_ path: String) throws(SystemCallError) -> [String] { try base.listDirectory(path) }
-    public func createDirectory(_ path: String) throws(SystemCallError) { try base.createDirectory(path) }
+    public func listDirectory(_ path: String) throws -> [String] { try base.listDirectory(path) }
+    public func createDirectory(_ path: String) throws { try base.createDirectory(path) }
 
     /// Puts the files back as a power loss would leave them (see ``PowerLossMode``), then forgets
     /// all tracking. The log must not be in use. Deterministic for a given `seed`.
-    public func simulatePowerLoss(_ mode: PowerLossMode, seed: UInt64 = 1) throws(SystemCallError) {
+    public func simulatePowerLoss(_ mode: PowerLossMode, seed: UInt64 = 1) throws {
         lock.lock(); defer { lock.unlock() }
         var rng = SplitMix64(seed: seed)
         // How many unsynced writes (oldest first) survive whole, and how much of the next one.
@@ -237,7 +237,7 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
             defer { base.closeFile(fd) }
             let keep = index == keepWhole ? tornBytes : 0
             if keep < record.oldBytes.count {
-                try record.oldBytes.withBytes { bytes throws(SystemCallError) in
+                try record.oldBytes.withUnsafeBytes { bytes throws in
                     try base.writeAll(fd, UnsafeRawBufferPointer(rebasing: bytes[keep...]), at: record.offset + Int64(keep))
                 }
             }

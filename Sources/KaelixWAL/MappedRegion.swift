@@ -13,7 +13,7 @@ final class MappedRegion: @unchecked Sendable {
 
     /// Maps `length` bytes of `fd` (or copies them with pread when `preferCopy`, or when mapping
     /// fails). The region outlives the descriptor.
-    init(fd: Int32, length: Int, path: String, fileSystem: any WALFileSystem, preferCopy: Bool = false) throws(WALError) {
+    init(fd: Int32, length: Int, path: String, fileSystem: any WALFileSystem, preferCopy: Bool = false) throws {
         guard length > 0 else { throw WALError.corruption(path: path, offset: 0, reason: "segment file is empty") }
         self.length = length
         if !preferCopy, let pointer = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), pointer != MAP_FAILED {

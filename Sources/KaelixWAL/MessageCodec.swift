@@ -40,27 +40,27 @@ public enum MessageCodec {
     }
 
     /// The broker message stored in `entry`.
-    public static func decode(_ entry: StorageEntry) throws(WALError) -> BrokerMessage {
-        try entry.payload.withBytes { raw throws(WALError) in
+    public static func decode(_ entry: StorageEntry) throws -> BrokerMessage {
+        try entry.payload.withUnsafeBytes { raw throws in
             try decode(stream: entry.stream, payload: raw)
         }
     }
 
     /// Decodes a payload read without copying (see ``WriteAheadLog/withRecord(at:_:)``).
-    public static func decode(stream: String, payload raw: UnsafeRawBufferPointer) throws(WALError) -> BrokerMessage {
-        guard raw.count >= 2, let base = raw.baseAddress else { throw .malformedMessage(reason: "payload shorter than 2 bytes") }
+    public static func decode(stream: String, payload raw: UnsafeRawBufferPointer) throws -> BrokerMessage {
+        guard raw.count >= 2, let base = raw.baseAddress else { throw WALError.malformedMessage(reason: "payload shorter than 2 bytes") }
         let end = raw.count
         guard base.load(as: UInt8.self) == version else {
-            throw .malformedMessage(reason: "unknown encoding version \(base.load(as: UInt8.self))")
+            throw WALError.malformedMessage(reason: "unknown encoding version \(base.load(as: UInt8.self))")
         }
         let flags = base.load(fromByteOffset: 1, as: UInt8.self)
-        guard flags & ~1 == 0 else { throw .malformedMessage(reason: "unknown flags \(flags)") }
+        guard flags & ~1 == 0 else { throw WALError.malformedMessage(reason: "unknown flags \(flags)") }
         var offset = 2
-        guard let zigzag = Varint.read(base, &offset, end: end) else { throw .malformedMessage(reason: "truncated timestamp") }
+        guard let zigzag = Varint.read(base, &offset, end: end) else { throw WALError.malformedMessage(reason: "truncated timestamp") }
         let timestamp = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
-        func bytes(_ what: String) throws(WALError) -> [UInt8] {
+        func bytes(_ what: String) throws -> [UInt8] {
             guard let length = Varint.read(base, &offset, end: end), length <= UInt64(end - offset) else {
-                throw .malformedMessage(reason: "truncated \(what)")
+                throw WALError.malformedMessage(reason: "truncated \(what)")
             }
             let result = Array(UnsafeRawBufferPointer(start: base + offset, count: Int(length)))
             offset += Int(length)
@@ -68,7 +68,7 @@ public enum MessageCodec {
         }
         let key = flags & 1 == 1 ? try bytes("key") : nil
         guard let headerCount = Varint.read(base, &offset, end: end), headerCount <= UInt64(end - offset) / 2 else {
-            throw .malformedMessage(reason: "truncated or implausible header count")
+            throw WALError.malformedMessage(reason: "truncated or implausible header count")
         }
         var headers: [BrokerMessage.Header] = []
         headers.reserveCapacity(Int(headerCount))
@@ -85,13 +85,13 @@ public enum MessageCodec {
 extension WriteAheadLog {
     /// Appends a broker message to its stream (created on first use) and returns its position.
     @discardableResult
-    public func append(message: BrokerMessage) throws(WALError) -> UInt64 {
+    public func append(message: BrokerMessage) throws -> UInt64 {
         let entry = MessageCodec.encode(message)
         return try append(entry.payload, to: stream(named: entry.stream))
     }
 
     /// Reads the broker message stored at `position`.
-    public func readMessage(at position: UInt64) throws(WALError) -> BrokerMessage {
+    public func readMessage(at position: UInt64) throws -> BrokerMessage {
         let record = try read(at: position)
         let names = streamNames
         let name = Int(record.stream.rawValue) < names.count ? names[Int(record.stream.rawValue)] : ""

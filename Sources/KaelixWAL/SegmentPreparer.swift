@@ -8,7 +8,7 @@ final class SegmentPreparer: @unchecked Sendable {
     private let preallocation: Preallocation
     private let lock = ConditionLock()
     private var inProgress: UInt64?
-    private var ready: (id: UInt64, result: Result<Int32, WALError>)?
+    private var ready: (id: UInt64, result: Result<Int32, any Error>)?
 
     init(log: WriteAheadLog) {
         fileSystem = log.fileSystem
@@ -28,7 +28,7 @@ final class SegmentPreparer: @unchecked Sendable {
         }
         guard start else { return }
         BackgroundThread.spawn { [self] in
-            let result = Result { () throws(WALError) -> Int32 in
+            let result = Result { () throws -> Int32 in
                 try SegmentPreparer.createFile(id: id, fileSystem: fileSystem, directory: directory,
                                                capacity: capacity, preallocation: preallocation)
             }
@@ -42,7 +42,7 @@ final class SegmentPreparer: @unchecked Sendable {
 
     /// The prepared file descriptor of segment `id`, waiting for it if it is under way; nil when
     /// it was never requested (the caller then prepares it itself). A failed preparation throws.
-    func take(id: UInt64) throws(WALError) -> Int32? {
+    func take(id: UInt64) throws -> Int32? {
         lock.lock()
         defer { lock.unlock() }
         while inProgress == id { lock.wait() }
@@ -60,7 +60,7 @@ final class SegmentPreparer: @unchecked Sendable {
         ready = nil
     }
 
-    private func discard(_ prepared: (id: UInt64, result: Result<Int32, WALError>)) {
+    private func discard(_ prepared: (id: UInt64, result: Result<Int32, any Error>)) {
         if case let .success(fd) = prepared.result {
             fileSystem.closeFile(fd)
             try? fileSystem.removeFile(SegmentPreparer.temporaryPath(directory: directory, id: prepared.id))
@@ -73,7 +73,7 @@ final class SegmentPreparer: @unchecked Sendable {
 
     /// Creates and preallocates the temporary file of segment `id` and syncs it.
     static func createFile(id: UInt64, fileSystem: any WALFileSystem, directory: String,
-                           capacity: Int, preallocation: Preallocation) throws(WALError) -> Int32 {
+                           capacity: Int, preallocation: Preallocation) throws -> Int32 {
         let path = temporaryPath(directory: directory, id: id)
         try? fileSystem.removeFile(path)
         let fd: Int32
@@ -85,7 +85,7 @@ final class SegmentPreparer: @unchecked Sendable {
                 var offset = 0
                 while offset < capacity {
                     let n = min(chunk.count, capacity - offset)
-                    try chunk.withBytes { bytes throws(SystemCallError) in
+                    try chunk.withUnsafeBytes { bytes throws in
                         try fileSystem.writeAll(fd, UnsafeRawBufferPointer(rebasing: bytes[0..<n]), at: Int64(offset))
                     }
                     offset += n

@@ -55,19 +55,19 @@ public struct WALConfiguration: Sendable, Equatable {
     /// Largest frame (one batch or transaction, header included) a segment can hold.
     var maxFrameLength: Int { segmentSize - SegmentHeader.size - FrameLayout.sealFrameSize }
 
-    func validate() throws(WALError) {
+    func validate() throws {
         guard segmentSize >= 4096, segmentSize % 4096 == 0, segmentSize <= Int(UInt32.max) else {
-            throw .invalidConfiguration(field: "segmentSize",
+            throw WALError.invalidConfiguration(field: "segmentSize",
                                         reason: "must be a multiple of 4096 between 4 KiB and 4 GiB, got \(segmentSize)")
         }
         guard maxBatchRecords >= 1 else {
-            throw .invalidConfiguration(field: "maxBatchRecords", reason: "must be at least 1, got \(maxBatchRecords)")
+            throw WALError.invalidConfiguration(field: "maxBatchRecords", reason: "must be at least 1, got \(maxBatchRecords)")
         }
         if case let .zlib(level) = compression, !(1...9).contains(level) {
-            throw .invalidConfiguration(field: "compression.zlib.level", reason: "must be 1...9, got \(level)")
+            throw WALError.invalidConfiguration(field: "compression.zlib.level", reason: "must be 1...9, got \(level)")
         }
         if case let .interval(ms) = syncPolicy, ms < 1 {
-            throw .invalidConfiguration(field: "syncPolicy.interval", reason: "must be at least 1 ms, got \(ms)")
+            throw WALError.invalidConfiguration(field: "syncPolicy.interval", reason: "must be at least 1 ms, got \(ms)")
         }
     }
 }

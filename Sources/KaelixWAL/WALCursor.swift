@@ -24,7 +24,7 @@ public final class WALCursor {
     }
 
     /// The next record, or nil when the cursor has caught up with the visible end of the log.
-    public func next() throws(WALError) -> WALRecord? {
+    public func next() throws -> WALRecord? {
         while true {
             if let stream {
                 guard let target = log.nextPosition(of: stream, atOrAfter: position) else { return nil }
@@ -46,7 +46,7 @@ public final class WALCursor {
             var offset = recordOffset
             guard let streamID = Varint.read(base, &offset, end: frameEnd),
                   let length = Varint.read(base, &offset, end: frameEnd), length <= UInt64(frameEnd - offset) else {
-                throw .corruption(path: segment!.path, offset: Int64(recordOffset), reason: "malformed record header")
+                throw WALError.corruption(path: segment!.path, offset: Int64(recordOffset), reason: "malformed record header")
             }
             let record = WALRecord(position: position, stream: StreamID(rawValue: UInt32(truncatingIfNeeded: streamID)),
                                    payload: Array(UnsafeRawBufferPointer(start: base + offset, count: Int(length))))
@@ -58,7 +58,7 @@ public final class WALCursor {
     }
 
     /// The next record, waiting up to `nanoseconds` for one to be appended when caught up.
-    public func next(waitingUpTo nanoseconds: UInt64) throws(WALError) -> WALRecord? {
+    public func next(waitingUpTo nanoseconds: UInt64) throws -> WALRecord? {
         let deadline = monotonicNanos() + nanoseconds
         while true {
             let seen = log.visibleEndSnapshot
@@ -69,7 +69,7 @@ public final class WALCursor {
     }
 
     /// Suspends until a record is available, then returns it; nil once the log is closed.
-    func nextWaiting() async throws(WALError) -> WALRecord? {
+    func nextWaiting() async throws -> WALRecord? {
         while true {
             let seen = log.visibleEndSnapshot
             if let record = try next() { return record }
@@ -86,22 +86,22 @@ public final class WALCursor {
         segment = nil
     }
 
-    private func enterFrame(_ segment: Segment, at offset: Int) throws(WALError) {
+    private func enterFrame(_ segment: Segment, at offset: Int) throws {
         self.segment = segment
         let base = segment.mapping.base
         let check = FrameParser.check(base, size: log.writeOffset(of: segment), offset: offset, segmentID: segment.id,
                                       verifyCRC: !segment.verified)
         guard case let .valid(header) = check else {
             if case let .invalid(reason) = check {
-                throw .corruption(path: segment.path, offset: Int64(offset), reason: reason)
+                throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: reason)
             }
-            throw .corruption(path: segment.path, offset: Int64(offset), reason: "frame expected")
+            throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: "frame expected")
         }
         nextFrameOffset = offset + Int(header.length)
         framePosition = header.basePosition
         if header.type == FrameType.data.rawValue {
             guard let area = segment.recordsArea(base, frameOffset: offset, segmentOffset: offset, header: header) else {
-                throw .corruption(path: segment.path, offset: Int64(offset), reason: "compressed frame does not inflate")
+                throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: "compressed frame does not inflate")
             }
             frameBase = area.base
             recordOffset = area.start
@@ -112,11 +112,11 @@ public final class WALCursor {
         }
     }
 
-    private func advanceFrame() throws(WALError) {
+    private func advanceFrame() throws {
         guard let current = segment else { return }
         if nextFrameOffset >= log.writeOffset(of: current) {
             guard let following = log.segment(after: current) else {
-                throw .positionNotWritten(position: position, nextPosition: log.visibleEndSnapshot)
+                throw WALError.positionNotWritten(position: position, nextPosition: log.visibleEndSnapshot)
             }
             try enterFrame(following, at: SegmentHeader.size)
         } else {
@@ -124,12 +124,12 @@ public final class WALCursor {
         }
     }
 
-    private func skipRecord() throws(WALError) {
+    private func skipRecord() throws {
         let base = frameBase!
         var offset = recordOffset
         guard Varint.read(base, &offset, end: frameEnd) != nil, let length = Varint.read(base, &offset, end: frameEnd),
               length <= UInt64(frameEnd - offset) else {
-            throw .corruption(path: segment!.path, offset: Int64(recordOffset), reason: "malformed record header")
+            throw WALError.corruption(path: segment!.path, offset: Int64(recordOffset), reason: "malformed record header")
         }
         recordOffset = offset + Int(length)
         framePosition += 1

@@ -6,31 +6,31 @@
 /// Every method throws ``SystemCallError``; the WAL adds the path and turns it into a ``WALError``.
 public protocol WALFileSystem: AnyObject, Sendable {
     /// Opens `path` for reading and writing, creating it (exclusively) when `create` is true.
-    func openFile(_ path: String, create: Bool) throws(SystemCallError) -> Int32
+    func openFile(_ path: String, create: Bool) throws -> Int32
     func closeFile(_ fd: Int32)
     /// Writes up to `buffer.count` bytes at `offset`; returns how many were written (may be fewer).
-    func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int64) throws(SystemCallError) -> Int
+    func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int64) throws -> Int
     /// Reads up to `buffer.count` bytes at `offset`; returns how many were read (0 at end of file).
-    func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(SystemCallError) -> Int
+    func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int
     /// `fdatasync(2)`: makes the file's data (and its size) durable.
-    func dataSync(_ fd: Int32) throws(SystemCallError)
+    func dataSync(_ fd: Int32) throws
     /// Reserves blocks for `[offset, offset + length)` so later writes cannot hit ENOSPC.
-    func allocate(_ fd: Int32, offset: Int64, length: Int64) throws(SystemCallError)
-    func truncate(_ fd: Int32, to length: Int64) throws(SystemCallError)
-    func fileSize(_ fd: Int32) throws(SystemCallError) -> Int64
+    func allocate(_ fd: Int32, offset: Int64, length: Int64) throws
+    func truncate(_ fd: Int32, to length: Int64) throws
+    func fileSize(_ fd: Int32) throws -> Int64
     /// `fsync(2)` of a directory, so that files created, renamed or removed in it survive power loss.
-    func syncDirectory(_ path: String) throws(SystemCallError)
-    func rename(_ from: String, to: String) throws(SystemCallError)
-    func removeFile(_ path: String) throws(SystemCallError)
+    func syncDirectory(_ path: String) throws
+    func rename(_ from: String, to: String) throws
+    func removeFile(_ path: String) throws
     /// Names of the entries of a directory (not `.` or `..`).
-    func listDirectory(_ path: String) throws(SystemCallError) -> [String]
+    func listDirectory(_ path: String) throws -> [String]
     /// Creates a directory and its parents when they are missing.
-    func createDirectory(_ path: String) throws(SystemCallError)
+    func createDirectory(_ path: String) throws
 }
 
 extension WALFileSystem {
     /// Writes all of `buffer`, retrying short writes and EINTR.
-    func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int64) throws(SystemCallError) {
+    func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int64) throws {
         var done = 0
         while done < buffer.count {
             let rest = UnsafeRawBufferPointer(rebasing: buffer[done...])
@@ -41,7 +41,7 @@ extension WALFileSystem {
     }
 
     /// Reads exactly `buffer.count` bytes unless the file ends first; returns the count read.
-    func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(SystemCallError) -> Int {
+    func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
         var done = 0
         while done < buffer.count {
             let rest = UnsafeMutableRawBufferPointer(rebasing: buffer[done...])

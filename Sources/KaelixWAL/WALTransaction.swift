@@ -15,15 +15,15 @@ public final class WALTransaction {
     public var count: Int { entries.count }
 
     /// Adds a record to the transaction (nothing is written yet).
-    public func append(_ payload: [UInt8], to stream: StreamID = .default) throws(WALError) {
-        guard !finished else { throw .transactionFinished }
+    public func append(_ payload: [UInt8], to stream: StreamID = .default) throws {
+        guard !finished else { throw WALError.transactionFinished }
         entries.append(WALEntry(stream: stream, payload: payload))
     }
 
     /// Writes all records atomically and returns their positions.
     @discardableResult
-    public func commit() throws(WALError) -> Range<UInt64> {
-        guard !finished else { throw .transactionFinished }
+    public func commit() throws -> Range<UInt64> {
+        guard !finished else { throw WALError.transactionFinished }
         finished = true
         let result = try log.append(entries: entries, transactional: true)
         entries.removeAll()

@@ -9,13 +9,13 @@ import Synchronization
 extension WriteAheadLog {
     /// Appends one record and returns its position, once acknowledged under the sync policy.
     @discardableResult
-    public func append(_ payload: [UInt8], to stream: StreamID = .default) throws(WALError) -> UInt64 {
-        try payload.withBytes { bytes throws(WALError) in try append(bytes: bytes, to: stream) }
+    public func append(_ payload: [UInt8], to stream: StreamID = .default) throws -> UInt64 {
+        try payload.withUnsafeBytes { bytes throws in try append(bytes: bytes, to: stream) }
     }
 
     /// Appends one record from raw bytes (copied before returning).
     @discardableResult
-    public func append(bytes: UnsafeRawBufferPointer, to stream: StreamID = .default) throws(WALError) -> UInt64 {
+    public func append(bytes: UnsafeRawBufferPointer, to stream: StreamID = .default) throws -> UInt64 {
         try checkStream(stream)
         return try commit(type: .data, flags: 0, recordCount: 1) { buffer in
             buffer.reserve(bytes.count + 10)
@@ -28,7 +28,7 @@ extension WriteAheadLog {
     /// Appends records to one stream as one frame (one header, one checksum, one system call) and
     /// returns their positions. The batch is atomic: after a crash all of it is there or none.
     @discardableResult
-    public func append(batch payloads: [[UInt8]], to stream: StreamID = .default) throws(WALError) -> Range<UInt64> {
+    public func append(batch payloads: [[UInt8]], to stream: StreamID = .default) throws -> Range<UInt64> {
         guard !payloads.isEmpty else { let end = endPosition; return end..<end }
         try checkStream(stream)
         let streamVarint = UInt64(stream.rawValue)
@@ -48,7 +48,7 @@ extension WriteAheadLog {
     /// Appends records for any streams as one atomic frame; `transactional` marks it as a
     /// committed transaction (see ``WALTransaction``).
     @discardableResult
-    public func append(entries: [WALEntry], transactional: Bool = false) throws(WALError) -> Range<UInt64> {
+    public func append(entries: [WALEntry], transactional: Bool = false) throws -> Range<UInt64> {
         guard !entries.isEmpty else { let end = endPosition; return end..<end }
         for entry in entries { try checkStream(entry.stream) }
         let base = try commit(type: .data, flags: transactional ? FrameLayout.transactionalFlag : 0,
@@ -63,23 +63,23 @@ extension WriteAheadLog {
     }
 
     /// Forces everything written so far to disk (useful under ``SyncPolicy/none``).
-    public func sync() throws(WALError) {
+    public func sync() throws {
         if let failure = commitLock.withLock({ failure }) { throw failure }
         syncActiveSegment()
         if let failure = commitLock.withLock({ failure }) { throw failure }
     }
 
-    private func checkStream(_ stream: StreamID) throws(WALError) {
+    private func checkStream(_ stream: StreamID) throws {
         if stream.rawValue == 0 { return }
         let known = indexLock.withLock { stateOfStream(stream) != nil }
-        if !known { throw .unknownStream("\(stream)") }
+        if !known { throw WALError.unknownStream("\(stream)") }
     }
 
     /// Encodes one frame into the pending group, waits until a leader has committed it, and
     /// returns the position of its first record.
     @discardableResult
     func commit(type: FrameType, flags: UInt8, recordCount: Int,
-                encode: (WriteBuffer) -> Void) throws(WALError) -> UInt64 {
+                encode: (WriteBuffer) -> Void) throws -> UInt64 {
         arrivingAppenders.add(1, ordering: .relaxed)
         commitLock.lock()
         // Back-pressure: a full group waits for the leader rather than growing without bound.
@@ -94,7 +94,7 @@ extension WriteAheadLog {
         if isClosed {
             arrivingAppenders.subtract(1, ordering: .relaxed)
             commitLock.unlock()
-            throw .closed
+            throw WALError.closed
         }
         let group = pending
         let buffer = group.buffer
@@ -114,7 +114,7 @@ extension WriteAheadLog {
         guard length <= configuration.maxFrameLength else {
             buffer.count = start
             commitLock.unlock()
-            throw .recordTooLarge(bytes: length, limit: configuration.maxFrameLength)
+            throw WALError.recordTooLarge(bytes: length, limit: configuration.maxFrameLength)
         }
         FrameHeader(length: UInt32(length), type: type, flags: flags, padding: UInt8(padding),
                     recordCount: UInt32(recordCount)).write(to: buffer.base + start)
@@ -219,7 +219,7 @@ extension WriteAheadLog {
                     try rotate()
                     continue
                 } catch {
-                    for k in i..<frames.count { results[k] = .failure(error) }
+                    for k in i..<frames.count { results[k] = .failure(error.walError(path: segment.path)) }
                     return results
                 }
             }
@@ -299,8 +299,8 @@ extension WriteAheadLog {
     }
 
     /// Seals the active segment (seal frame + fdatasync) and starts the next one.
-    func rotate() throws(WALError) {
-        try syncLock.withLock { () throws(WALError) in
+    func rotate() throws {
+        try syncLock.withLock { () throws in
             let old = activeSegment!
             if !old.sealed {
                 var seal = [UInt8](repeating: 0, count: FrameLayout.sealFrameSize)
@@ -314,7 +314,7 @@ extension WriteAheadLog {
                     FrameHeader.sealCRC(frame: p, length: FrameLayout.sealFrameSize)
                 }
                 do {
-                    try seal.withBytes { bytes throws(SystemCallError) in
+                    try seal.withUnsafeBytes { bytes throws in
                         try fileSystem.writeAll(old.fd, bytes, at: Int64(old.writeOffset))
                         old.mapping.mirror(bytes, at: old.writeOffset)
                     }
@@ -343,7 +343,7 @@ extension WriteAheadLog {
 
     /// Creates segment `id` (from the prepared file when there is one): header, sync, rename into
     /// place, directory sync, then maps it.
-    func createSegment(id: UInt64, basePosition: UInt64) throws(WALError) -> Segment {
+    func createSegment(id: UInt64, basePosition: UInt64) throws -> Segment {
         let capacity = configuration.segmentSize
         let temporary = SegmentPreparer.temporaryPath(directory: directory, id: id)
         let path = directory + "/" + Segment.fileName(id: id)
@@ -356,7 +356,7 @@ extension WriteAheadLog {
         }
         do {
             let header = SegmentHeader(segmentID: id, basePosition: basePosition, capacity: UInt64(capacity)).encode()
-            try header.withBytes { bytes throws(SystemCallError) in try fileSystem.writeAll(fd, bytes, at: 0) }
+            try header.withUnsafeBytes { bytes throws in try fileSystem.writeAll(fd, bytes, at: 0) }
             try fileSystem.dataSync(fd)
             try fileSystem.rename(temporary, to: path)
         } catch {

@@ -3,7 +3,7 @@
 /// are checksummed in full on their first read (they were trusted through their seal at open).
 extension WriteAheadLog {
     /// Returns a copy of the record at `position`.
-    public func read(at position: UInt64) throws(WALError) -> WALRecord {
+    public func read(at position: UInt64) throws -> WALRecord {
         let (segment, base, offset, streamID, length) = try locate(position)
         return withExtendedLifetime(segment) {
             WALRecord(position: position, stream: StreamID(rawValue: streamID),
@@ -28,25 +28,25 @@ extension WriteAheadLog {
 
     /// Finds the segment, the bytes holding the record (the mapping, or a compressed frame's
     /// inflated copy), the payload offset in them, the stream and the length of the record at `position`.
-    private func locate(_ position: UInt64) throws(WALError) -> (Segment, UnsafeRawPointer, Int, UInt32, Int) {
+    private func locate(_ position: UInt64) throws -> (Segment, UnsafeRawPointer, Int, UInt32, Int) {
         indexLock.lock()
         defer { indexLock.unlock() }
-        guard let first = segments.first else { throw .closed }
-        guard position < visibleEnd else { throw .positionNotWritten(position: position, nextPosition: visibleEnd) }
+        guard let first = segments.first else { throw WALError.closed }
+        guard position < visibleEnd else { throw WALError.positionNotWritten(position: position, nextPosition: visibleEnd) }
         guard position >= first.basePosition else {
-            throw .positionRemoved(position: position, firstAvailable: first.basePosition)
+            throw WALError.positionRemoved(position: position, firstAvailable: first.basePosition)
         }
         let segment = segmentHolding(position)
         if !segment.verified { try verify(segment) }
         guard let location = segment.recordLocation(of: position) else {
-            throw .corruption(path: segment.path, offset: 0, reason: "the index does not lead to position \(position)")
+            throw WALError.corruption(path: segment.path, offset: 0, reason: "the index does not lead to position \(position)")
         }
         var offset = location.offset
         let end = location.end
         let base = location.base
         guard let streamID = Varint.read(base, &offset, end: end), let length = Varint.read(base, &offset, end: end),
               length <= UInt64(end - offset) else {
-            throw .corruption(path: segment.path, offset: Int64(offset), reason: "malformed record header")
+            throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: "malformed record header")
         }
         return (segment, base, offset, UInt32(truncatingIfNeeded: streamID), Int(length))
     }
@@ -63,7 +63,7 @@ extension WriteAheadLog {
     }
 
     /// Checksums every frame of a sealed segment once; `indexLock` must be held.
-    func verify(_ segment: Segment) throws(WALError) {
+    func verify(_ segment: Segment) throws {
         var offset = SegmentHeader.size
         let base = segment.mapping.base
         while offset < segment.writeOffset {
@@ -71,9 +71,9 @@ extension WriteAheadLog {
             case let .valid(header):
                 offset += Int(header.length)
             case let .invalid(reason):
-                throw .corruption(path: segment.path, offset: Int64(offset), reason: reason + " in a sealed segment")
+                throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: reason + " in a sealed segment")
             case .end:
-                throw .corruption(path: segment.path, offset: Int64(offset), reason: "sealed segment ends early")
+                throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: "sealed segment ends early")
             }
         }
         segment.verified = true
@@ -121,17 +121,17 @@ extension WriteAheadLog {
 
     /// State the cursor needs, read under the index lock: visible end, and the segment and the
     /// frame offset of `position`.
-    func cursorSeek(_ position: UInt64) throws(WALError) -> (segment: Segment, frameOffset: Int)? {
+    func cursorSeek(_ position: UInt64) throws -> (segment: Segment, frameOffset: Int)? {
         indexLock.lock()
         defer { indexLock.unlock() }
-        guard let first = segments.first else { throw .closed }
+        guard let first = segments.first else { throw WALError.closed }
         guard position < visibleEnd else { return nil }
         guard position >= first.basePosition else {
-            throw .positionRemoved(position: position, firstAvailable: first.basePosition)
+            throw WALError.positionRemoved(position: position, firstAvailable: first.basePosition)
         }
         let segment = segmentHolding(position)
         guard let frameOffset = segment.frameOffset(of: position) else {
-            throw .corruption(path: segment.path, offset: 0, reason: "the index does not lead to position \(position)")
+            throw WALError.corruption(path: segment.path, offset: 0, reason: "the index does not lead to position \(position)")
         }
         return (segment, frameOffset)
     }

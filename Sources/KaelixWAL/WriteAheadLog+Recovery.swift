@@ -10,7 +10,7 @@
 /// Damage anywhere in a sealed segment, a missing seal before a later segment, or a gap between
 /// segments is corruption; the open fails with the file and offset rather than skipping data.
 extension WriteAheadLog {
-    func recover() throws(WALError) {
+    func recover() throws {
         let started = monotonicNanos()
         var report = RecoveryReport()
         defineStream(id: 0, name: "")
@@ -26,7 +26,7 @@ extension WriteAheadLog {
         var ids: [UInt64] = []
         for name in names where name.hasSuffix(".kwal") {
             guard let id = UInt64(name.dropLast(5)), Segment.fileName(id: id) == name else {
-                throw .corruption(path: directory + "/" + name, offset: 0,
+                throw WALError.corruption(path: directory + "/" + name, offset: 0,
                                   reason: "unexpected file name; segment files are named <20-digit id>.kwal")
             }
             ids.append(id)
@@ -47,7 +47,7 @@ extension WriteAheadLog {
             let segment = try openSegment(id: id, isLast: isLast)
             segments.append(segment)
             if let expectedBase, segment.basePosition != expectedBase {
-                throw .corruption(path: segment.path, offset: 24,
+                throw WALError.corruption(path: segment.path, offset: 24,
                                   reason: "segment starts at position \(segment.basePosition) but the previous one ends at "
                                       + "\(expectedBase): a segment file is missing or out of place")
             }
@@ -83,13 +83,13 @@ extension WriteAheadLog {
     }
 
     /// Opens, validates the header of, and maps one segment file.
-    private func openSegment(id: UInt64, isLast: Bool) throws(WALError) -> Segment {
+    private func openSegment(id: UInt64, isLast: Bool) throws -> Segment {
         let path = directory + "/" + Segment.fileName(id: id)
         let fd: Int32
         do { fd = try fileSystem.openFile(path, create: false) } catch { throw error.walError(path: path) }
         do {
             var headerBytes = [UInt8](repeating: 0, count: SegmentHeader.size)
-            let read = try headerBytes.withMutableBytes { buffer throws(SystemCallError) in
+            let read = try headerBytes.withUnsafeMutableBytes { buffer throws in
                 try fileSystem.readFully(fd, into: buffer, at: 0)
             }
             let decoded = headerBytes.withUnsafeBytes { SegmentHeader.decode($0.baseAddress!, available: read) }
@@ -129,7 +129,7 @@ extension WriteAheadLog {
 
     /// Walks a sealed segment's frames to rebuild the index. Control frames are checksummed now,
     /// data frames on first read; the walk itself refuses any structural damage.
-    private func scanSealed(_ segment: Segment) throws(WALError) {
+    private func scanSealed(_ segment: Segment) throws {
         let base = segment.mapping.base
         let size = segment.mapping.length
         var offset = SegmentHeader.size
@@ -139,16 +139,16 @@ extension WriteAheadLog {
             guard case let .valid(header) = check else {
                 let reason: String
                 if case let .invalid(why) = check { reason = why } else { reason = "segment ends without a seal frame" }
-                throw .corruption(path: segment.path, offset: Int64(offset),
+                throw WALError.corruption(path: segment.path, offset: Int64(offset),
                                   reason: "\(reason), in a segment that a later segment follows")
             }
             guard header.basePosition == position else {
-                throw .corruption(path: segment.path, offset: Int64(offset),
+                throw WALError.corruption(path: segment.path, offset: Int64(offset),
                                   reason: "frame claims position \(header.basePosition) where \(position) was expected")
             }
             if header.type != FrameType.data.rawValue,
                header.crc != FrameHeader.computeCRC(frame: base + offset, length: Int(header.length)) {
-                throw .corruption(path: segment.path, offset: Int64(offset), reason: "control frame checksum mismatch")
+                throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: "control frame checksum mismatch")
             }
             switch FrameType(rawValue: header.type)! {
             case .data:
@@ -162,18 +162,18 @@ extension WriteAheadLog {
                     }
                 }
                 guard valid, wellFormed, segment.endPosition == endBefore + UInt64(header.recordCount) else {
-                    throw .corruption(path: segment.path, offset: Int64(offset), reason: "malformed records in a data frame")
+                    throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: "malformed records in a data frame")
                 }
                 position = segment.endPosition
             case .streamDefinition:
                 guard let (id, name) = FrameParser.streamDefinition(base, frameOffset: offset, header: header) else {
-                    throw .corruption(path: segment.path, offset: Int64(offset), reason: "malformed stream definition")
+                    throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: "malformed stream definition")
                 }
                 defineStream(id: id, name: name)
             case .seal:
                 let (count, end) = FrameParser.seal(base, frameOffset: offset)
                 guard end == position, count == position - segment.basePosition else {
-                    throw .corruption(path: segment.path, offset: Int64(offset),
+                    throw WALError.corruption(path: segment.path, offset: Int64(offset),
                                       reason: "seal says \(count) records ending at \(end), the frames hold \(position - segment.basePosition)")
                 }
                 segment.writeOffset = offset + Int(header.length)
@@ -190,7 +190,7 @@ extension WriteAheadLog {
     }
 
     /// Checksums the tail frame by frame; cuts a torn end or reports corruption (see above).
-    private func scanTail(_ segment: Segment, report: inout RecoveryReport) throws(WALError) {
+    private func scanTail(_ segment: Segment, report: inout RecoveryReport) throws {
         let base = segment.mapping.base
         let size = segment.mapping.length
         var offset = SegmentHeader.size
@@ -261,7 +261,7 @@ extension WriteAheadLog {
 
     /// Decides whether damage at `offset` is a torn tail (cut it) or corruption (throw).
     private func cutTornTail(_ segment: Segment, at offset: Int, expectedPosition: UInt64, reason: String,
-                             report: inout RecoveryReport) throws(WALError) {
+                             report: inout RecoveryReport) throws {
         let base = segment.mapping.base
         let size = segment.mapping.length
         var lastNonZero = offset
@@ -274,7 +274,7 @@ extension WriteAheadLog {
                 if header.segmentID == segment.id, header.basePosition >= expectedPosition,
                    header.durableBefore > expectedPosition,
                    case .valid = FrameParser.check(base, size: size, offset: probe, segmentID: segment.id) {
-                    throw .corruption(path: segment.path, offset: Int64(offset),
+                    throw WALError.corruption(path: segment.path, offset: Int64(offset),
                                       reason: "\(reason); a later intact frame at offset \(probe) shows that position "
                                           + "\(expectedPosition) had already been made durable, so this is not a torn write")
                 }

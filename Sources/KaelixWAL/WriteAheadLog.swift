@@ -68,7 +68,7 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// checksummed and a torn tail truncated; corruption of durable data stops the open with
     /// ``WALError/corruption(path:offset:reason:)``. See ``recoveryReport`` for what was done.
     public static func open(directory: String, configuration: WALConfiguration = WALConfiguration(),
-                            fileSystem: any WALFileSystem = PosixFileSystem()) throws(WALError) -> WriteAheadLog {
+                            fileSystem: any WALFileSystem = PosixFileSystem()) throws -> WriteAheadLog {
         try configuration.validate()
         let log = WriteAheadLog(directory: directory, configuration: configuration, fileSystem: fileSystem)
         do {
@@ -86,7 +86,7 @@ public final class WriteAheadLog: @unchecked Sendable {
 
     /// Syncs everything written, stops background threads and releases files. Reads and writes
     /// fail with ``WALError/closed`` afterwards.
-    public func close() throws(WALError) {
+    public func close() throws {
         let alreadyClosed = commitLock.withLock { () -> Bool in
             let was = isClosed
             isClosed = true
@@ -134,7 +134,7 @@ public final class WriteAheadLog: @unchecked Sendable {
         directoryLock = nil
     }
 
-    private func acquireDirectoryLock() throws(WALError) {
+    private func acquireDirectoryLock() throws {
         do { try fileSystem.createDirectory(directory) } catch { throw error.walError(path: directory) }
         directoryLock = try DirectoryLock(directory: directory)
     }
@@ -154,7 +154,7 @@ public final class WriteAheadLog: @unchecked Sendable {
     // MARK: - Streams
 
     /// The stream called `name`, created (durably, as one control frame) on first use.
-    public func stream(named name: String) throws(WALError) -> StreamID {
+    public func stream(named name: String) throws -> StreamID {
         if name.isEmpty { return .default }
         if let id = indexLock.withLock({ streamIDsByName[name] }) { return id }
         streamCreationLock.lock()
@@ -219,7 +219,7 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// Deletes sealed segments whose records all lie below `position`, then syncs the directory.
     /// Returns how many segments were removed. The active segment is never removed.
     @discardableResult
-    public func truncate(below position: UInt64) throws(WALError) -> Int {
+    public func truncate(below position: UInt64) throws -> Int {
         let doomed: [Segment] = indexLock.withLock {
             var result: [Segment] = []
             while segments.count > 1, segments[0].sealed, segments[0].endPosition <= position {

@@ -6,7 +6,7 @@ import Glibc
 /// Atomic file replacement: write beside the target, flush, then rename over it, so a reader
 /// never sees half a file and a crash leaves either the old or the new content.
 public enum AtomicFile {
-    public static func write(_ data: Data, to path: String) throws(PerfgateError) {
+    public static func write(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent()
         do {

@@ -19,7 +19,7 @@ public struct BaselineStore: Sendable {
 
     /// Writes `result` as the baseline of its profile and scenario, atomically, stamped with `reason`.
     @discardableResult
-    public func update(from result: ResultFile, reason: String, profile: String? = nil) throws(PerfgateError) -> String {
+    public func update(from result: ResultFile, reason: String, profile: String? = nil) throws -> String {
         guard !result.run.dirty else {
             throw PerfgateError(.usage, "this result was measured with uncommitted changes; a baseline must come from a commit. "
                                 + "Commit, rerun, then update the baseline")

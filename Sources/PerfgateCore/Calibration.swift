@@ -46,7 +46,7 @@ public struct Calibration: Codable, Sendable {
         return Calibration(scenario: scenario, profile: profile, pairs: pairs, createdAt: Date(), entries: entries, proposedPairedTolerance: proposed)
     }
 
-    public func encoded() throws(PerfgateError) -> Data {
+    public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -14,7 +14,7 @@ enum CriterionReader {
         return found.sorted()
     }
 
-    static func read(_ path: String) throws(PerfgateError) -> ResultFile {
+    static func read(_ path: String) throws -> ResultFile {
         var isDirectory: ObjCBool = false
         FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let root: String
@@ -28,20 +28,20 @@ enum CriterionReader {
             samplePaths = [newDirectory + "/sample.json"]
         }
         guard !samplePaths.isEmpty else {
-            throw .badInput(file: path, field: nil, problem: "holds no criterion samples (*/new/sample.json)", fix: "Pass target/criterion after cargo bench")
+            throw PerfgateError.badInput(file: path, field: nil, problem: "holds no criterion samples (*/new/sample.json)", fix: "Pass target/criterion after cargo bench")
         }
         var benchmarks: [BenchmarkResult] = []
         for samplePath in samplePaths {
             let newDirectory = (samplePath as NSString).deletingLastPathComponent
             guard let sample = try ForeignJSON.parse(samplePath) as? [String: Any] else {
-                throw .badInput(file: samplePath, field: nil, problem: "is not a JSON object", fix: "Rerun cargo bench")
+                throw PerfgateError.badInput(file: samplePath, field: nil, problem: "is not a JSON object", fix: "Rerun cargo bench")
             }
             guard let iters = sample["iters"] as? [Double], let times = sample["times"] as? [Double], iters.count == times.count, !iters.isEmpty else {
-                throw .badInput(file: samplePath, field: "iters/times", problem: "are missing, empty or of different lengths", fix: "Rerun cargo bench")
+                throw PerfgateError.badInput(file: samplePath, field: "iters/times", problem: "are missing, empty or of different lengths", fix: "Rerun cargo bench")
             }
             let estimatesPath = newDirectory + "/estimates.json"
             guard let estimates = try ForeignJSON.parse(estimatesPath) as? [String: Any], estimates["mean"] is [String: Any] else {
-                throw .badInput(file: estimatesPath, field: "mean", problem: "is missing", fix: "Rerun cargo bench to completion")
+                throw PerfgateError.badInput(file: estimatesPath, field: "mean", problem: "is missing", fix: "Rerun cargo bench to completion")
             }
             var id = String(newDirectory.dropFirst(root.count).drop { $0 == "/" }.dropLast("/new".count))
             if let info = try? ForeignJSON.parse(newDirectory + "/benchmark.json") as? [String: Any], let fullID = info["full_id"] as? String {

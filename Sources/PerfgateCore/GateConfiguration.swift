@@ -116,20 +116,20 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
     // MARK: Loading
 
     /// Reads and validates `perfgate.json`. `knownBenchmarks`: ids every pattern must match one of.
-    public static func load(path: String, knownBenchmarks: Set<String>) throws(PerfgateError) -> GateConfiguration {
+    public static func load(path: String, knownBenchmarks: Set<String>) throws -> GateConfiguration {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .badInput(file: path, field: nil, problem: "cannot be read", fix: "Create it (see README, 'Configuration') or pass --config")
+            throw PerfgateError.badInput(file: path, field: nil, problem: "cannot be read", fix: "Create it (see README, 'Configuration') or pass --config")
         }
         return try decode(data, source: path, knownBenchmarks: knownBenchmarks)
     }
 
-    public static func decode(_ data: Data, source: String, knownBenchmarks: Set<String>) throws(PerfgateError) -> GateConfiguration {
+    public static func decode(_ data: Data, source: String, knownBenchmarks: Set<String>) throws -> GateConfiguration {
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw .badInput(file: source, field: nil, problem: "is not valid JSON", fix: "Fix the syntax (a trailing comma or a missing quote?)")
+            throw PerfgateError.badInput(file: source, field: nil, problem: "is not valid JSON", fix: "Fix the syntax (a trailing comma or a missing quote?)")
         }
         guard let root = object as? [String: Any] else {
-            throw .badInput(file: source, field: nil, problem: "is not a JSON object", fix: "See README, 'Configuration'")
+            throw PerfgateError.badInput(file: source, field: nil, problem: "is not a JSON object", fix: "See README, 'Configuration'")
         }
         try checkKeys(root, allowed: CodingKeys.allCases.map(\.rawValue), field: nil, source: source)
         if let gate = root["gate"] as? [String: Any] {
@@ -152,49 +152,49 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
                 field = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
             @unknown default: field = "?"
             }
-            throw .badInput(file: source, field: field, problem: "is missing or has the wrong type", fix: "See README, 'Configuration'")
+            throw PerfgateError.badInput(file: source, field: field, problem: "is missing or has the wrong type", fix: "See README, 'Configuration'")
         } catch {
-            throw .badInput(file: source, field: nil, problem: "\(error)", fix: "See README, 'Configuration'")
+            throw PerfgateError.badInput(file: source, field: nil, problem: "\(error)", fix: "See README, 'Configuration'")
         }
         try configuration.validate(source: source, knownBenchmarks: knownBenchmarks)
         return configuration
     }
 
-    private static func checkKeys(_ object: [String: Any], allowed: [String], field: String?, source: String) throws(PerfgateError) {
+    private static func checkKeys(_ object: [String: Any], allowed: [String], field: String?, source: String) throws {
         for key in object.keys.sorted() where !allowed.contains(key) {
             let path = field.map { "\($0).\(key)" } ?? key
-            throw .badInput(file: source, field: path, problem: "is not a known setting",
+            throw PerfgateError.badInput(file: source, field: path, problem: "is not a known setting",
                             fix: "Remove it or fix its spelling; known here: \(allowed.joined(separator: ", "))")
         }
     }
 
-    func validate(source: String, knownBenchmarks: Set<String>) throws(PerfgateError) {
+    func validate(source: String, knownBenchmarks: Set<String>) throws {
         guard version == 1 else {
-            throw .badInput(file: source, field: "version", problem: "is \(version); this perfgate reads version 1", fix: "Set \"version\": 1")
+            throw PerfgateError.badInput(file: source, field: "version", problem: "is \(version); this perfgate reads version 1", fix: "Set \"version\": 1")
         }
         let g = gate
-        guard g.alpha > 0 && g.alpha < 0.5 else { throw .badInput(file: source, field: "gate.alpha", problem: "must be in (0, 0.5)", fix: "Use e.g. 0.02") }
+        guard g.alpha > 0 && g.alpha < 0.5 else { throw PerfgateError.badInput(file: source, field: "gate.alpha", problem: "must be in (0, 0.5)", fix: "Use e.g. 0.02") }
         guard g.pairedAlpha > 0 && g.pairedAlpha < 0.5 else {
-            throw .badInput(file: source, field: "gate.pairedAlpha", problem: "must be in (0, 0.5)", fix: "Use e.g. 0.01")
+            throw PerfgateError.badInput(file: source, field: "gate.pairedAlpha", problem: "must be in (0, 0.5)", fix: "Use e.g. 0.01")
         }
-        guard g.tolerance >= 0 && g.tolerance < 1 else { throw .badInput(file: source, field: "gate.tolerance", problem: "must be a fraction in [0, 1)", fix: "Write 5 % as 0.05") }
-        guard g.driftFloor >= 0 && g.driftFloor < 1 else { throw .badInput(file: source, field: "gate.driftFloor", problem: "must be a fraction in [0, 1)", fix: "Write 3 % as 0.03") }
-        guard g.bootstrapResamples >= 100 else { throw .badInput(file: source, field: "gate.bootstrapResamples", problem: "must be at least 100", fix: "Use 10000") }
+        guard g.tolerance >= 0 && g.tolerance < 1 else { throw PerfgateError.badInput(file: source, field: "gate.tolerance", problem: "must be a fraction in [0, 1)", fix: "Write 5 % as 0.05") }
+        guard g.driftFloor >= 0 && g.driftFloor < 1 else { throw PerfgateError.badInput(file: source, field: "gate.driftFloor", problem: "must be a fraction in [0, 1)", fix: "Write 3 % as 0.03") }
+        guard g.bootstrapResamples >= 100 else { throw PerfgateError.badInput(file: source, field: "gate.bootstrapResamples", problem: "must be at least 100", fix: "Use 10000") }
         for (i, t) in tolerances.enumerated() {
             guard t.tolerance >= 0 && t.tolerance < 1 else {
-                throw .badInput(file: source, field: "tolerances[\(i)].tolerance", problem: "must be a fraction in [0, 1)", fix: "Write 10 % as 0.10")
+                throw PerfgateError.badInput(file: source, field: "tolerances[\(i)].tolerance", problem: "must be a fraction in [0, 1)", fix: "Write 10 % as 0.10")
             }
             if !knownBenchmarks.isEmpty && !knownBenchmarks.contains(where: { globMatch(t.benchmark, $0) }) {
-                throw .badInput(file: source, field: "tolerances[\(i)].benchmark", problem: "'\(t.benchmark)' matches no benchmark",
+                throw PerfgateError.badInput(file: source, field: "tolerances[\(i)].benchmark", problem: "'\(t.benchmark)' matches no benchmark",
                                 fix: "Check the id with `perfgate list --scenario comprehensive`")
             }
         }
         for (i, t) in targets.enumerated() {
             if (t.max == nil) == (t.min == nil) {
-                throw .badInput(file: source, field: "targets[\(i)]", problem: "needs exactly one of \"max\" or \"min\"", fix: "Add \"max\": <limit> for costs, \"min\" for throughput")
+                throw PerfgateError.badInput(file: source, field: "targets[\(i)]", problem: "needs exactly one of \"max\" or \"min\"", fix: "Add \"max\": <limit> for costs, \"min\" for throughput")
             }
             if !knownBenchmarks.isEmpty && !knownBenchmarks.contains(where: { globMatch(t.benchmark, $0) }) {
-                throw .badInput(file: source, field: "targets[\(i)].benchmark", problem: "'\(t.benchmark)' matches no benchmark",
+                throw PerfgateError.badInput(file: source, field: "targets[\(i)].benchmark", problem: "'\(t.benchmark)' matches no benchmark",
                                 fix: "Check the id with `perfgate list --scenario comprehensive`")
             }
         }

@@ -121,23 +121,23 @@ public struct GateReport: Codable, Sendable, Equatable {
         return try encoder.encode(self)
     }
 
-    public static func load(path: String) throws(PerfgateError) -> GateReport {
+    public static func load(path: String) throws -> GateReport {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .badInput(file: path, field: nil, problem: "cannot be read", fix: "Write one with `perfgate compare --format json --output FILE`")
+            throw PerfgateError.badInput(file: path, field: nil, problem: "cannot be read", fix: "Write one with `perfgate compare --format json --output FILE`")
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw .badInput(file: path, field: nil, problem: "is not valid JSON", fix: "Regenerate it with `perfgate compare --format json`")
+            throw PerfgateError.badInput(file: path, field: nil, problem: "is not valid JSON", fix: "Regenerate it with `perfgate compare --format json`")
         }
         guard object["schema"] as? String == schemaName else {
-            throw .badInput(file: path, field: "schema", problem: "is not \"\(schemaName)\"", fix: "Pass a report written by `perfgate compare --format json`")
+            throw PerfgateError.badInput(file: path, field: "schema", problem: "is not \"\(schemaName)\"", fix: "Pass a report written by `perfgate compare --format json`")
         }
         guard object["schemaVersion"] as? Int == currentVersion else {
-            throw .badInput(file: path, field: "schemaVersion", problem: "is not \(currentVersion)", fix: "Regenerate it with this perfgate")
+            throw PerfgateError.badInput(file: path, field: "schemaVersion", problem: "is not \(currentVersion)", fix: "Regenerate it with this perfgate")
         }
         do { return try decoder.decode(GateReport.self, from: data) } catch {
-            throw .badInput(file: path, field: nil, problem: "does not match the report schema (\(error))", fix: "Regenerate it")
+            throw PerfgateError.badInput(file: path, field: nil, problem: "does not match the report schema (\(error))", fix: "Regenerate it")
         }
     }
 }

@@ -3,21 +3,21 @@ import Foundation
 /// `hyperfine --export-json`: `{"results": [{"command", "times": [seconds…], …}]}`. Every run of a
 /// command is a separate process execution, hence an independent sample (round).
 enum HyperfineReader {
-    static func read(_ path: String) throws(PerfgateError) -> ResultFile {
+    static func read(_ path: String) throws -> ResultFile {
         guard let root = try ForeignJSON.parse(path) as? [String: Any] else {
-            throw .badInput(file: path, field: nil, problem: "is not a JSON object", fix: "Export with hyperfine --export-json FILE")
+            throw PerfgateError.badInput(file: path, field: nil, problem: "is not a JSON object", fix: "Export with hyperfine --export-json FILE")
         }
         guard let results = root["results"] as? [[String: Any]] else {
-            throw .badInput(file: path, field: "results", problem: "is missing or not an array", fix: "Export with hyperfine --export-json FILE")
+            throw PerfgateError.badInput(file: path, field: "results", problem: "is missing or not an array", fix: "Export with hyperfine --export-json FILE")
         }
         var benchmarks: [BenchmarkResult] = []
         var rounds = 0
         for (i, entry) in results.enumerated() {
             guard let command = entry["command"] as? String else {
-                throw .badInput(file: path, field: "results[\(i)].command", problem: "is missing", fix: "Export with hyperfine --export-json FILE")
+                throw PerfgateError.badInput(file: path, field: "results[\(i)].command", problem: "is missing", fix: "Export with hyperfine --export-json FILE")
             }
             guard let times = entry["times"] as? [Double], !times.isEmpty else {
-                throw .badInput(file: path, field: "results[\(i)].times", problem: "is missing or empty",
+                throw PerfgateError.badInput(file: path, field: "results[\(i)].times", problem: "is missing or empty",
                                 fix: "Use a hyperfine that exports every run time (1.0 or later)")
             }
             var id = command

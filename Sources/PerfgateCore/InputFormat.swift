@@ -17,7 +17,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
     case criterion
 
     /// Reads `path` in this format (detecting it for `.auto`). `detected` receives the chosen format.
-    public func load(_ path: String, detected: ((InputFormat) -> Void)? = nil) throws(PerfgateError) -> ResultFile {
+    public func load(_ path: String, detected: ((InputFormat) -> Void)? = nil) throws -> ResultFile {
         var format = self
         if format == .auto {
             format = try InputFormat.detect(path)
@@ -33,15 +33,15 @@ public enum InputFormat: String, CaseIterable, Sendable {
     }
 
     /// Guesses the format of a file or directory from its structure.
-    public static func detect(_ path: String) throws(PerfgateError) -> InputFormat {
+    public static func detect(_ path: String) throws -> InputFormat {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .badInput(file: path, field: nil, problem: "does not exist", fix: "Check the path")
+            throw PerfgateError.badInput(file: path, field: nil, problem: "does not exist", fix: "Check the path")
         }
         if isDirectory.boolValue {
             if CriterionReader.sampleFiles(in: path).count > 0 { return .criterion }
             if PackageBenchmarkReader.files(in: path).count > 0 { return .packageBenchmark }
-            throw .badInput(file: path, field: nil, problem: "is a directory with neither criterion samples (*/new/sample.json) nor package-benchmark exports",
+            throw PerfgateError.badInput(file: path, field: nil, problem: "is a directory with neither criterion samples (*/new/sample.json) nor package-benchmark exports",
                             fix: "Pass a results file, or name the format with --input-format")
         }
         if path.hasSuffix("sample.json") || path.hasSuffix("estimates.json") { return .criterion }
@@ -54,20 +54,20 @@ public enum InputFormat: String, CaseIterable, Sendable {
         if let array = object as? [[String: Any]], let first = array.first, first["name"] != nil, first["value"] != nil, first["unit"] != nil {
             return .packageBenchmark
         }
-        throw .badInput(file: path, field: nil, problem: "is not a format perfgate recognises",
+        throw PerfgateError.badInput(file: path, field: nil, problem: "is not a format perfgate recognises",
                         fix: "Pass --input-format (perfgate, hyperfine, google-benchmark, package-benchmark, criterion)")
     }
 }
 
 /// Shared helpers of the readers.
 enum ForeignJSON {
-    static func parse(_ path: String) throws(PerfgateError) -> Any {
+    static func parse(_ path: String) throws -> Any {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .badInput(file: path, field: nil, problem: "cannot be read", fix: "Check the path and permissions")
+            throw PerfgateError.badInput(file: path, field: nil, problem: "cannot be read", fix: "Check the path and permissions")
         }
-        guard !data.isEmpty else { throw .badInput(file: path, field: nil, problem: "is empty", fix: "Rerun the benchmark tool") }
+        guard !data.isEmpty else { throw PerfgateError.badInput(file: path, field: nil, problem: "is empty", fix: "Rerun the benchmark tool") }
         do { return try JSONSerialization.jsonObject(with: data) } catch {
-            throw .badInput(file: path, field: nil, problem: "is not valid JSON (truncated?)", fix: "Rerun the benchmark tool and export again")
+            throw PerfgateError.badInput(file: path, field: nil, problem: "is not valid JSON (truncated?)", fix: "Rerun the benchmark tool and export again")
         }
     }
 
@@ -91,13 +91,13 @@ enum ForeignJSON {
     }
 
     /// Validates like a perfgate file, but allows single samples (reported, not gated).
-    static func finish(_ result: ResultFile, path: String) throws(PerfgateError) -> ResultFile {
+    static func finish(_ result: ResultFile, path: String) throws -> ResultFile {
         guard !result.benchmarks.isEmpty else {
-            throw .badInput(file: path, field: nil, problem: "holds no benchmark results", fix: "Check that the tool ran its benchmarks")
+            throw PerfgateError.badInput(file: path, field: nil, problem: "holds no benchmark results", fix: "Check that the tool ran its benchmarks")
         }
         for benchmark in result.benchmarks {
             for metric in benchmark.metrics where metric.samples.contains(where: { !$0.isFinite || $0 < 0 }) {
-                throw .badInput(file: path, field: "\(benchmark.id) \(metric.name)", problem: "has a negative or non-finite value",
+                throw PerfgateError.badInput(file: path, field: "\(benchmark.id) \(metric.name)", problem: "has a negative or non-finite value",
                                 fix: "Rerun the benchmark tool")
             }
         }

@@ -3,7 +3,7 @@ import Foundation
 /// A result as one line of a git note: compact JSON with samples rounded to 6 significant digits
 /// (far below the machine's noise), so a note holding many runs stays small.
 public enum NoteLine {
-    public static func encode(_ result: ResultFile) throws(PerfgateError) -> String {
+    public static func encode(_ result: ResultFile) throws -> String {
         var compact = result
         for b in compact.benchmarks.indices {
             for m in compact.benchmarks[b].metrics.indices {
@@ -27,8 +27,12 @@ public enum NoteLine {
 
     /// Decodes a note line; nil (with the reason) for lines that are not perfgate results.
     public static func decode(_ line: String, commit: String) -> Result<ResultFile, PerfgateError> {
-        Result { () throws(PerfgateError) -> ResultFile in
-            try ResultFile.decode(Data(line.utf8), source: "git note on \(commit.prefix(12))")
+        do {
+            return .success(try ResultFile.decode(Data(line.utf8), source: "git note on \(commit.prefix(12))"))
+        } catch let error as PerfgateError {
+            return .failure(error)
+        } catch {
+            return .failure(PerfgateError(.badInput, "git note on \(commit.prefix(12)): \(error)"))
         }
     }
 

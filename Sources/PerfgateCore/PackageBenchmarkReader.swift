@@ -13,26 +13,26 @@ enum PackageBenchmarkReader {
             .filter { (try? InputFormat.detect($0)) == .packageBenchmark }
     }
 
-    static func read(_ path: String) throws(PerfgateError) -> ResultFile {
+    static func read(_ path: String) throws -> ResultFile {
         var isDirectory: ObjCBool = false
         FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let paths = isDirectory.boolValue ? files(in: path) : [path]
         guard !paths.isEmpty else {
-            throw .badInput(file: path, field: nil, problem: "holds no package-benchmark JSON exports", fix: "Export with --format jsonSmallerIsBetter")
+            throw PerfgateError.badInput(file: path, field: nil, problem: "holds no package-benchmark JSON exports", fix: "Export with --format jsonSmallerIsBetter")
         }
         var order: [String] = []
         var byBenchmark: [String: [String: Metric]] = [:]
         for file in paths {
             guard let entries = try ForeignJSON.parse(file) as? [[String: Any]] else {
-                throw .badInput(file: file, field: nil, problem: "is not a JSON array", fix: "Export with --format jsonSmallerIsBetter")
+                throw PerfgateError.badInput(file: file, field: nil, problem: "is not a JSON array", fix: "Export with --format jsonSmallerIsBetter")
             }
             let bigger = file.lowercased().contains("bigger")
             for (i, entry) in entries.enumerated() {
                 guard let name = entry["name"] as? String, let unitText = entry["unit"] as? String else {
-                    throw .badInput(file: file, field: "[\(i)].name", problem: "is missing", fix: "Export with --format jsonSmallerIsBetter")
+                    throw PerfgateError.badInput(file: file, field: "[\(i)].name", problem: "is missing", fix: "Export with --format jsonSmallerIsBetter")
                 }
                 guard let value = entry["value"] as? Double else {
-                    throw .badInput(file: file, field: "[\(i)].value", problem: "is missing or not a number", fix: "Export again")
+                    throw PerfgateError.badInput(file: file, field: "[\(i)].value", problem: "is missing or not a number", fix: "Export again")
                 }
                 let parts = name.components(separatedBy: " - ")
                 let benchmark = parts.count > 1 ? parts.dropLast().joined(separator: " - ") : name

@@ -3,7 +3,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     case terminal, markdown, html, json, junit
 
     /// Renders `report`; `history` feeds the HTML trend charts when available.
-    public func render(_ report: GateReport, colour: Bool = false, verbose: Bool = false, history: [HistorySeries] = []) throws(PerfgateError) -> String {
+    public func render(_ report: GateReport, colour: Bool = false, verbose: Bool = false, history: [HistorySeries] = []) throws -> String {
         switch self {
         case .terminal: return TerminalRenderer(colour: colour, verbose: verbose).render(report)
         case .markdown: return MarkdownRenderer().render(report)

@@ -40,7 +40,7 @@ public struct ResultFile: Codable, Sendable, Equatable {
     }
 
     /// Writes atomically: to a temporary file beside `path`, then rename.
-    public func write(to path: String) throws(PerfgateError) {
+    public func write(to path: String) throws {
         let data: Data
         do { data = try encoded() } catch {
             throw PerfgateError(.environment, "could not encode the result: \(error)")
@@ -51,41 +51,41 @@ public struct ResultFile: Codable, Sendable, Equatable {
     // MARK: Decoding and validation
 
     /// Reads and validates a result or baseline file.
-    public static func load(path: String) throws(PerfgateError) -> ResultFile {
+    public static func load(path: String) throws -> ResultFile {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw .badInput(file: path, field: nil, problem: "cannot be read (\((error as NSError).localizedDescription))",
+            throw PerfgateError.badInput(file: path, field: nil, problem: "cannot be read (\((error as NSError).localizedDescription))",
                             fix: "Check the path; `perfgate run --output FILE` writes a result file")
         }
         return try decode(data, source: path)
     }
 
     /// Decodes and validates; `source` names the input in error messages.
-    public static func decode(_ data: Data, source: String) throws(PerfgateError) -> ResultFile {
+    public static func decode(_ data: Data, source: String) throws -> ResultFile {
         if data.isEmpty {
-            throw .badInput(file: source, field: nil, problem: "is empty", fix: "Regenerate it with `perfgate run`")
+            throw PerfgateError.badInput(file: source, field: nil, problem: "is empty", fix: "Regenerate it with `perfgate run`")
         }
         // Check the envelope first, so a file of another version gets a version message rather
         // than a confusing field error.
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw .badInput(file: source, field: nil, problem: "is not valid JSON (\(jsonProblem(error))); it may be truncated",
+            throw PerfgateError.badInput(file: source, field: nil, problem: "is not valid JSON (\(jsonProblem(error))); it may be truncated",
                             fix: "Regenerate it with `perfgate run`, or restore it from git")
         }
         guard let root = object as? [String: Any] else {
-            throw .badInput(file: source, field: nil, problem: "is not a JSON object", fix: "Pass a perfgate result file")
+            throw PerfgateError.badInput(file: source, field: nil, problem: "is not a JSON object", fix: "Pass a perfgate result file")
         }
         guard let schema = root["schema"] as? String, schema == schemaName else {
-            throw .badInput(file: source, field: "schema", problem: "is \(root["schema"].map { "\($0)" } ?? "missing"), not \"\(schemaName)\"",
+            throw PerfgateError.badInput(file: source, field: "schema", problem: "is \(root["schema"].map { "\($0)" } ?? "missing"), not \"\(schemaName)\"",
                             fix: "This is not a perfgate result; for other harnesses pass --input-format (hyperfine, google-benchmark, package-benchmark, criterion)")
         }
         guard let version = root["schemaVersion"] as? Int else {
-            throw .badInput(file: source, field: "schemaVersion", problem: "is missing", fix: "Regenerate the file with this perfgate")
+            throw PerfgateError.badInput(file: source, field: "schemaVersion", problem: "is missing", fix: "Regenerate the file with this perfgate")
         }
         guard version == currentVersion else {
-            throw .badInput(file: source, field: "schemaVersion",
+            throw PerfgateError.badInput(file: source, field: "schemaVersion",
                             problem: "is \(version), but this perfgate reads version \(currentVersion)",
                             fix: version > currentVersion
                                 ? "Upgrade perfgate to read it"
@@ -96,37 +96,37 @@ public struct ResultFile: Codable, Sendable, Equatable {
         let file: ResultFile
         do { file = try decoder.decode(ResultFile.self, from: data) } catch let error as DecodingError {
             let (field, problem) = describe(error)
-            throw .badInput(file: source, field: field, problem: problem, fix: "Fix or regenerate the file with `perfgate run`")
+            throw PerfgateError.badInput(file: source, field: field, problem: problem, fix: "Fix or regenerate the file with `perfgate run`")
         } catch {
-            throw .badInput(file: source, field: nil, problem: "\(error)", fix: "Regenerate it with `perfgate run`")
+            throw PerfgateError.badInput(file: source, field: nil, problem: "\(error)", fix: "Regenerate it with `perfgate run`")
         }
         try file.validate(source: source)
         return file
     }
 
     /// Checks what the statistics rely on.
-    public func validate(source: String) throws(PerfgateError) {
+    public func validate(source: String) throws {
         if benchmarks.isEmpty {
-            throw .badInput(file: source, field: "benchmarks", problem: "is empty", fix: "Run at least one benchmark (check --filter)")
+            throw PerfgateError.badInput(file: source, field: "benchmarks", problem: "is empty", fix: "Run at least one benchmark (check --filter)")
         }
         var seen = Set<String>()
         for (b, benchmark) in benchmarks.enumerated() {
             if !seen.insert(benchmark.id).inserted {
-                throw .badInput(file: source, field: "benchmarks[\(b)].id", problem: "\(benchmark.id) appears twice",
+                throw PerfgateError.badInput(file: source, field: "benchmarks[\(b)].id", problem: "\(benchmark.id) appears twice",
                                 fix: "Each benchmark id must be unique in a result")
             }
             for (m, metric) in benchmark.metrics.enumerated() where metric.available {
                 let field = "benchmarks[\(b)] (\(benchmark.id)).metrics[\(m)] (\(metric.name)).samples"
                 if metric.samples.isEmpty {
-                    throw .badInput(file: source, field: field, problem: "has no samples",
+                    throw PerfgateError.badInput(file: source, field: field, problem: "has no samples",
                                     fix: "Mark the metric \"available\": false, or rerun with more rounds")
                 }
                 if let bad = metric.samples.firstIndex(where: { !$0.isFinite }) {
-                    throw .badInput(file: source, field: "\(field)[\(bad)]", problem: "is not a finite number",
+                    throw PerfgateError.badInput(file: source, field: "\(field)[\(bad)]", problem: "is not a finite number",
                                     fix: "Remove the sample or rerun the benchmark")
                 }
                 if let bad = metric.samples.firstIndex(where: { $0 < 0 }) {
-                    throw .badInput(file: source, field: "\(field)[\(bad)]", problem: "is negative (\(metric.samples[bad]))",
+                    throw PerfgateError.badInput(file: source, field: "\(field)[\(bad)]", problem: "is negative (\(metric.samples[bad]))",
                                     fix: "Timings, rates and counts cannot be negative; rerun the benchmark")
                 }
             }

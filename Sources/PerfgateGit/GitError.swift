@@ -48,7 +48,7 @@ public struct GitError: Error, CustomStringConvertible, Sendable, Equatable {
 
 /// Throws a ``GitError`` for a negative libgit2 return code.
 @inline(__always)
-func check(_ code: Int32, _ operation: @autoclosure () -> String) throws(GitError) {
+func check(_ code: Int32, _ operation: @autoclosure () -> String) throws {
     if code < 0 { throw GitError.last(operation(), code: code) }
 }
 

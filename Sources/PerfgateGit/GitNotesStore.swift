@@ -28,7 +28,7 @@ public final class GitNotesStore {
     var handle: OpaquePointer { repository.handle }
 
     /// The notes commit the ref points at, or nil when there are no notes yet.
-    func tip(of name: String? = nil) throws(GitError) -> ObjectID? {
+    func tip(of name: String? = nil) throws -> ObjectID? {
         var oid = git_oid()
         let code = git_reference_name_to_id(&oid, handle, name ?? ref)
         if code == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
@@ -37,8 +37,8 @@ public final class GitNotesStore {
     }
 
     /// Calls `body` with the root tree of notes commit `commit`.
-    func withRootTree<R>(_ commit: ObjectID, _ body: (OpaquePointer) throws(GitError) -> R) throws(GitError) -> R {
-        try repository.withCommit(commit) { commitHandle throws(GitError) -> R in
+    func withRootTree<R>(_ commit: ObjectID, _ body: (OpaquePointer) throws -> R) throws -> R {
+        try repository.withCommit(commit) { commitHandle throws -> R in
             var tree: OpaquePointer?
             try check(git_commit_tree(&tree, commitHandle), "read the notes tree")
             defer { git_tree_free(tree) }
@@ -49,31 +49,31 @@ public final class GitNotesStore {
     // MARK: Reading
 
     /// The run lines noted on `commit` (empty when it has none).
-    public func lines(for commit: ObjectID) throws(GitError) -> [String] {
+    public func lines(for commit: ObjectID) throws -> [String] {
         guard let tip = try tip() else { return [] }
-        let blob = try withRootTree(tip) { root throws(GitError) in try Self.findNote(in: root, hex: commit.hex, repository: repository) }
+        let blob = try withRootTree(tip) { root throws in try Self.findNote(in: root, hex: commit.hex, repository: repository) }
         guard let blob else { return [] }
         return Self.split(try repository.readBlob(blob))
     }
 
     /// Every note: commit hex → blob id. Works with flat trees (git CLI, few notes) and any fan-out depth.
-    public func allNotes(at name: String? = nil) throws(GitError) -> [String: ObjectID] {
+    public func allNotes(at name: String? = nil) throws -> [String: ObjectID] {
         guard let tip = try tip(of: name) else { return [:] }
         var result: [String: ObjectID] = [:]
-        try withRootTree(tip) { root throws(GitError) in try Self.collect(tree: root, prefix: "", into: &result, repository: repository) }
+        try withRootTree(tip) { root throws in try Self.collect(tree: root, prefix: "", into: &result, repository: repository) }
         return result
     }
 
     /// The lines of every note, by commit hex (for history over many commits: one tree walk, then
     /// blob reads only for the commits asked about).
-    public func readLines(_ blob: ObjectID) throws(GitError) -> [String] { Self.split(try repository.readBlob(blob)) }
+    public func readLines(_ blob: ObjectID) throws -> [String] { Self.split(try repository.readBlob(blob)) }
 
     static func split(_ data: Data) -> [String] {
         String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
     }
 
     static func collect(tree: OpaquePointer, prefix: String, into result: inout [String: ObjectID],
-                        repository: GitRepository) throws(GitError) {
+                        repository: GitRepository) throws {
         for index in 0..<git_tree_entrycount(tree) {
             guard let entry = git_tree_entry_byindex(tree, index), let namePointer = git_tree_entry_name(entry) else { continue }
             let name = prefix + String(cString: namePointer)
@@ -94,7 +94,7 @@ public final class GitNotesStore {
     }
 
     /// Finds the blob of `hex`'s note, flat or fanned out.
-    static func findNote(in tree: OpaquePointer, hex: Substring.SubSequence, repository: GitRepository) throws(GitError) -> ObjectID? {
+    static func findNote(in tree: OpaquePointer, hex: Substring.SubSequence, repository: GitRepository) throws -> ObjectID? {
         if let entry = git_tree_entry_byname(tree, String(hex)), git_tree_entry_type(entry) == GIT_OBJECT_BLOB {
             return ObjectID(git_tree_entry_id(entry)!)
         }
@@ -107,7 +107,7 @@ public final class GitNotesStore {
         return try findNote(in: subtree!, hex: hex.dropFirst(2), repository: repository)
     }
 
-    static func findNote(in tree: OpaquePointer, hex: String, repository: GitRepository) throws(GitError) -> ObjectID? {
+    static func findNote(in tree: OpaquePointer, hex: String, repository: GitRepository) throws -> ObjectID? {
         try findNote(in: tree, hex: Substring(hex)[...], repository: repository)
     }
 
@@ -122,21 +122,21 @@ public final class GitNotesStore {
     }
 
     /// Adds `line` to the note of `commit`, retrying the ref update while other writers race.
-    public func append(line: String, to commit: ObjectID, message: String = "perfgate: record run") throws(GitError) {
+    public func append(line: String, to commit: ObjectID, message: String = "perfgate: record run") throws {
         precondition(!line.contains("\n"), "a note line must be one line")
         var attempt = 0
         while true {
             do {
                 try appendOnce(line: line, to: commit, message: message)
                 return
-            } catch let error where error.isRace && attempt < 200 {
+            } catch let error as GitError where error.isRace && attempt < 200 {
                 attempt += 1
                 usleep(useconds_t(min(50_000, 200 * attempt) + Int.random(in: 0...500)))
             }
         }
     }
 
-    private func appendOnce(line: String, to commit: ObjectID, message: String) throws(GitError) {
+    private func appendOnce(line: String, to commit: ObjectID, message: String) throws {
         let hex = commit.hex
         let oldTip = try tip()
         var oldLines: [String] = []
@@ -149,7 +149,7 @@ public final class GitNotesStore {
         let directory = String(hex.prefix(2))
         let rest = String(hex.dropFirst(2))
         if let oldTip {
-            try withRootTree(oldTip) { root throws(GitError) in
+            try withRootTree(oldTip) { root throws in
                 if let blob = try Self.findNote(in: root, hex: hex, repository: repository) {
                     oldLines = Self.split(try repository.readBlob(blob))
                 }
@@ -182,7 +182,7 @@ public final class GitNotesStore {
         try updateRef(to: newTip, expecting: oldTip)
     }
 
-    func writeBlob(_ text: String) throws(GitError) -> git_oid {
+    func writeBlob(_ text: String) throws -> git_oid {
         var oid = git_oid()
         var text = text
         let code = text.withUTF8 { bytes in git_blob_create_from_buffer(&oid, handle, bytes.baseAddress, bytes.count) }
@@ -190,7 +190,7 @@ public final class GitNotesStore {
         return oid
     }
 
-    func commitTree(_ tree: ObjectID, parents: [ObjectID], message: String) throws(GitError) -> ObjectID {
+    func commitTree(_ tree: ObjectID, parents: [ObjectID], message: String) throws -> ObjectID {
         var treeOID = tree.raw
         var treeHandle: OpaquePointer?
         try check(git_tree_lookup(&treeHandle, handle, &treeOID), "read the new notes tree")
@@ -214,7 +214,7 @@ public final class GitNotesStore {
     }
 
     /// Moves the ref to `new` only if it still points at `expected` (nil: must not exist yet).
-    func updateRef(to new: ObjectID, expecting expected: ObjectID?, name: String? = nil) throws(GitError) {
+    func updateRef(to new: ObjectID, expecting expected: ObjectID?, name: String? = nil) throws {
         var newOID = new.raw
         var reference: OpaquePointer?
         let code: Int32
@@ -240,19 +240,19 @@ public final class GitNotesStore {
     /// (de-duplicated by key). libgit2 has no notes merge, so this builds the merged fan-out tree
     /// and commits it with both tips as parents, so a push of the result fast-forwards the remote.
     @discardableResult
-    public func merge(from otherRef: String) throws(GitError) -> MergeSummary {
+    public func merge(from otherRef: String) throws -> MergeSummary {
         var attempt = 0
         while true {
             do {
                 return try mergeOnce(from: otherRef)
-            } catch let error where error.isRace && attempt < 50 {
+            } catch let error as GitError where error.isRace && attempt < 50 {
                 attempt += 1
                 usleep(useconds_t(1000 * attempt))
             }
         }
     }
 
-    private func mergeOnce(from otherRef: String) throws(GitError) -> MergeSummary {
+    private func mergeOnce(from otherRef: String) throws -> MergeSummary {
         let localTip = try tip()
         guard let otherTip = try tip(of: otherRef) else {
             let count = try allNotes().count
@@ -299,7 +299,7 @@ public final class GitNotesStore {
         return MergeSummary(notesBefore: local.count, notesAfter: merged.count, linesAdded: added)
     }
 
-    func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) throws(GitError) -> Bool {
+    func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) throws -> Bool {
         var a = ancestor.raw
         var d = descendant.raw
         let code = git_graph_descendant_of(handle, &d, &a)
@@ -308,7 +308,7 @@ public final class GitNotesStore {
     }
 
     /// Builds a 2/38 fan-out notes tree from scratch.
-    func writeFanOutTree(_ notes: [String: ObjectID]) throws(GitError) -> ObjectID {
+    func writeFanOutTree(_ notes: [String: ObjectID]) throws -> ObjectID {
         var groups: [String: [(String, ObjectID)]] = [:]
         for (hex, blob) in notes { groups[String(hex.prefix(2)), default: []].append((String(hex.dropFirst(2)), blob)) }
         var root: OpaquePointer?

@@ -19,7 +19,7 @@ public final class GitRepository {
     deinit { git_repository_free(handle) }
 
     /// Opens the repository that contains `path`, searching upwards like git does.
-    public static func discover(from path: String = FileManager.default.currentDirectoryPath) throws(GitError) -> GitRepository {
+    public static func discover(from path: String = FileManager.default.currentDirectoryPath) throws -> GitRepository {
         LibGit2.ensure()
         var handle: OpaquePointer?
         let code = git_repository_open_ext(&handle, path, 0, nil)
@@ -39,7 +39,7 @@ public final class GitRepository {
     public var hasNoCommits: Bool { git_repository_head_unborn(handle) == 1 }
 
     /// The commit a revision (`HEAD`, `main`, `origin/main~2`, a hex id …) names.
-    public func resolve(_ revision: String) throws(GitError) -> ObjectID {
+    public func resolve(_ revision: String) throws -> ObjectID {
         var object: OpaquePointer?
         var code = git_revparse_single(&object, handle, revision)
         if code < 0 { throw GitError.last("resolve '\(revision)'", code: code, hint: "check the revision name; fetch it if it is remote") }
@@ -52,7 +52,7 @@ public final class GitRepository {
     }
 
     /// The commit's id, parents, time and summary.
-    public func commit(_ id: ObjectID) throws(GitError) -> CommitInfo {
+    public func commit(_ id: ObjectID) throws -> CommitInfo {
         try withCommit(id) { commit in
             var parents: [String] = []
             for index in 0..<git_commit_parentcount(commit) {
@@ -63,7 +63,7 @@ public final class GitRepository {
         }
     }
 
-    func withCommit<R>(_ id: ObjectID, _ body: (OpaquePointer) throws(GitError) -> R) throws(GitError) -> R {
+    func withCommit<R>(_ id: ObjectID, _ body: (OpaquePointer) throws -> R) throws -> R {
         var oid = id.raw
         var commit: OpaquePointer?
         try check(git_commit_lookup(&commit, handle, &oid), "look up commit \(id.hex)")
@@ -72,7 +72,7 @@ public final class GitRepository {
     }
 
     /// HEAD's commit, branch and dirtiness. Throws a clear error in a repository without commits.
-    public func identity() throws(GitError) -> RunIdentity {
+    public func identity() throws -> RunIdentity {
         if hasNoCommits {
             throw GitError(operation: "read HEAD", code: GIT_EUNBORNBRANCH.rawValue, message: "the repository has no commits yet",
                            hint: "commit first; results are keyed by commit")
@@ -93,7 +93,7 @@ public final class GitRepository {
 
     /// Whether tracked files differ from HEAD (in the index or the work tree). Untracked files do
     /// not count: results directories and build folders are untracked.
-    public func isDirty() throws(GitError) -> Bool {
+    public func isDirty() throws -> Bool {
         guard workdir != nil else { return false }
         var options = git_status_options()
         try check(git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)), "initialise status options")
@@ -107,14 +107,14 @@ public final class GitRepository {
 
     /// Up to `limit` commits from `start` along first parents, newest first. A shallow clone's
     /// history ends at its graft; `endReason` then says so.
-    public func firstParentHistory(from start: ObjectID, limit: Int) throws(GitError) -> (commits: [CommitInfo], endReason: String?) {
+    public func firstParentHistory(from start: ObjectID, limit: Int) throws -> (commits: [CommitInfo], endReason: String?) {
         var commits: [CommitInfo] = []
         var current: ObjectID? = start
         while let id = current, commits.count < limit {
             let info: CommitInfo
             do {
                 info = try commit(id)
-            } catch let error where error.isNotFound && !commits.isEmpty {
+            } catch let error as GitError where error.isNotFound && !commits.isEmpty {
                 return (commits, "history ends at \(commits.last!.id.prefix(12)): its parent is missing (shallow clone? fetch with fetch-depth: 0)")
             }
             commits.append(info)
@@ -135,7 +135,7 @@ public final class GitRepository {
     }
 
     /// The best common ancestor of two commits.
-    public func mergeBase(_ a: ObjectID, _ b: ObjectID) throws(GitError) -> ObjectID {
+    public func mergeBase(_ a: ObjectID, _ b: ObjectID) throws -> ObjectID {
         var out = git_oid()
         var x = a.raw
         var y = b.raw
@@ -147,8 +147,8 @@ public final class GitRepository {
 
     /// The contents of `path` in `commit`'s tree, or nil when the file does not exist there.
     /// Baselines and targets are read this way from the base commit, so a PR cannot edit its own gate.
-    public func fileContents(_ path: String, at commit: ObjectID) throws(GitError) -> Data? {
-        try withCommit(commit) { commitHandle throws(GitError) -> Data? in
+    public func fileContents(_ path: String, at commit: ObjectID) throws -> Data? {
+        try withCommit(commit) { commitHandle throws -> Data? in
             var tree: OpaquePointer?
             try check(git_commit_tree(&tree, commitHandle), "read the tree of \(commit.hex.prefix(12))")
             defer { git_tree_free(tree) }
@@ -162,7 +162,7 @@ public final class GitRepository {
     }
 
     /// The bytes of a blob.
-    func readBlob(_ id: ObjectID) throws(GitError) -> Data {
+    func readBlob(_ id: ObjectID) throws -> Data {
         var oid = id.raw
         var blob: OpaquePointer?
         try check(git_blob_lookup(&blob, handle, &oid), "read blob \(id.hex.prefix(12))")
@@ -176,8 +176,8 @@ public final class GitRepository {
     /// revision), without touching this repository's index or work tree: checkout with FORCE and
     /// DONT_UPDATE_INDEX into a target directory (SAFE writes nothing there, FORCE alone clobbers
     /// the index).
-    public func exportTree(of commit: ObjectID, to directory: String) throws(GitError) {
-        try withCommit(commit) { commitHandle throws(GitError) in
+    public func exportTree(of commit: ObjectID, to directory: String) throws {
+        try withCommit(commit) { commitHandle throws in
             var tree: OpaquePointer?
             try check(git_commit_tree(&tree, commitHandle), "read the tree of \(commit.hex.prefix(12))")
             defer { git_tree_free(tree) }
@@ -194,7 +194,7 @@ public final class GitRepository {
 
     /// The merge base of HEAD with the default branch (origin/HEAD, origin/main, main,
     /// origin/master or master, the first that exists).
-    public func mergeBaseWithDefaultBranch() throws(GitError) -> ObjectID {
+    public func mergeBaseWithDefaultBranch() throws -> ObjectID {
         let head = try resolve("HEAD")
         for candidate in ["origin/HEAD", "origin/main", "main", "origin/master", "master"] {
             if let branch = try? resolve(candidate) { return try mergeBase(head, branch) }
@@ -204,9 +204,9 @@ public final class GitRepository {
     }
 
     /// Paths that differ between two commits' trees (for "this PR changes its baselines").
-    public func changedPaths(from a: ObjectID, to b: ObjectID) throws(GitError) -> [String] {
-        func tree(_ id: ObjectID) throws(GitError) -> OpaquePointer {
-            try withCommit(id) { commit throws(GitError) -> OpaquePointer in
+    public func changedPaths(from a: ObjectID, to b: ObjectID) throws -> [String] {
+        func tree(_ id: ObjectID) throws -> OpaquePointer {
+            try withCommit(id) { commit throws -> OpaquePointer in
                 var tree: OpaquePointer?
                 try check(git_commit_tree(&tree, commit), "read tree of \(id.hex.prefix(12))")
                 return tree!
@@ -228,7 +228,7 @@ public final class GitRepository {
     }
 
     /// A signature for notes commits: the configured user, else "perfgate".
-    func signature() throws(GitError) -> UnsafeMutablePointer<git_signature> {
+    func signature() throws -> UnsafeMutablePointer<git_signature> {
         var signature: UnsafeMutablePointer<git_signature>?
         if git_signature_default(&signature, handle) == 0, let signature { return signature }
         git_error_clear()

@@ -26,7 +26,7 @@ public struct NotesSync {
     }
 
     /// Runs fetch → merge → push until the push is accepted or the attempts run out.
-    public func run(key: @escaping @Sendable (String) -> String) throws(GitError) -> Outcome {
+    public func run(key: @escaping @Sendable (String) -> String) throws -> Outcome {
         let tracking = "refs/perfgate-sync/\(remote)"
         var lastError = ""
         for attempt in 1...attempts {

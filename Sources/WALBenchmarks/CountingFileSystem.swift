@@ -16,34 +16,34 @@ final class CountingFileSystem: WALFileSystem {
         bytes.store(0, ordering: .relaxed)
     }
 
-    func openFile(_ path: String, create: Bool) throws(SystemCallError) -> Int32 { try base.openFile(path, create: create) }
+    func openFile(_ path: String, create: Bool) throws -> Int32 { try base.openFile(path, create: create) }
     func closeFile(_ fd: Int32) { base.closeFile(fd) }
-    func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int64) throws(SystemCallError) -> Int {
+    func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int64) throws -> Int {
         writes.add(1, ordering: .relaxed)
         let n = try base.write(fd, buffer, at: offset)
         bytes.add(n, ordering: .relaxed)
         return n
     }
-    func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(SystemCallError) -> Int {
+    func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
         try base.read(fd, into: buffer, at: offset)
     }
-    func dataSync(_ fd: Int32) throws(SystemCallError) {
+    func dataSync(_ fd: Int32) throws {
         syncs.add(1, ordering: .relaxed)
         try base.dataSync(fd)
     }
-    func allocate(_ fd: Int32, offset: Int64, length: Int64) throws(SystemCallError) {
+    func allocate(_ fd: Int32, offset: Int64, length: Int64) throws {
         try base.allocate(fd, offset: offset, length: length)
     }
-    func truncate(_ fd: Int32, to length: Int64) throws(SystemCallError) { try base.truncate(fd, to: length) }
-    func fileSize(_ fd: Int32) throws(SystemCallError) -> Int64 { try base.fileSize(fd) }
-    func syncDirectory(_ path: String) throws(SystemCallError) {
+    func truncate(_ fd: Int32, to length: Int64) throws { try base.truncate(fd, to: length) }
+    func fileSize(_ fd: Int32) throws -> Int64 { try base.fileSize(fd) }
+    func syncDirectory(_ path: String) throws {
         syncs.add(1, ordering: .relaxed)
         try base.syncDirectory(path)
     }
-    func rename(_ from: String, to: String) throws(SystemCallError) { try base.rename(from, to: to) }
-    func removeFile(_ path: String) throws(SystemCallError) { try base.removeFile(path) }
-    func listDirectory(_ path: String) throws(SystemCallError) -> [String] { try base.listDirectory(path) }
-    func createDirectory(_ path: String) throws(SystemCallError) { try base.createDirectory(path) }
+    func rename(_ from: String, to: String) throws { try base.rename(from, to: to) }
+    func removeFile(_ path: String) throws { try base.removeFile(path) }
+    func listDirectory(_ path: String) throws -> [String] { try base.listDirectory(path) }
+    func createDirectory(_ path: String) throws { try base.createDirectory(path) }
 
     /// The counters per message for `messages` messages since the last reset. They are exact
     /// (the same every round for the same code, gated without statistics) only when `exact`: one

@@ -44,7 +44,7 @@ public final class PairedSession {
     public var secondsPerPair: Double { pairs == 0 ? 0 : measuredSeconds / Double(pairs) }
 
     /// Runs `count` more pairs; `progress(pairsDone, benchmark)` after each benchmark's pair.
-    public func runPairs(_ count: Int, progress: (Int, String) -> Void) throws(PerfgateError) {
+    public func runPairs(_ count: Int, progress: (Int, String) -> Void) throws {
         for _ in 0..<count {
             let started = nowNanos()
             // ABBA: pairs 0 and 3 of each block of four start with one side, pairs 1 and 2 with the other.

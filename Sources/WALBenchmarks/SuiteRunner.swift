@@ -41,7 +41,7 @@ public struct SuiteRunner {
     public init(options: Options) { self.options = options }
 
     /// The benchmarks the options select; an error when a filter matches nothing.
-    public func selectedBenchmarks() throws(PerfgateError) -> [BenchmarkDefinition] {
+    public func selectedBenchmarks() throws -> [BenchmarkDefinition] {
         let all = BenchmarkCatalog.benchmarks(for: options.scenario)
         guard !options.filters.isEmpty else { return all }
         for filter in options.filters where !all.contains(where: { Glob.matches(filter, $0.id) }) {
@@ -52,7 +52,7 @@ public struct SuiteRunner {
     }
 
     /// Runs everything and returns the benchmarks with one sample per round.
-    public func run(progress: (Progress) -> Void) throws(PerfgateError) -> [BenchmarkResult] {
+    public func run(progress: (Progress) -> Void) throws -> [BenchmarkResult] {
         let selected = try selectedBenchmarks()
         let rounds = options.rounds ?? options.scenario.rounds
         guard rounds >= 1 else { throw PerfgateError(.usage, "--rounds must be at least 1") }
@@ -104,7 +104,7 @@ public struct SuiteRunner {
         return BenchmarkResult(id: definition.id, tags: tags, metrics: metrics)
     }
 
-    private func checkFreeSpace(_ selected: [BenchmarkDefinition]) throws(PerfgateError) {
+    private func checkFreeSpace(_ selected: [BenchmarkDefinition]) throws {
         let needed = UInt64(options.scenario.requiredFreeBytes)
         if let free = MachineProbe.freeBytes(at: options.workDirectory), free < needed {
             throw PerfgateError(.environment, "the \(options.scenario.rawValue) scenario needs \(needed >> 20) MB free in "
@@ -114,7 +114,7 @@ public struct SuiteRunner {
 
     /// Runs one round in a child process of `executable` and parses its report.
     static func runRound(_ definition: BenchmarkDefinition, round: Int, seed: UInt64, scenario: Scenario, workDirectory: String,
-                         executable: String, environment extra: [String: String]) throws(PerfgateError) -> RoundReport {
+                         executable: String, environment extra: [String: String]) throws -> RoundReport {
         let directory = workDirectory + "/round-\(round)-\(abs(definition.id.hashValue) % 1_000_000)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let process = Process()

@@ -100,7 +100,7 @@ struct EvidenceCommand: ParsableCommand {
         }
     }
 
-    static func load(_ directory: String) throws(PerfgateError) -> [ResultFile] {
+    static func load(_ directory: String) throws -> [ResultFile] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
         var results: [ResultFile] = []
         for name in names { results.append(try ResultFile.load(path: directory + "/" + name)) }

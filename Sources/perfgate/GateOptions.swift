@@ -40,7 +40,7 @@ struct GateOptions: ParsableArguments {
     @Flag(help: "Compare results from different machine profiles (timings then differ by more than any regression).")
     var allowCrossMachine = false
 
-    func reportFormat() throws(PerfgateError) -> ReportFormat {
+    func reportFormat() throws -> ReportFormat {
         guard let format = ReportFormat(rawValue: format) else {
             throw PerfgateError(.usage, "unknown --format '\(format)'; use one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }

@@ -22,7 +22,7 @@ struct GateRunner {
     }
 
     /// The base commit whose baselines and configuration apply: the PR's base on GitHub, or `baseRef`.
-    func baseCommit(baseRef: String?) throws(PerfgateError) -> ObjectID? {
+    func baseCommit(baseRef: String?) throws -> ObjectID? {
         guard let repository else { return nil }
         let revision = baseRef ?? GitHubContext().pullRequestBase
         guard let revision else { return nil }
@@ -32,7 +32,7 @@ struct GateRunner {
     }
 
     /// Reads a repository file at the base commit (when there is one) or from the work tree.
-    func readRepositoryFile(_ relative: String, base: ObjectID?) throws(PerfgateError) -> (data: Data, source: String)? {
+    func readRepositoryFile(_ relative: String, base: ObjectID?) throws -> (data: Data, source: String)? {
         if let base, let repository {
             do {
                 guard let data = try repository.fileContents(relative, at: base) else { return nil }
@@ -45,7 +45,7 @@ struct GateRunner {
     }
 
     /// The configuration: --config, else perfgate.json (at the base commit in a PR), else defaults.
-    func configuration(base: ObjectID?, known: Set<String>) throws(PerfgateError) -> GateConfiguration {
+    func configuration(base: ObjectID?, known: Set<String>) throws -> GateConfiguration {
         var configuration: GateConfiguration
         if let path = options.config {
             configuration = try GateConfiguration.load(path: path, knownBenchmarks: known)
@@ -62,7 +62,7 @@ struct GateRunner {
     }
 
     /// Loads a result given as a file path, or as a git revision whose note holds a run of `scenario`.
-    static func loadResult(_ argument: String, scenario: String, input: InputFormatOptions) throws(PerfgateError) -> (ResultFile, String) {
+    static func loadResult(_ argument: String, scenario: String, input: InputFormatOptions) throws -> (ResultFile, String) {
         if FileManager.default.fileExists(atPath: argument) { return (try input.load(argument), argument) }
         guard let repository = try? GitRepository.discover(), let commit = try? repository.resolve(argument) else {
             throw PerfgateError.badInput(file: argument, field: nil, problem: "is neither a file nor a git revision",

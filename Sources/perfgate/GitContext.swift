@@ -6,17 +6,17 @@ import PerfgateGit
 /// measured, and recording it in notes.
 enum GitContext {
     /// The repository around the current directory, or a usage error that says what to do.
-    static func repository() throws(PerfgateError) -> GitRepository {
+    static func repository() throws -> GitRepository {
         do { return try GitRepository.discover() } catch {
-            throw PerfgateError(.environment, error.description)
+            throw PerfgateError(.environment, String(describing: error))
         }
     }
 
     /// Stamps commit, branch and dirtiness into `result`. On a GitHub pull request the commit is
     /// the PR's head from the event, not the temporary merge commit that was checked out.
-    static func stamp(_ result: inout ResultFile, repository: GitRepository) throws(PerfgateError) {
+    static func stamp(_ result: inout ResultFile, repository: GitRepository) throws {
         let identity: RunIdentity
-        do { identity = try repository.identity() } catch { throw PerfgateError(.environment, error.description) }
+        do { identity = try repository.identity() } catch { throw PerfgateError(.environment, String(describing: error)) }
         let github = GitHubContext()
         if let head = github.pullRequestHead {
             result.run.commit = head
@@ -29,7 +29,7 @@ enum GitContext {
     }
 
     /// Records `result` in the note of its commit. Refuses dirty results unless allowed.
-    static func record(_ result: ResultFile, repository: GitRepository, allowDirty: Bool, source: String) throws(PerfgateError) {
+    static func record(_ result: ResultFile, repository: GitRepository, allowDirty: Bool, source: String) throws {
         guard let commit = result.run.commit, let id = ObjectID(hex: commit) else {
             throw PerfgateError.badInput(file: source, field: "run.commit", problem: "is missing",
                                          fix: "Run inside a git repository so the result names the commit it measured")
@@ -40,6 +40,6 @@ enum GitContext {
         }
         let line = try NoteLine.encode(result)
         let store = GitNotesStore(repository: repository, key: NoteLine.runID)
-        do { try store.append(line: line, to: id) } catch { throw PerfgateError(.environment, error.description) }
+        do { try store.append(line: line, to: id) } catch { throw PerfgateError(.environment, String(describing: error)) }
     }
 }

@@ -5,7 +5,7 @@ import PerfgateGit
 /// Reads first-parent history and the notes along it into a ``ResultHistory``: one walk of the
 /// notes tree, then a blob read only for commits that have a note.
 enum HistoryLoader {
-    static func load(repository: GitRepository, ref: String, limit: Int) throws(PerfgateError) -> ResultHistory {
+    static func load(repository: GitRepository, ref: String, limit: Int) throws -> ResultHistory {
         do {
             let start = try repository.resolve(ref)
             let (commits, endReason) = try repository.firstParentHistory(from: start, limit: limit)
@@ -34,7 +34,7 @@ enum HistoryLoader {
             if skipped > 0 { warnings.append("skipped \(skipped) note line(s) that are not perfgate results of this schema version") }
             return ResultHistory(entries: entries, warnings: warnings)
         } catch {
-            throw PerfgateError(.environment, error.description)
+            throw PerfgateError(.environment, String(describing: error))
         }
     }
 }

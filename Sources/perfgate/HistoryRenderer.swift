@@ -42,7 +42,7 @@ enum HistoryRenderer {
                          : "\(found) change point(s) in \(series.count) series over \(history.entries.count) commits")
     }
 
-    static func printJSON(_ history: ResultHistory, series: [ResultHistory.SeriesKey]) throws(PerfgateError) {
+    static func printJSON(_ history: ResultHistory, series: [ResultHistory.SeriesKey]) throws {
         let commits: [[String: Any]] = history.entries.map { entry in
             var values: [String: Any] = [:]
             for key in series {

@@ -109,7 +109,7 @@ struct PairedCompare {
 }
 
 /// Parses a duration such as `300`, `90s`, `5m` or `1h` into seconds.
-func parseDuration(_ text: String) throws(PerfgateError) -> Double {
+func parseDuration(_ text: String) throws -> Double {
     let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
     if let unit = text.last, let factor = units[unit], let value = Double(text.dropLast()), value > 0 { return value * factor }
     if let value = Double(text), value > 0 { return value }

@@ -38,7 +38,7 @@ struct InputFormatOptions: ParsableArguments {
             help: "Format of the file read in: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")). auto detects and says which it chose.")
     var inputFormat: String = "auto"
 
-    func load(_ path: String) throws(PerfgateError) -> ResultFile {
+    func load(_ path: String) throws -> ResultFile {
         guard let format = InputFormat(rawValue: inputFormat) else {
             throw PerfgateError(.usage, "unknown --input-format '\(inputFormat)'; use \(InputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }

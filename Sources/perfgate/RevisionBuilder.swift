@@ -15,7 +15,7 @@ struct RevisionBuilder {
     }
 
     /// The binary of `commit`, building it when not cached. A build failure is exit 2, never a pass.
-    func binary(for commit: ObjectID, repository: GitRepository) throws(PerfgateError) -> Built {
+    func binary(for commit: ObjectID, repository: GitRepository) throws -> Built {
         let directory = cacheDirectory + "/" + commit.hex
         let binary = directory + "/perfgate"
         if FileManager.default.isExecutableFile(atPath: binary) { return Built(binary: binary, seconds: 0, cached: true) }
@@ -42,7 +42,7 @@ struct RevisionBuilder {
     }
 
     /// `swift build -c release --product perfgate`; returns the binary's path.
-    static func build(packagePath: String, scratchPath: String?, what: String) throws(PerfgateError) -> String {
+    static func build(packagePath: String, scratchPath: String?, what: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var arguments = ["swift", "build", "-c", "release", "--product", "perfgate", "--package-path", packagePath]

@@ -55,7 +55,7 @@ struct RunCommand: ParsableCommand {
 
     /// Runs the suite with progress output and returns the result (without git metadata).
     static func runSuite(scenario: Scenario, filters: [String], dir: String?, rounds: Int?, seed: UInt64,
-                         profile: String?) throws(PerfgateError) -> ResultFile {
+                         profile: String?) throws -> ResultFile {
         let runID = UUID().uuidString.lowercased()
         let parent = dir ?? FileManager.default.currentDirectoryPath + "/.perfgate"
         let work = parent + "/wal-\(runID.prefix(8))"

@@ -25,7 +25,7 @@ import Testing
                                         transactionSize: transaction == 0 ? 0 : UInt32(count),
                                         length: Int(rng.next() % 700))
             }
-            let result = Result { () throws(WALError) -> Range<UInt64> in
+            let result = walOutcome { () throws -> Range<UInt64> in
                 switch kind {
                 case 0: let p = try log.append(payloads[0]); return p..<(p + 1)
                 case 1: return try log.append(batch: payloads)
@@ -152,7 +152,7 @@ import Testing
         var written: [[UInt8]] = [[1, 1], [3, 3]]
         for i in 0..<200 {
             let payload = [UInt8](repeating: UInt8(i), count: 100)
-            switch Result(catching: { () throws(WALError) in try log.append(payload) }) {
+            switch walOutcome { try log.append(payload) } {
             case .success: written.append(payload)
             case let .failure(error):
                 guard case .diskFull = error else { Issue.record("\(error)"); return }

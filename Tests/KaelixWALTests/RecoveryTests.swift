@@ -110,7 +110,7 @@ import Testing
             }
             let target = work.path + "/" + URL(fileURLWithPath: files[fileIndex]).lastPathComponent
             try Data(bytes).write(to: URL(fileURLWithPath: target))
-            let opened = Result { () throws(WALError) in try WriteAheadLog.open(directory: work.path, configuration: configuration) }
+            let opened = walOutcome { try WriteAheadLog.open(directory: work.path, configuration: configuration) }
             guard case let .success(log) = opened else {
                 if case let .failure(error) = opened, case .corruption = error, !lastFrameOnly {
                     outcomes.reported += 1
@@ -125,7 +125,7 @@ import Testing
             }
             if log.recoveryReport.truncatedFile != nil { outcomes.truncated += 1 } else { outcomes.intact += 1 }
             for position in 0..<log.endPosition {
-                switch Result(catching: { () throws(WALError) in try log.read(at: position) }) {
+                switch walOutcome { try log.read(at: position) } {
                 case let .success(record):
                     #expect(record.payload == payloads[Int(position)], "trial \(trial): corrupt record \(position) returned")
                 case let .failure(error):
@@ -133,7 +133,7 @@ import Testing
                 }
             }
             let cursor = log.cursor()
-            while case let .success(record?) = Result(catching: { () throws(WALError) in try cursor.next() }) {
+            while case let .success(record?) = walOutcome { try cursor.next() } {
                 #expect(record.payload == payloads[Int(record.position)], "trial \(trial): replay returned a corrupt record")
             }
             try log.close()

@@ -307,7 +307,7 @@ import Testing
                 group.addTask {
                     var mine: [UInt64] = []
                     for i in 0..<400 {
-                        switch Result(catching: { () throws(WALError) in try log.append([UInt8(writer), UInt8(i % 256)]) }) {
+                        switch walOutcome { try log.append([UInt8(writer), UInt8(i % 256)]) } {
                         case let .success(position): mine.append(position)
                         case let .failure(error):
                             #expect(error == .closed)
@@ -374,7 +374,7 @@ import Testing
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: first)))
         bytes[64 + 200] ^= 0x40
         try Data(bytes).write(to: URL(fileURLWithPath: first))
-        switch Result(catching: { () throws(WALError) in try WriteAheadLog.open(directory: dir.path, configuration: configuration) }) {
+        switch walOutcome { try WriteAheadLog.open(directory: dir.path, configuration: configuration) } {
         case let .success(damaged):
             #expect(throws: WALError.self) { try damaged.read(at: 0) }
         case let .failure(error):

@@ -98,3 +98,11 @@ func allRecords(_ log: WriteAheadLog) throws -> [WALRecord] {
     while let record = try cursor.next() { records.append(record) }
     return records
 }
+
+/// The outcome of `body` as a `Result` whose failure is a ``WALError``: the WAL throws nothing else,
+/// so any other error fails the calling test loudly.
+func walOutcome<T>(_ body: () throws -> T) -> Result<T, WALError> {
+    do { return .success(try body()) } catch let error as WALError { return .failure(error) } catch {
+        preconditionFailure("the WAL threw \(type(of: error)), not a WALError: \(error)")
+    }
+}

@@ -2,39 +2,22 @@ import Foundation
 import PerfgateCore
 import Testing
 
-/// Runs the real `perfgate` binary and checks exit codes, messages and files.
+/// Runs the release `perfgate` binary and checks exit codes, messages and files.
 @Suite(.serialized) struct CLITests {
-    static var binary: String {
-        let build = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [build, build.deletingLastPathComponent()] {
-            let path = candidate.appendingPathComponent("perfgate").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return "perfgate"
-    }
+    static var binary: String { ReleaseBinary.path() }
+    static let projectRoot = ReleaseBinary.projectRoot
 
-    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
-
+    /// Runs the release `perfgate` (or `executable`, e.g. a script) in `directory`.
     @discardableResult
-    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:], executable: String? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable ?? binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:], executable: String? = nil,
+                    sourceLocation: SourceLocation = #_sourceLocation) throws -> ProcessRunner.Outcome {
+        guard let executable else {
+            return try ReleaseBinary.run(arguments, in: directory, environment: environment, sourceLocation: sourceLocation)
+        }
         var env = ProcessInfo.processInfo.environment
         for key in env.keys where key.hasPrefix("GITHUB_") { env.removeValue(forKey: key) }
         env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return try ProcessRunner.run(executable, arguments, in: directory, environment: env)
     }
 
     static func git(_ arguments: String..., in directory: String) {
@@ -149,15 +132,24 @@ import Testing
         #expect(junit.contains("<failure message=\"wal.append.single/64B/sync=none mean: +25.0 %"))
         let markdown = try String(contentsOfFile: dir + "/reports/report.md", encoding: .utf8)
         #expect(markdown.contains("### What failed"))
-        // The HTML report renders in headless Chromium without script errors (where Chromium is installed).
-        if FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") {
-            let check = try Self.run([Self.projectRoot + "/scripts/check_html_report.sh", dir + "/reports/report.html"], in: dir,
-                                     executable: "/bin/bash")
-            #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
-        }
         let rerendered = try Self.run(["report", "reports/report.json", "--format", "markdown"], in: dir)
         #expect(rerendered.status == 0)
         #expect(rerendered.stdout == markdown)
+    }
+
+    /// The HTML report renders in headless Chromium without script errors (skipped where Chromium
+    /// is missing; `.ci/run` installs it).
+    @Test(.enabled(if: ProcessRunner.which("chromium") != nil, "needs chromium (apt-get install chromium)"))
+    func htmlReportRendersInChromium() throws {
+        let dir = Self.repository()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.result(factor: 1).write(to: dir + "/base.json")
+        try Self.result(factor: 1.25).write(to: dir + "/slow.json")
+        let run = try Self.run(["compare", "--baseline", "base.json", "--current", "slow.json", "--format", "html", "--output", "r.html"],
+                               in: dir)
+        #expect(run.status == 1)
+        let check = try Self.run([Self.projectRoot + "/scripts/check_html_report.sh", dir + "/r.html"], in: dir, executable: "/bin/bash")
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
     }
 
     @Test func recordAndHistoryThroughTheCLI() throws {

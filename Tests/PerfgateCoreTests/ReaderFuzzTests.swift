@@ -36,7 +36,7 @@ import Testing
         var accepted = 0
         for _ in 0..<3000 {
             let input = Self.mutate(valid, rng: &rng)
-            switch Result(catching: { () throws(PerfgateError) in try ResultFile.decode(input, source: "fuzz.json") }) {
+            switch perfgateOutcome { try ResultFile.decode(input, source: "fuzz.json") } {
             case let .success(file):
                 accepted += 1
                 try file.validate(source: "fuzz.json")
@@ -55,11 +55,18 @@ import Testing
         var rng = SeededGenerator(seed: 7)
         for _ in 0..<2000 {
             let input = Self.mutate(valid, rng: &rng)
-            if case let .failure(error) = Result(catching: { () throws(PerfgateError) in
-                try GateConfiguration.decode(input, source: "perfgate.json", knownBenchmarks: ["w"])
-            }) {
+            let outcome = perfgateOutcome { try GateConfiguration.decode(input, source: "perfgate.json", knownBenchmarks: ["w"]) }
+            if case let .failure(error) = outcome {
                 #expect(error.exitCode == 2 && error.message.hasPrefix("perfgate.json"))
             }
         }
+    }
+}
+
+/// The outcome of `body` as a `Result` whose failure is a ``PerfgateError``: the readers throw
+/// nothing else, so any other error fails the calling test loudly.
+func perfgateOutcome<T>(_ body: () throws -> T) -> Result<T, PerfgateError> {
+    do { return .success(try body()) } catch let error as PerfgateError { return .failure(error) } catch {
+        preconditionFailure("threw \(type(of: error)), not a PerfgateError: \(error)")
     }
 }
