@@ -5,7 +5,8 @@
 # scripts/wal_stress.sh, scripts/fuzz_wal.sh and scripts/gate_evidence.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install_deps.sh
+# The lint below needs shellcheck (Debian) besides what the build needs.
+PERFGATE_EXTRA_PACKAGES="${PERFGATE_EXTRA_PACKAGES:-} shellcheck" scripts/install_deps.sh
 scripts/lint_workflows.sh
 log=$(mktemp)
 build=$(mktemp)
@@ -30,12 +31,12 @@ swift test --skip-build 2>&1 | tee "$log" | grep -vE '^(◇|↳|✔ Test [^ ]+\(
 status=${PIPESTATUS[0]}
 set -e
 # One plain closing line for any CI reader: "N passed, N failed, N skipped".
-passed=$(grep -cE '^✔ Test [^ ]+\(.*passed' "$log" || true)
-failed=$(grep -cE '^✘ Test [^ ]+\(.*failed' "$log" || true)
-skipped=$(grep -cE '^➜ Test [^ ]+\(.*skipped' "$log" || true)
+passed=$(grep -cE '^✔ Test [^ ]+\(.*\) passed' "$log" || true)
+failed=$(grep -cE '^✘ Test [^ ]+\(.*\) failed' "$log" || true)
+skipped=$(grep -cE '^➜ Test [^ ]+\(.*\) skipped' "$log" || true)
 if [ "$skipped" -gt 0 ]; then
     echo "skipped (a missing tool; .ci/run installs them):"
-    grep -E '^➜ Test [^ ]+\(.*skipped' "$log" | sed 's/^/  /'
+    grep -E '^➜ Test [^ ]+\(.*\) skipped' "$log" | sed 's/^/  /'
 fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$status" -eq 0 ] && [ "$skipped" -gt 0 ] && [ "${PERFGATE_NO_SKIPS:-0}" = 1 ]; then

@@ -28,11 +28,24 @@ public struct BaselineStore: Sendable {
             throw PerfgateError(.usage, "this result comes from a debug build; baselines must be measured in release "
                                 + "(swift build -c release, then perfgate run)")
         }
+        let profile = profile ?? result.run.machine.profile
+        try Self.checkProfileName(profile, flag: "--profile")
+        try Self.checkProfileName(result.run.scenario, flag: "the result's run.scenario")
         var baseline = result
         baseline.baselineReason = reason
-        let target = path(profile: profile ?? result.run.machine.profile, scenario: result.run.scenario)
+        let target = path(profile: profile, scenario: result.run.scenario)
         try baseline.write(to: target)
         return target
+    }
+
+    /// Profiles and scenarios name a folder and a file under `baselines/`: a name, never a path.
+    /// Letters, digits, `.`, `_` and `-`, not starting with a dot.
+    public static func checkProfileName(_ name: String, flag: String) throws {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+        guard !name.isEmpty, !name.hasPrefix("."), name.allSatisfy({ allowed.contains($0) }) else {
+            throw PerfgateError(.usage, "\(flag) '\(name)' is not a name: profiles and scenarios name a folder and a file under "
+                                + "baselines/, so use letters, digits, '.', '_' and '-' (not starting with '.'), e.g. x86_64-amd-epyc-2c")
+        }
     }
 
     /// The available baselines, as (profile, scenario) pairs.

@@ -35,6 +35,22 @@ public struct Comparator {
             if baseline.run.machine.isUnknown || current.run.machine.isUnknown {
                 notes.append("machines unknown: \(baseline.run.machine.isUnknown ? "the baseline" : "the current run") came from another harness and carries no machine fingerprint")
             }
+            // A configuration written for the WAL suite names none of another harness's metrics:
+            // gate them all by the default rule rather than none.
+            var listedInResult = true
+            if let names = settings.metrics, current.run.source != "perfgate",
+               !current.benchmarks.contains(where: { $0.metrics.contains { names.contains($0.name) } }) {
+                listedInResult = false
+                notes.append("gate.metrics names none of \(current.run.source)'s metrics, so all of them are gated (all but max)")
+            }
+            var zeroTimes: [String] = []
+            defer {
+                if !zeroTimes.isEmpty {
+                    notes.append("\(zeroTimes.count) metric(s) have an impossible median time of 0, not compared: "
+                                 + zeroTimes.prefix(5).joined(separator: ", ") + (zeroTimes.count > 5 ? ", …" : "")
+                                 + " (the work is below what the harness can time, or its timer failed: give it more work per sample)")
+                }
+            }
             for benchmark in current.benchmarks {
                 guard let old = baseline.benchmark(benchmark.id) else {
                     notes.append("\(benchmark.id) is new: no baseline to compare with")
@@ -42,7 +58,10 @@ public struct Comparator {
                 }
                 for metric in benchmark.metrics {
                     guard let oldMetric = old.metric(named: metric.name) else { continue }
-                    comparisons.append(compareMetric(benchmark: benchmark, metric: metric, baseline: oldMetric))
+                    comparisons.append(compareMetric(benchmark: benchmark, metric: metric, baseline: oldMetric, listedInResult: listedInResult))
+                    if metric.kind == .timing, ResultFile.isTimeUnit(metric.unit), metric.median == 0 || oldMetric.median == 0 {
+                        zeroTimes.append("\(benchmark.id) \(metric.name)")
+                    }
                 }
             }
             let missing = baseline.benchmarks.map(\.id).filter { current.benchmark($0) == nil }
@@ -69,7 +88,7 @@ public struct Comparator {
         return 1 - q / 100
     }
 
-    func compareMetric(benchmark: BenchmarkResult, metric: Metric, baseline: Metric) -> MetricComparison {
+    func compareMetric(benchmark: BenchmarkResult, metric: Metric, baseline: Metric, listedInResult: Bool = true) -> MetricComparison {
         let tolerance = configuration.tolerance(benchmark: benchmark.id, metric: metric.name, paired: mode == .paired)
         var result = MetricComparison(benchmark: benchmark.id, metric: metric.name, unit: metric.unit, direction: metric.direction,
                                       kind: metric.kind, baselineMedian: baseline.median, currentMedian: metric.median,
@@ -84,8 +103,17 @@ public struct Comparator {
             result.reason = "units differ (baseline \(baseline.unit), current \(metric.unit)): not comparable"
             return result
         }
-        guard let old = baseline.median, let new = metric.median, old > 0 else {
+        guard let old = baseline.median, let new = metric.median else {
             result.reason = "no usable baseline median"
+            return result
+        }
+        if metric.kind == .timing, ResultFile.isTimeUnit(metric.unit), old == 0 || new == 0 {
+            result.reason = "impossible median of 0 \(metric.unit) in the \(old == 0 ? "baseline" : "current run"): the work is below what the "
+                + "harness can time, or its timer failed; not compared (give the benchmark more work per sample)"
+            return result
+        }
+        guard old > 0 else {
+            result.reason = "no usable baseline median (0 \(metric.unit))"
             return result
         }
         let change = new / old - 1
@@ -98,7 +126,7 @@ public struct Comparator {
             result.verdict = worse * change > limit ? .regressed : (worse * change < -limit ? .improved : .unchanged)
             return result
         }
-        if !configuration.isGated(metric: metric.name) {
+        if !configuration.isGated(metric: metric.name, listedInResult: listedInResult) {
             result.reason = "reported only (not in gate.metrics)"
             return addInterval(&result, baseline: baseline.samples, current: metric.samples)
         }

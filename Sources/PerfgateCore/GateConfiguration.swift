@@ -26,7 +26,9 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
         public var driftFloor: Double = 0.03
         /// Tolerance of exact counters (they need no statistics). Default 0.005.
         public var counterTolerance: Double = 0.005
-        /// Metrics that are gated; others are reported only. Default: all but `max`.
+        /// Metrics that are gated; others are reported only. Default: all but `max`. Every name
+        /// must be a metric that exists (a misspelt name would silently gate nothing). A result
+        /// from another harness none of whose metrics is listed is gated by the default rule.
         public var metrics: [String]?
         /// Bootstrap resamples and seed (verdicts are reproducible).
         public var bootstrapResamples: Int = 10_000
@@ -51,7 +53,14 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
             counterTolerance = try c.decodeIfPresent(Double.self, forKey: .counterTolerance) ?? d.counterTolerance
             metrics = try c.decodeIfPresent([String].self, forKey: .metrics)
             bootstrapResamples = try c.decodeIfPresent(Int.self, forKey: .bootstrapResamples) ?? d.bootstrapResamples
-            seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+            if let rawSeed = try c.decodeIfPresent(Int64.self, forKey: .seed) {
+                guard rawSeed >= 0 else {
+                    throw DecodingError.dataCorruptedError(forKey: .seed, in: c, debugDescription: "is \(rawSeed); it must be a whole number ≥ 0")
+                }
+                seed = UInt64(rawSeed)
+            } else {
+                seed = d.seed
+            }
             minimumTailSamples = try c.decodeIfPresent(Int.self, forKey: .minimumTailSamples) ?? d.minimumTailSamples
         }
     }
@@ -107,26 +116,33 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
             ?? (paired ? gate.pairedTolerance : gate.tolerance)
     }
 
-    /// Whether a metric is gated (as opposed to reported only).
-    public func isGated(metric: String) -> Bool {
-        if let metrics = gate.metrics { return metrics.contains(metric) }
+    /// Whether a metric is gated (as opposed to reported only). `listedInResult`: whether
+    /// `gate.metrics` names any metric of the result being judged; when it names none (another
+    /// harness's result under a configuration written for the WAL suite), the default rule applies,
+    /// so a foreign harness's timings are never silently left ungated.
+    public func isGated(metric: String, listedInResult: Bool = true) -> Bool {
+        if let metrics = gate.metrics, listedInResult { return metrics.contains(metric) }
         return metric != "max"
     }
 
     // MARK: Loading
 
     /// Reads and validates `perfgate.json`. `knownBenchmarks`: ids every pattern must match one of.
-    public static func load(path: String, knownBenchmarks: Set<String>) throws -> GateConfiguration {
+    public static func load(path: String, knownBenchmarks: Set<String>, knownMetrics: Set<String> = []) throws -> GateConfiguration {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PerfgateError.badInput(file: path, field: nil, problem: "cannot be read", fix: "Create it (see README, 'Configuration') or pass --config")
         }
-        return try decode(data, source: path, knownBenchmarks: knownBenchmarks)
+        return try decode(data, source: path, knownBenchmarks: knownBenchmarks, knownMetrics: knownMetrics)
     }
 
-    public static func decode(_ data: Data, source: String, knownBenchmarks: Set<String>) throws -> GateConfiguration {
+    /// Decodes and validates. `knownBenchmarks` and `knownMetrics` (when not empty) are what
+    /// patterns and `gate.metrics` names must match.
+    public static func decode(_ data: Data, source: String, knownBenchmarks: Set<String>,
+                              knownMetrics: Set<String> = []) throws -> GateConfiguration {
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw PerfgateError.badInput(file: source, field: nil, problem: "is not valid JSON", fix: "Fix the syntax (a trailing comma or a missing quote?)")
+            throw PerfgateError.badInput(file: source, field: nil, problem: "is not valid JSON (\(JSONDiagnosis.describe(data, error: error)))",
+                                         fix: "Fix the syntax (a trailing comma or a missing quote?)")
         }
         guard let root = object as? [String: Any] else {
             throw PerfgateError.badInput(file: source, field: nil, problem: "is not a JSON object", fix: "See README, 'Configuration'")
@@ -145,18 +161,31 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
         }
         let configuration: GateConfiguration
         do { configuration = try JSONDecoder().decode(GateConfiguration.self, from: data) } catch let error as DecodingError {
-            let field: String
-            switch error {
-            case let .keyNotFound(key, context): field = (context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")
-            case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
-                field = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-            @unknown default: field = "?"
+            func path(_ context: DecodingError.Context) -> String {
+                context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+                    .trimmingCharacters(in: CharacterSet(charactersIn: "."))
             }
-            throw PerfgateError.badInput(file: source, field: field, problem: "is missing or has the wrong type", fix: "See README, 'Configuration'")
+            let field: String, problem: String
+            switch error {
+            case let .keyNotFound(key, context):
+                field = [path(context), key.stringValue].filter { !$0.isEmpty }.joined(separator: ".")
+                problem = "is missing"
+            case let .typeMismatch(type, context), let .valueNotFound(type, context):
+                field = path(context)
+                problem = "has the wrong type (expected \(type == Double.self ? "a number" : type == String.self ? "a string" : "\(type)"))"
+            case let .dataCorrupted(context):
+                field = path(context)
+                problem = context.debugDescription
+            @unknown default:
+                field = "?"
+                problem = "is not valid"
+            }
+            throw PerfgateError.badInput(file: source, field: field.isEmpty ? "(top level)" : field, problem: problem,
+                                         fix: "See README, 'Configuration'")
         } catch {
             throw PerfgateError.badInput(file: source, field: nil, problem: "\(error)", fix: "See README, 'Configuration'")
         }
-        try configuration.validate(source: source, knownBenchmarks: knownBenchmarks)
+        try configuration.validate(source: source, knownBenchmarks: knownBenchmarks, knownMetrics: knownMetrics)
         return configuration
     }
 
@@ -168,7 +197,7 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
         }
     }
 
-    func validate(source: String, knownBenchmarks: Set<String>) throws {
+    func validate(source: String, knownBenchmarks: Set<String>, knownMetrics: Set<String> = []) throws {
         guard version == 1 else {
             throw PerfgateError.badInput(file: source, field: "version", problem: "is \(version); this perfgate reads version 1", fix: "Set \"version\": 1")
         }
@@ -179,6 +208,12 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
         }
         guard g.tolerance >= 0 && g.tolerance < 1 else { throw PerfgateError.badInput(file: source, field: "gate.tolerance", problem: "must be a fraction in [0, 1)", fix: "Write 5 % as 0.05") }
         guard g.driftFloor >= 0 && g.driftFloor < 1 else { throw PerfgateError.badInput(file: source, field: "gate.driftFloor", problem: "must be a fraction in [0, 1)", fix: "Write 3 % as 0.03") }
+        if let metrics = g.metrics, !knownMetrics.isEmpty {
+            for (i, name) in metrics.enumerated() where !knownMetrics.contains(name) {
+                throw PerfgateError.badInput(file: source, field: "gate.metrics[\(i)]", problem: "'\(name)' is not a metric of this suite or of the results compared",
+                                             fix: "Use one of: \(knownMetrics.sorted().joined(separator: ", ")) (names are case-sensitive)")
+            }
+        }
         guard g.bootstrapResamples >= 100 else { throw PerfgateError.badInput(file: source, field: "gate.bootstrapResamples", problem: "must be at least 100", fix: "Use 10000") }
         for (i, t) in tolerances.enumerated() {
             guard t.tolerance >= 0 && t.tolerance < 1 else {

@@ -62,12 +62,18 @@ public enum InputFormat: String, CaseIterable, Sendable {
 /// Shared helpers of the readers.
 enum ForeignJSON {
     static func parse(_ path: String) throws -> Any {
+        try InputLimits.checkFileSize(path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PerfgateError.badInput(file: path, field: nil, problem: "cannot be read", fix: "Check the path and permissions")
         }
         guard !data.isEmpty else { throw PerfgateError.badInput(file: path, field: nil, problem: "is empty", fix: "Rerun the benchmark tool") }
         do { return try JSONSerialization.jsonObject(with: data) } catch {
-            throw PerfgateError.badInput(file: path, field: nil, problem: "is not valid JSON (truncated?)", fix: "Rerun the benchmark tool and export again")
+            if let problem = JSONDiagnosis.firstProblem(in: data) {
+                throw PerfgateError.badInput(file: path, field: nil, problem: "is not valid JSON: \(problem.description)",
+                                             fix: "Rerun the benchmark tool; a harness writes such values when a measurement failed")
+            }
+            throw PerfgateError.badInput(file: path, field: nil, problem: "is not valid JSON (\(JSONDiagnosis.describe(data, error: error))); it may be truncated",
+                                         fix: "Rerun the benchmark tool and export again")
         }
     }
 
@@ -90,17 +96,12 @@ enum ForeignJSON {
         return ResultFile(run: run, benchmarks: benchmarks)
     }
 
-    /// Validates like a perfgate file, but allows single samples (reported, not gated).
+    /// Validates like a perfgate file (single samples are read, then reported as not gated).
     static func finish(_ result: ResultFile, path: String) throws -> ResultFile {
         guard !result.benchmarks.isEmpty else {
             throw PerfgateError.badInput(file: path, field: nil, problem: "holds no benchmark results", fix: "Check that the tool ran its benchmarks")
         }
-        for benchmark in result.benchmarks {
-            for metric in benchmark.metrics where metric.samples.contains(where: { !$0.isFinite || $0 < 0 }) {
-                throw PerfgateError.badInput(file: path, field: "\(benchmark.id) \(metric.name)", problem: "has a negative or non-finite value",
-                                fix: "Rerun the benchmark tool")
-            }
-        }
+        try result.validate(source: path)
         return result
     }
 }

@@ -4,4 +4,20 @@ public enum MetricDirection: String, Codable, Sendable, CaseIterable {
     case lowerIsBetter = "lower"
     /// Throughput: larger is better.
     case higherIsBetter = "higher"
+
+    public init(from decoder: any Decoder) throws {
+        self = try decodeListingAllowedValues(from: decoder, allowed: [("lower", "smaller is better"), ("higher", "larger is better")])
+    }
+}
+
+/// Decodes a string-valued enum; an unknown value is an error that lists the allowed ones.
+func decodeListingAllowedValues<Value: RawRepresentable>(from decoder: any Decoder, allowed: [(value: String, meaning: String)]) throws -> Value
+where Value.RawValue == String {
+    let container = try decoder.singleValueContainer()
+    let text = try container.decode(String.self)
+    guard let value = Value(rawValue: text) else {
+        let list = allowed.map { "\"\($0.value)\" (\($0.meaning))" }.joined(separator: " or ")
+        throw DecodingError.dataCorruptedError(in: container, debugDescription: "is \"\(text)\"; use \(list)")
+    }
+    return value
 }

@@ -5,4 +5,9 @@ public enum MetricKind: String, Codable, Sendable {
     /// An exact count (system calls, bytes written per message) that is the same every round for
     /// the same code: gated exactly, without statistics.
     case counter
+
+    public init(from decoder: any Decoder) throws {
+        self = try decodeListingAllowedValues(from: decoder, allowed: [("timing", "varies by round, gated with statistics"),
+                                                                      ("counter", "exact, gated without statistics")])
+    }
 }

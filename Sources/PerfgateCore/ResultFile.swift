@@ -52,6 +52,7 @@ public struct ResultFile: Codable, Sendable, Equatable {
 
     /// Reads and validates a result or baseline file.
     public static func load(path: String) throws -> ResultFile {
+        try InputLimits.checkFileSize(path)
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -71,8 +72,13 @@ public struct ResultFile: Codable, Sendable, Equatable {
         // than a confusing field error.
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw PerfgateError.badInput(file: source, field: nil, problem: "is not valid JSON (\(jsonProblem(error))); it may be truncated",
-                            fix: "Regenerate it with `perfgate run`, or restore it from git")
+            if let problem = JSONDiagnosis.firstProblem(in: data) {
+                throw PerfgateError.badInput(file: source, field: nil, problem: "is not valid JSON: \(problem.description)",
+                                             fix: "Write only finite numbers: drop the sample, or mark the metric \"available\": false")
+            }
+            throw PerfgateError.badInput(file: source, field: nil,
+                                         problem: "is not valid JSON (\(JSONDiagnosis.describe(data, error: error))); it may be truncated",
+                                         fix: "Regenerate it with `perfgate run`, or restore it from git")
         }
         guard let root = object as? [String: Any] else {
             throw PerfgateError.badInput(file: source, field: nil, problem: "is not a JSON object", fix: "Pass a perfgate result file")
@@ -110,6 +116,7 @@ public struct ResultFile: Codable, Sendable, Equatable {
             throw PerfgateError.badInput(file: source, field: "benchmarks", problem: "is empty", fix: "Run at least one benchmark (check --filter)")
         }
         var seen = Set<String>()
+        var total = 0
         for (b, benchmark) in benchmarks.enumerated() {
             if !seen.insert(benchmark.id).inserted {
                 throw PerfgateError.badInput(file: source, field: "benchmarks[\(b)].id", problem: "\(benchmark.id) appears twice",
@@ -129,13 +136,32 @@ public struct ResultFile: Codable, Sendable, Equatable {
                     throw PerfgateError.badInput(file: source, field: "\(field)[\(bad)]", problem: "is negative (\(metric.samples[bad]))",
                                     fix: "Timings, rates and counts cannot be negative; rerun the benchmark")
                 }
+                // perfgate's suite times real work: a zero there is a failed timer. (Other harnesses
+                // may report 0 for work below their resolution; the comparison flags those.)
+                if run.source == "perfgate", metric.kind == .timing, Self.isTimeUnit(metric.unit), metric.samples.allSatisfy({ $0 == 0 }) {
+                    throw PerfgateError.badInput(file: source, field: field, problem: "is all zeros (\(metric.samples.count) sample(s) of 0 \(metric.unit)): "
+                                                 + "a measured time cannot be zero, so the timer or the harness failed",
+                                                 fix: "Rerun the benchmark; if the work was optimised away, give it work the compiler must keep")
+                }
+                if metric.samples.count > InputLimits.maxSamplesPerMetric {
+                    throw PerfgateError.badInput(file: source, field: field, problem: "has \(metric.samples.count) samples, more than the "
+                                                 + "\(InputLimits.maxSamplesPerMetric) perfgate reads per metric",
+                                                 fix: "Record fewer rounds (each sample is a round: a few dozen are plenty), or aggregate them")
+                }
+                total += metric.samples.count
             }
+        }
+        if total > InputLimits.maxSamplesTotal {
+            throw PerfgateError.badInput(file: source, field: "benchmarks", problem: "hold \(total) samples in all, more than the "
+                                         + "\(InputLimits.maxSamplesTotal) perfgate compares in one run",
+                                         fix: "Split the run (perfgate run --filter), or record fewer rounds")
         }
     }
 
-    private static func jsonProblem(_ error: any Error) -> String {
-        let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-        return text ?? "unreadable"
+    /// Units of measured time (a time of zero is impossible; a count or a rate may be zero).
+    static func isTimeUnit(_ unit: String) -> Bool {
+        let base = unit.split(separator: "/").first.map(String.init) ?? unit
+        return ["ns", "us", "µs", "μs", "ms", "s"].contains(base)
     }
 
     private static func describe(_ error: DecodingError) -> (String, String) {

@@ -41,6 +41,19 @@ public struct ResultHistory: Sendable {
     }
 
     /// The series to show: matching benchmarks, and `metric` or each benchmark's primary metric.
+    /// Every metric name recorded in this history (for benchmarks matching `pattern`).
+    public func metricNames(benchmark pattern: String? = nil, matches: (String, String) -> Bool = globMatch) -> Set<String> {
+        var names = Set<String>()
+        for entry in entries {
+            for result in entry.results {
+                for benchmark in result.benchmarks where pattern.map({ matches($0, benchmark.id) }) ?? true {
+                    benchmark.metrics.forEach { names.insert($0.name) }
+                }
+            }
+        }
+        return names
+    }
+
     public func series(benchmark pattern: String?, metric: String?, matches: (String, String) -> Bool = globMatch) -> [SeriesKey] {
         var keys = Set<SeriesKey>()
         for entry in entries {

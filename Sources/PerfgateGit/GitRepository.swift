@@ -26,7 +26,7 @@ public final class GitRepository {
         if code == GIT_ENOTFOUND.rawValue {
             git_error_clear()
             throw GitError(operation: "open repository", code: code, message: "\(path) is not inside a git repository",
-                           hint: "run perfgate inside a clone, or pass --no-git / results files explicitly")
+                           hint: "run perfgate inside a clone of the repository; commands that compare files (perfgate compare --baseline FILE --current FILE) need no repository")
         }
         try check(code, "open repository at \(path)")
         return GitRepository(handle: handle!)

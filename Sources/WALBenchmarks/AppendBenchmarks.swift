@@ -75,7 +75,7 @@ enum AppendBenchmarks {
             let elapsed = nowNanos() - started
             let batchP99 = batchLatencies.values.first { $0.name == "p99" }?.value
             return (total, rateValues(messages: total, bytes: total * size, nanoseconds: elapsed)
-                + [MeasuredValue(MetricSpec("batch_p99", "ns", .lowerIsBetter), batchP99)]
+                + [MeasuredValue(MetricSpec.batchP99, batchP99)]
                 + fs.perMessage(total, exact: !walConfiguration.prepareSegmentsInBackground))
         }
     }

@@ -77,6 +77,9 @@ public enum BenchmarkCatalog {
         Set(Scenario.allCases.flatMap { benchmarks(for: $0).map(\.id) })
     }
 
+    /// Every metric name the suite reports.
+    public static var allMetricNames: Set<String> { Set(MetricSpec.catalog.map(\.name)) }
+
     /// The definition with this id, whichever scenario lists it.
     public static func definition(id: String) -> BenchmarkDefinition? {
         for scenario in [Scenario.comprehensive, .stress, .ci, .quick, .validate, .smoke] {

@@ -26,6 +26,17 @@ public struct MetricSpec: Sendable, Hashable {
     public static let syncsPerMessage = MetricSpec("fdatasync_per_msg", "count/msg", .lowerIsBetter, .counter)
     public static let writesPerMessage = MetricSpec("write_calls_per_msg", "count/msg", .lowerIsBetter, .counter)
     public static let bytesWrittenPerMessage = MetricSpec("bytes_written_per_msg", "B/msg", .lowerIsBetter, .counter)
+    public static let batchP99 = MetricSpec("batch_p99", "ns", .lowerIsBetter)
+    public static let memoryPerStream = MetricSpec("memory_per_stream", "B", .lowerIsBetter)
+    public static let createPerStream = MetricSpec("create_per_stream", "ns", .lowerIsBetter)
+    public static let recovery = MetricSpec("recovery", "ms/GB", .lowerIsBetter)
+    public static let openTime = MetricSpec("open_time", "ns", .lowerIsBetter)
+
+    /// Every metric the suite reports: the names `gate.metrics` in perfgate.json may list.
+    public static let catalog: [MetricSpec] = [
+        p50, p90, p99, p999, max, mean, messagesPerSecond, megabytesPerSecond, nanosecondsPerMessage, syncsPerMessage,
+        writesPerMessage, bytesWrittenPerMessage, batchP99, memoryPerStream, createPerStream, recovery, openTime,
+    ]
 }
 
 /// One value of a round. `value == nil` means the machine could not measure it.

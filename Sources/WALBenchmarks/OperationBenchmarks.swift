@@ -101,7 +101,7 @@ enum OperationBenchmarks {
             let payload = [UInt8](repeating: 1, count: 64)
             for i in 0..<100 { try log.append(payload, to: try log.stream(named: "warm-\(i)")) }
             guard let before = residentBytes() else {
-                return (count, [MeasuredValue(MetricSpec("memory_per_stream", "B", .lowerIsBetter), nil,
+                return (count, [MeasuredValue(MetricSpec.memoryPerStream, nil,
                                               unavailableReason: "/proc/self/statm is not readable")])
             }
             let elapsed = try context.time {
@@ -110,8 +110,8 @@ enum OperationBenchmarks {
             let after = residentBytes() ?? before
             let perStream = Double(after &- min(after, before)) / Double(count)
             return (count, [
-                MeasuredValue(MetricSpec("memory_per_stream", "B", .lowerIsBetter), perStream),
-                MeasuredValue(MetricSpec("create_per_stream", "ns", .lowerIsBetter), Double(elapsed) / Double(count)),
+                MeasuredValue(MetricSpec.memoryPerStream, perStream),
+                MeasuredValue(MetricSpec.createPerStream, Double(elapsed) / Double(count)),
             ])
         }
     }

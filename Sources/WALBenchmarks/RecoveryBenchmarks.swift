@@ -48,8 +48,8 @@ enum RecoveryBenchmarks {
             }
             let msPerGB = Double(elapsed) / 1e6 * Double(1 << 30) / Double(written)
             return (1, [
-                MeasuredValue(MetricSpec("recovery", "ms/GB", .lowerIsBetter), msPerGB),
-                MeasuredValue(MetricSpec("open_time", "ns", .lowerIsBetter), Double(elapsed)),
+                MeasuredValue(MetricSpec.recovery, msPerGB),
+                MeasuredValue(MetricSpec.openTime, Double(elapsed)),
             ])
         }
     }

@@ -100,7 +100,7 @@ public enum Scenario: String, CaseIterable, Sendable, Codable {
     public var summary: String {
         switch self {
         case .quick: return "every benchmark family, small volumes, 5 rounds (~2 min)"
-        case .ci: return "the gated subset, 10 rounds (<= 5 min on 2 cores)"
+        case .ci: return "the gated subset, 20 rounds (~2½ min on 2 cores)"
         case .comprehensive: return "the full matrix and 1 GB recovery, 10 rounds (~10 min)"
         case .stress: return "large volumes, 32 writers, 4 GB recovery (long)"
         case .validate: return "what the absolute targets need, 10 rounds"

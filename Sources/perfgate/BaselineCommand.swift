@@ -25,10 +25,14 @@ struct BaselineCommand: ParsableCommand {
         @Option(help: "Scenario of the default input.")
         var scenario = "ci"
 
-        @Option(help: "Profile directory to write (default: the run's machine profile).")
+        @Option(help: ArgumentHelp("Profile directory to write under baselines/ (default: the run's machine profile).", valueName: "name"))
         var profile: String?
 
         @OptionGroup var input: InputFormatOptions
+
+        func validate() throws {
+            if let profile { try usageCheck { try BaselineStore.checkProfileName(profile, flag: "--profile") } }
+        }
 
         func run() throws {
             try withExitCodes {

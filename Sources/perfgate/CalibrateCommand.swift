@@ -18,14 +18,22 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "The scenario to calibrate.")
     var scenario: Scenario = .ci
 
-    @Option(help: "Pairs of rounds.")
+    @Option(help: ArgumentHelp("Pairs of rounds (at least 3: the noise of each metric is a standard deviation over the pairs).",
+                               valueName: "n"))
     var pairs = 10
 
     @Option(name: .customLong("filter"), help: "Only benchmarks matching this glob (repeatable).")
     var filters: [String] = []
 
-    @Option(help: "Profile to store the calibration under (default: this machine's).")
+    @Option(help: ArgumentHelp("Profile to store the calibration under (default: this machine's).", valueName: "name"))
     var profile: String?
+
+    func validate() throws {
+        guard pairs >= 3 else {
+            throw ValidationError("--pairs \(pairs): a calibration needs at least 3 pairs to estimate each metric's noise (default 10)")
+        }
+        if let profile { try usageCheck { try BaselineStore.checkProfileName(profile, flag: "--profile") } }
+    }
 
     func run() throws {
         try withExitCodes {
@@ -46,6 +54,11 @@ struct CalibrateCommand: ParsableCommand {
             let machine = MachineProbe.fingerprint(directory: options.workDirectory, profile: profile)
             let calibration = Calibration.compute(a: a, b: b, scenario: scenario.rawValue, profile: machine.profile, pairs: pairs)
             let path = root + "baselines/\(machine.profile)/calibration-\(scenario.rawValue).json"
+            // Never replace a stored calibration with an empty one.
+            guard !calibration.entries.isEmpty else {
+                throw PerfgateError(.environment, "no metric could be calibrated (every benchmark was filtered out, or no timing metric had 3 "
+                                    + "usable pairs); \(path) was left as it was. Check --filter and rerun with more --pairs")
+            }
             try AtomicFile.write(try calibration.encoded(), to: path)
             print(calibration.summary())
             print("wrote \(path)")

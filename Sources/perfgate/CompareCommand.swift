@@ -15,69 +15,81 @@ struct CompareCommand: ParsableCommand {
         Without --baseline, the baseline is baselines/<profile>/<scenario>.json — read from the \
         pull request's base commit on GitHub Actions (or --base-ref), so a PR cannot loosen its own gate.
 
-        Exit codes: 0 pass, 1 regression or failed target, 2 bad input or usage, 3 no baseline, \
-        4 inconclusive (only with --strict).
+        Exit codes: \(GateExit.oneLine).
         """)
 
-    @Option(help: "The baseline: a result file, or a git revision whose note holds a run of the same scenario.")
+    @Option(help: ArgumentHelp("The baseline: a result file, or a git revision whose note holds a run of the same scenario.",
+                               valueName: "file|rev"))
     var baseline: String?
 
-    @Option(help: "The current run: a result file or a git revision. Default: .perfgate/latest-<scenario>.json.")
+    @Option(help: ArgumentHelp("The current run: a result file or a git revision. Default: .perfgate/latest-<scenario>.json.",
+                               valueName: "file|rev"))
     var current: String?
 
-    @Option(help: "Read baselines and perfgate.json from this commit (default: the PR's base on GitHub Actions, else the work tree).")
+    @Option(help: ArgumentHelp("Read baselines and perfgate.json from this commit (default: the PR's base on GitHub Actions, else the work tree).",
+                               valueName: "rev"))
     var baseRef: String?
 
     @Option(help: "Scenario of the default paths (and of the suite in --against mode).")
-    var scenario = "ci"
+    var scenario: Scenario = .ci
 
-    @Option(help: "Paired A/B mode: build REF and the work tree in release and run them in interleaved ABBA rounds on this machine.")
+    @OptionGroup(title: "Paired A/B mode") var paired: PairedOptions
+    @OptionGroup(title: "Gate policy and reports") var gate: GateOptions
+    @OptionGroup(title: "Reading other harnesses' results") var input: InputFormatOptions
+
+    func run() throws {
+        try withExitCodes {
+            if paired.isRequested {
+                try PairedCompare(gate: gate, scenario: scenario, options: paired).run()
+                return
+            }
+            let argument = current ?? ".perfgate/latest-\(scenario.rawValue).json"
+            let (result, source) = try GateRunner.loadResult(argument, scenario: scenario.rawValue, input: input)
+            try GateRunner(options: gate, scenario: result.run.scenario)
+                .gate(current: result, currentSource: source, baselineArgument: baseline, baseRef: baseRef, input: input)
+        }
+    }
+}
+
+/// The options of `compare --against`: what to build, and how long and how far to sample.
+struct PairedOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Build REF and the work tree in release and run them in interleaved ABBA rounds on this machine.",
+                               valueName: "ref"))
     var against: String?
 
     @Flag(help: "Paired A/B mode against the merge base with the default branch.")
     var againstMergeBase = false
 
-    @Option(help: "Time budget of the A/B measurement (e.g. 5m); undecided metrics are inconclusive at the budget.")
-    var budget = "5m"
+    @Option(help: "Time budget of the measurement (e.g. 300s, 5m, 1h); metrics still undecided then are inconclusive.")
+    var budget = Budget(argument: "5m")!
 
-    @Option(name: .customLong("filter"), help: "A/B mode: only benchmarks matching this glob (repeatable).")
+    @Option(name: .customLong("filter"), help: ArgumentHelp("Only benchmarks matching this glob (repeatable).", valueName: "glob"))
     var filters: [String] = []
 
-    @Option(help: "A/B mode: pairs of rounds before the first look.")
+    @Option(help: ArgumentHelp("Pairs of rounds before the first look (at least 2).", valueName: "n"))
     var initialPairs = 8
 
-    @Option(help: "A/B mode: fewest pairs added per further look (each look at least doubles the pairs).")
+    @Option(help: ArgumentHelp("Fewest pairs added per further look (each look at least doubles the pairs).", valueName: "n"))
     var step = 4
 
-    @Option(help: "A/B mode: most pairs of rounds (the budget usually stops sooner). α is split over the looks up to this cap.")
+    @Option(help: ArgumentHelp("Most pairs of rounds (the budget usually stops sooner). α is split over the looks up to this cap.",
+                               valueName: "n"))
     var maxPairs = 512
 
     @Option(help: .hidden) var baseBinary: String?
     @Option(help: .hidden) var headBinary: String?
     @Option(help: .hidden) var headSlowdown: String?
 
-    @OptionGroup var gate: GateOptions
-    @OptionGroup var input: InputFormatOptions
+    /// Whether the paired mode was asked for.
+    var isRequested: Bool { against != nil || againstMergeBase }
 
-    func run() throws {
-        try withExitCodes {
-            if against != nil || againstMergeBase {
-                guard let suiteScenario = Scenario(rawValue: scenario) else {
-                    throw PerfgateError(.usage, "unknown --scenario '\(scenario)'")
-                }
-                guard initialPairs >= 2, step >= 1, maxPairs >= initialPairs else {
-                    throw PerfgateError(.usage, "--initial-pairs \(initialPairs), --step \(step), --max-pairs \(maxPairs): the paired test needs "
-                                        + "at least 2 pairs, a step of at least 1 and a cap no lower than the first look; e.g. the defaults 8, 4 and 512")
-                }
-                try PairedCompare(gate: gate, scenario: suiteScenario, filters: filters, budgetSeconds: try parseDuration(budget),
-                                  initialPairs: initialPairs, step: step, maxPairs: maxPairs, baseBinary: baseBinary,
-                                  headBinary: headBinary, headSlowdown: headSlowdown).run(against: against)
-                return
-            }
-            let argument = current ?? ".perfgate/latest-\(scenario).json"
-            let (result, source) = try GateRunner.loadResult(argument, scenario: scenario, input: input)
-            try GateRunner(options: gate, scenario: result.run.scenario)
-                .gate(current: result, currentSource: source, baselineArgument: baseline, baseRef: baseRef, input: input)
+    func validate() throws {
+        guard initialPairs >= 2, step >= 1, maxPairs >= initialPairs else {
+            throw ValidationError("--initial-pairs \(initialPairs), --step \(step), --max-pairs \(maxPairs): the paired test needs "
+                                  + "at least 2 pairs, a step of at least 1 and a cap no lower than the first look; e.g. the defaults 8, 4 and 512")
+        }
+        if against != nil && againstMergeBase {
+            throw ValidationError("--against and --against-merge-base both name the base; pass one")
         }
     }
 }

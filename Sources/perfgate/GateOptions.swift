@@ -2,28 +2,30 @@ import ArgumentParser
 import Foundation
 import PerfgateCore
 
-/// Options shared by `compare` and `check`: policy, configuration and report output.
+/// Options shared by `compare` and `check`: policy, configuration and report output. Checked in
+/// `validate()`, before anything is measured.
 struct GateOptions: ParsableArguments {
-    @Option(help: "The gate configuration and targets (default: perfgate.json at the repository root).")
+    @Option(help: ArgumentHelp("The gate configuration and targets (default: perfgate.json at the repository root).", valueName: "file"))
     var config: String?
 
-    @Option(help: "Default tolerance as a fraction (0.05 = 5 %), overriding perfgate.json.")
+    @Option(help: ArgumentHelp("Default tolerance as a fraction in [0, 1) (0.05 = 5 %), overriding perfgate.json.", valueName: "fraction"))
     var tolerance: Double?
 
-    @Option(help: "Machine profile of the baseline (default: the current run's).")
+    @Option(help: ArgumentHelp("Machine profile of the baseline (default: the current run's).", valueName: "name"))
     var profile: String?
 
-    @Option(help: "Report format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var format: String = "terminal"
+    @Option(help: "Report format.")
+    var format: ReportFormat = .terminal
 
-    @Option(help: "Write the report to this file instead of standard output.")
+    @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(help: "Also write every report format into this directory (report.txt, .md, .html, .json, .xml).")
+    @Option(help: ArgumentHelp("Also write every report format into this directory (report.txt, .md, .html, .json, .xml).", valueName: "dir"))
     var reportDir: String?
 
-    @Option(help: "With --report-dir: which formats to write, comma-separated (default: all).")
-    var reportFormats: String = "terminal,markdown,html,json,junit"
+    @Option(help: ArgumentHelp("With --report-dir: which formats to write, comma-separated, from "
+                               + "\(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "list"))
+    var reportFormats: String = ReportFormat.allCases.map(\.rawValue).joined(separator: ",")
 
     @Flag(help: "List every metric in the terminal report (default: regressions, improvements, the largest inconclusive changes).")
     var verbose = false
@@ -40,10 +42,19 @@ struct GateOptions: ParsableArguments {
     @Flag(help: "Compare results from different machine profiles (timings then differ by more than any regression).")
     var allowCrossMachine = false
 
-    func reportFormat() throws -> ReportFormat {
-        guard let format = ReportFormat(rawValue: format) else {
-            throw PerfgateError(.usage, "unknown --format '\(format)'; use one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+    @Flag(help: "Compare a baseline and a run of different scenarios (their volumes and rounds differ, so their figures do too).")
+    var allowCrossScenario = false
+
+    /// The formats `--report-dir` writes.
+    var reportDirFormats: [ReportFormat] {
+        (try? ReportFormat.list(reportFormats, flag: "--report-formats")) ?? ReportFormat.allCases
+    }
+
+    func validate() throws {
+        if let tolerance, !(tolerance >= 0 && tolerance < 1) {
+            throw ValidationError("--tolerance \(tolerance) is not a fraction in [0, 1); write 5 % as 0.05")
         }
-        return format
+        try usageCheck { _ = try ReportFormat.list(reportFormats, flag: "--report-formats") }
+        if let profile { try usageCheck { try BaselineStore.checkProfileName(profile, flag: "--profile") } }
     }
 }

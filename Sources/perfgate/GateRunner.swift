@@ -45,19 +45,17 @@ struct GateRunner {
     }
 
     /// The configuration: --config, else perfgate.json (at the base commit in a PR), else defaults.
-    func configuration(base: ObjectID?, known: Set<String>) throws -> GateConfiguration {
+    /// `known` and `knownMetrics`: the benchmark ids and metric names its patterns and names must match.
+    func configuration(base: ObjectID?, known: Set<String>, knownMetrics: Set<String> = BenchmarkCatalog.allMetricNames) throws -> GateConfiguration {
         var configuration: GateConfiguration
         if let path = options.config {
-            configuration = try GateConfiguration.load(path: path, knownBenchmarks: known)
+            configuration = try GateConfiguration.load(path: path, knownBenchmarks: known, knownMetrics: knownMetrics)
         } else if let (data, source) = try readRepositoryFile("perfgate.json", base: base) {
-            configuration = try GateConfiguration.decode(data, source: source, knownBenchmarks: known)
+            configuration = try GateConfiguration.decode(data, source: source, knownBenchmarks: known, knownMetrics: knownMetrics)
         } else {
             configuration = GateConfiguration()
         }
-        if let tolerance = options.tolerance {
-            guard tolerance >= 0 && tolerance < 1 else { throw PerfgateError(.usage, "--tolerance must be a fraction in [0, 1), e.g. 0.05") }
-            configuration.gate.tolerance = tolerance
-        }
+        if let tolerance = options.tolerance { configuration.gate.tolerance = tolerance }
         return configuration
     }
 
@@ -71,9 +69,26 @@ struct GateRunner {
         let store = GitNotesStore(repository: repository, key: NoteLine.runID)
         let lines: [String]
         do { lines = try store.lines(for: commit) } catch { throw PerfgateError(.environment, "\(error)") }
-        let runs = lines.compactMap { try? NoteLine.decode($0, commit: commit.hex).get() }.filter { $0.run.scenario == scenario }
+        var decoded: [ResultFile] = []
+        var unreadable: [(line: Int, problem: PerfgateError)] = []
+        for (i, line) in lines.enumerated() {
+            switch NoteLine.decode(line, commit: commit.hex) {
+            case let .success(result): decoded.append(result)
+            case let .failure(problem): unreadable.append((i + 1, problem))
+            }
+        }
+        let runs = decoded.filter { $0.run.scenario == scenario }
         guard let latest = runs.max(by: { $0.run.finishedAt < $1.run.finishedAt }) else {
-            throw PerfgateError(.noBaseline, "\(argument) (\(commit.hex.prefix(12))) has no recorded \(scenario) run in refs/notes/perfgate. "
+            if let first = unreadable.first {
+                throw PerfgateError.badInput(
+                    file: "the note on \(commit.hex.prefix(12)) (\(argument)) in \(GitNotesStore.defaultRef)", field: "line \(first.line)",
+                    problem: "is not a perfgate result this version can read (\(unreadable.count) of \(lines.count) line(s) unreadable; the first: "
+                        + "\(first.problem.message))",
+                    fix: "Inspect it with `git notes --ref=perfgate show \(commit.hex.prefix(12))`; record a run again, or remove the note")
+            }
+            let others = Set(decoded.map(\.run.scenario)).sorted()
+            throw PerfgateError(.noBaseline, "\(argument) (\(commit.hex.prefix(12))) has no recorded \(scenario) run in refs/notes/perfgate"
+                                + (others.isEmpty ? "" : " (it has \(others.joined(separator: ", ")) runs: pass --scenario)") + ". "
                                 + "Fetch notes (git fetch origin refs/notes/perfgate:refs/notes/perfgate) or record one")
         }
         return (latest, "run \(latest.run.runID.prefix(8)) noted on \(commit.hex.prefix(12))")
@@ -104,10 +119,14 @@ struct GateRunner {
             }
         }
         baseline?.benchmarks.forEach { known.insert($0.id) }
-        if let baseline, baseline.run.scenario != current.run.scenario && baselineArgument == nil {
-            throw PerfgateError.badInput(file: baselineSource, field: "run.scenario",
-                                         problem: "is \(baseline.run.scenario), but the current run is \(current.run.scenario)",
-                                         fix: "Compare runs of one scenario, or update the baseline with a \(current.run.scenario) run")
+        if let baseline, baseline.run.scenario != current.run.scenario {
+            guard options.allowCrossScenario else {
+                throw PerfgateError.badInput(file: baselineSource, field: "run.scenario",
+                                             problem: "is \(baseline.run.scenario), but the current run (\(currentSource)) is \(current.run.scenario)",
+                                             fix: "Compare runs of one scenario (their volumes and rounds differ), update the baseline with a "
+                                                 + "\(current.run.scenario) run, or pass --allow-cross-scenario")
+            }
+            notes.append("cross-scenario comparison: baseline \(baseline.run.scenario), current \(current.run.scenario) (--allow-cross-scenario)")
         }
         if let baseline, !baseline.run.machine.isUnknown, !current.run.machine.isUnknown,
            baseline.run.machine.profile != current.run.machine.profile {
@@ -130,7 +149,11 @@ struct GateRunner {
                              + "so a pull request cannot loosen its own gate. The new version applies once merged")
             }
         }
-        let configuration = try configuration(base: base, known: known)
+        var knownMetrics = BenchmarkCatalog.allMetricNames
+        for result in [current] + (baseline.map { [$0] } ?? []) {
+            for benchmark in result.benchmarks { benchmark.metrics.forEach { knownMetrics.insert($0.name) } }
+        }
+        let configuration = try configuration(base: base, known: known, knownMetrics: knownMetrics)
         let report = Comparator(configuration: configuration, mode: mode)
             .compare(baseline: baseline, current: current, baselineSource: baselineSource, currentSource: currentSource, notes: notes)
         try emit(report)
@@ -154,9 +177,9 @@ struct GateRunner {
     func emit(_ report: GateReport) throws {
         let code = report.exitCode(strict: options.strict, failOnImprovement: options.failOnImprovement,
                                    allowMissingBaseline: options.allowMissingBaseline)
-        let format = try options.reportFormat()
-        let wantsHTML = format == .html || (options.reportDir != nil && options.reportFormats.contains("html"))
-        let history = wantsHTML ? historySeries(for: report) : []
+        let format = options.format
+        let wanted = options.reportDir == nil ? [] : options.reportDirFormats
+        let history = format == .html || wanted.contains(.html) ? historySeries(for: report) : []
         let rendered = try format.render(report, colour: options.output == nil && Terminal.stdoutIsTerminal, verbose: options.verbose,
                                          history: history)
         if let output = options.output {
@@ -167,13 +190,8 @@ struct GateRunner {
         }
         var paths: [String: String] = [:]
         if let directory = options.reportDir {
-            let wanted = options.reportFormats.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            for name in wanted where ReportFormat(rawValue: name) == nil {
-                throw PerfgateError(.usage, "unknown format '\(name)' in --report-formats; use \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            for (f, name) in [(ReportFormat.terminal, "report.txt"), (.markdown, "report.md"), (.html, "report.html"),
-                              (.json, "report.json"), (.junit, "report.xml")] where wanted.contains(f.rawValue) {
-                let path = directory + "/" + name
+            for f in wanted {
+                let path = directory + "/" + f.fileName
                 try AtomicFile.write(Data(try f.render(report, verbose: true, history: history).utf8), to: path)
                 paths[f.rawValue] = path
             }

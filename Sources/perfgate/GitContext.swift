@@ -34,6 +34,10 @@ enum GitContext {
             throw PerfgateError.badInput(file: source, field: "run.commit", problem: "is missing",
                                          fix: "Run inside a git repository so the result names the commit it measured")
         }
+        guard (try? repository.commit(id)) != nil else {
+            throw PerfgateError.badInput(file: source, field: "run.commit", problem: "names \(commit), which is not a commit of this repository",
+                                         fix: "Record it in the clone it was measured in, fetch that commit, or pass --commit REV to record it on another")
+        }
         if result.run.dirty && !allowDirty {
             throw PerfgateError(.usage, "\(source) was measured on a work tree with uncommitted changes, so it does not describe "
                                 + "\(commit.prefix(12)). Commit first, or pass --allow-dirty to record it anyway (marked dirty)")

@@ -38,8 +38,13 @@ struct HistoryCommand: ParsableCommand {
             let repository = try GitContext.repository()
             let history = try HistoryLoader.load(repository: repository, ref: ref, limit: limit)
             let series = history.series(benchmark: benchmark, metric: metric)
-            if series.isEmpty && benchmark != nil {
+            if series.isEmpty && benchmark != nil && history.metricNames(benchmark: benchmark).isEmpty {
                 throw PerfgateError(.usage, "--benchmark '\(benchmark!)' matches no recorded benchmark in the last \(limit) commits")
+            }
+            if let metric, series.isEmpty, case let recorded = history.metricNames(benchmark: benchmark), !recorded.isEmpty {
+                throw PerfgateError(.usage, "--metric '\(metric)' is not a metric of the recorded "
+                                    + (benchmark.map { "benchmarks matching '\($0)'" } ?? "results")
+                                    + " in the last \(limit) commits; recorded metrics: \(recorded.sorted().joined(separator: ", "))")
             }
             if changes {
                 HistoryRenderer.printChanges(history, series: series,

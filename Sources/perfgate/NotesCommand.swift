@@ -20,8 +20,14 @@ struct NotesCommand: ParsableCommand {
         @Option(help: "The remote to sync with.")
         var remote = "origin"
 
-        @Option(help: "How many fetch-merge-push attempts before giving up.")
+        @Option(help: ArgumentHelp("How many fetch-merge-push attempts before giving up (1 to 1000).", valueName: "n"))
         var attempts = 10
+
+        func validate() throws {
+            guard (1...1000).contains(attempts) else {
+                throw ValidationError("--attempts \(attempts) must be between 1 and 1000; each attempt fetches, merges and pushes once (default 10)")
+            }
+        }
 
         func run() throws {
             try withExitCodes {

@@ -9,16 +9,12 @@ import WALBenchmarks
 struct PairedCompare {
     var gate: GateOptions
     var scenario: Scenario
-    var filters: [String]
-    var budgetSeconds: Double
-    var initialPairs: Int
-    var step: Int
-    var maxPairs: Int
-    var baseBinary: String?
-    var headBinary: String?
-    var headSlowdown: String?
+    var options: PairedOptions
 
-    func run(against: String?) throws {
+    func run() throws {
+        let against = options.against, filters = options.filters, budgetSeconds = options.budget.seconds
+        let initialPairs = options.initialPairs, step = options.step, maxPairs = options.maxPairs
+        let baseBinary = options.baseBinary, headBinary = options.headBinary, headSlowdown = options.headSlowdown
         let repository = try GitContext.repository()
         let base: ObjectID
         do {
@@ -106,12 +102,4 @@ struct PairedCompare {
                                    undecided > 0 ? "; \(undecided) undecided metric(s) are reported inconclusive with the interval reached" : ""))
         try runner.emit(report)
     }
-}
-
-/// Parses a duration such as `300`, `90s`, `5m` or `1h` into seconds.
-func parseDuration(_ text: String) throws -> Double {
-    let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
-    if let unit = text.last, let factor = units[unit], let value = Double(text.dropLast()), value > 0 { return value * factor }
-    if let value = Double(text), value > 0 { return value }
-    throw PerfgateError(.usage, "--budget '\(text)' is not a duration; write e.g. 300s, 5m or 1h")
 }

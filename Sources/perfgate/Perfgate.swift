@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import PerfgateCore
+import WALBenchmarks
 
 @main
 struct Perfgate: ParsableCommand {
@@ -12,23 +14,68 @@ struct Perfgate: ParsableCommand {
         detection, and fails the build when an absolute target or prior performance regresses.
 
         Exit codes:
-          0  pass (improvements included, unless --fail-on-improvement)
-          1  a regression or a failed target
-          2  bad input or usage
-          3  no baseline for this profile and scenario (unless --allow-missing-baseline)
-          4  inconclusive, only with --strict
+        \(GateExit.helpText)
         """,
+        version: BuildInfo.versionLine,
         subcommands: [CheckCommand.self, RunCommand.self, CompareCommand.self, BaselineCommand.self, ReportCommand.self, RecordCommand.self,
                       HistoryCommand.self, NotesCommand.self, CalibrateCommand.self, ListCommand.self, RoundCommand.self,
                       NotesStressCommand.self, EvidenceCommand.self])
+
+    /// Parses and runs like `ParsableCommand.main()`, except that every usage error (an unknown
+    /// flag, a value that does not parse, a failed `validate()`) exits 2, as documented, rather
+    /// than argument-parser's 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(GateExit.badInput.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
-/// Runs `body`, turning a ``PerfgateError`` into its message on stderr and its exit code.
+/// The exit codes of every command, documented once (help texts print this table).
+enum GateExit: Int32, CaseIterable {
+    case pass = 0
+    case failed = 1
+    case badInput = 2
+    case noBaseline = 3
+    case inconclusive = 4
+
+    var meaning: String {
+        switch self {
+        case .pass: return "pass (improvements included, unless --fail-on-improvement)"
+        case .failed: return "a regression or a failed target"
+        case .badInput: return "bad input or usage (the message names the file or flag, the field and the fix)"
+        case .noBaseline: return "no baseline for this profile and scenario (unless --allow-missing-baseline)"
+        case .inconclusive: return "inconclusive, only with --strict"
+        }
+    }
+
+    static var helpText: String { allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n") }
+    static var oneLine: String { allCases.map { "\($0.rawValue) \($0.meaning.components(separatedBy: " (").first!)" }.joined(separator: ", ") }
+}
+
+/// Runs `body`, turning a ``PerfgateError`` into its message on stderr and its exit code. Any
+/// other error (one a library did not translate) is exit 2 with its description, never the exit
+/// 1 that means "regressed".
 func withExitCodes(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as PerfgateError {
         Terminal.error(error.message)
         throw ExitCode(error.exitCode)
+    } catch let exit as ExitCode {
+        throw exit
+    } catch let exit as CleanExit {
+        throw exit
+    } catch {
+        Terminal.error("\(error)")
+        throw ExitCode(GateExit.badInput.rawValue)
     }
 }

@@ -19,13 +19,23 @@ struct RecordCommand: ParsableCommand {
     @Flag(help: "Record a result measured with uncommitted changes (it stays marked dirty).")
     var allowDirty = false
 
+    @Option(help: ArgumentHelp("Record on this commit instead of the one the result names (for a result from another clone or harness).",
+                               valueName: "rev"))
+    var commit: String?
+
     @OptionGroup var input: InputFormatOptions
 
     func run() throws {
         try withExitCodes {
             let repository = try GitContext.repository()
             var result = try input.load(file)
-            if result.run.commit == nil { try GitContext.stamp(&result, repository: repository) }
+            if let commit {
+                do { result.run.commit = try repository.resolve(commit).hex } catch {
+                    throw PerfgateError(.usage, "--commit \(commit) is not a commit of this repository (\(error))")
+                }
+            } else if result.run.commit == nil {
+                try GitContext.stamp(&result, repository: repository)
+            }
             try GitContext.record(result, repository: repository, allowDirty: allowDirty, source: file)
             print("recorded run \(result.run.runID.prefix(8)) on \(result.run.commit!.prefix(12)) in \(GitNotesStore.defaultRef)")
         }
@@ -34,15 +44,11 @@ struct RecordCommand: ParsableCommand {
 
 /// `--input-format`: how to read a results file (`--format` stays the report's output format).
 struct InputFormatOptions: ParsableArguments {
-    @Option(name: .customLong("input-format"),
-            help: "Format of the file read in: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")). auto detects and says which it chose.")
-    var inputFormat: String = "auto"
+    @Option(name: .customLong("input-format"), help: "Format of the results read in; auto detects it and says which it chose.")
+    var inputFormat: InputFormat = .auto
 
     func load(_ path: String) throws -> ResultFile {
-        guard let format = InputFormat(rawValue: inputFormat) else {
-            throw PerfgateError(.usage, "unknown --input-format '\(inputFormat)'; use \(InputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return try format.load(path) { detected in
+        try inputFormat.load(path) { detected in
             if detected != .perfgate { Terminal.note("reading \(path) as \(detected.rawValue) output (detected; --input-format overrides)") }
         }
     }

@@ -21,4 +21,3 @@ struct RoundCommand: ParsableCommand {
     }
 }
 
-extension Scenario: ExpressibleByArgument {}

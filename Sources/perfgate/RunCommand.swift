@@ -16,13 +16,13 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var suite: SuiteOptions
 
-    @Option(help: "Where to write the result JSON. Default: .perfgate/latest-<scenario>.json.")
+    @Option(help: ArgumentHelp("Where to write the result JSON. Default: .perfgate/latest-<scenario>.json.", valueName: "file"))
     var output: String?
 
     @Option(help: "Seed of the round order (results are reproducible in order, not in timing).")
     var seed: UInt64 = 1
 
-    @Option(help: "Machine profile name for baselines (default: derived from the CPU model and cores).")
+    @Option(help: ArgumentHelp("Machine profile name for baselines (default: derived from the CPU model and cores).", valueName: "name"))
     var profile: String?
 
     @Flag(help: "Also record the result in the git note of HEAD's commit (refs/notes/perfgate).")
@@ -30,6 +30,10 @@ struct RunCommand: ParsableCommand {
 
     @Flag(help: "With --record: record even though the work tree has uncommitted changes.")
     var allowDirty = false
+
+    func validate() throws {
+        if let profile { try usageCheck { try BaselineStore.checkProfileName(profile, flag: "--profile") } }
+    }
 
     func run() throws {
         try withExitCodes {

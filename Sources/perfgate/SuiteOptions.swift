@@ -3,15 +3,22 @@ import WALBenchmarks
 
 /// What to run of the suite: shared by `run` and `check`.
 struct SuiteOptions: ParsableArguments {
-    @Option(help: "The scenario: \(Scenario.allCases.filter { $0 != .smoke }.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")).")
+    @Option(help: "The scenario: how much of the suite runs, and how many rounds.")
     var scenario: Scenario = .ci
 
-    @Option(name: .customLong("filter"), help: "Only benchmarks whose id matches this glob (repeatable), e.g. 'wal.append.*'.")
+    @Option(name: .customLong("filter"), help: ArgumentHelp("Only benchmarks whose id matches this glob (repeatable), e.g. 'wal.append.*'.",
+                                                            valueName: "glob"))
     var filters: [String] = []
 
-    @Option(help: "Directory for the temporary WALs (default: .perfgate/ under the current directory).")
+    @Option(help: ArgumentHelp("Directory for the temporary WALs (default: .perfgate/ under the current directory).", valueName: "dir"))
     var dir: String?
 
-    @Option(help: "Rounds per benchmark, overriding the scenario's.")
+    @Option(help: ArgumentHelp("Rounds per benchmark (at least 2), overriding the scenario's.", valueName: "n"))
     var rounds: Int?
+
+    func validate() throws {
+        if let rounds, rounds < 2 {
+            throw ValidationError("--rounds \(rounds): a benchmark needs at least 2 rounds to be compared (each round is one sample)")
+        }
+    }
 }

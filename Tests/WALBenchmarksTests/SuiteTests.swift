@@ -24,6 +24,7 @@ import Testing
         }
         let names = report.values.map(\.name)
         #expect(Set(names).count == names.count, "metric names are unique")
+        for name in names { #expect(BenchmarkCatalog.allMetricNames.contains(name), "\(id) \(name) is not in MetricSpec.catalog") }
         if names.contains("p50") {
             let p = Dictionary(uniqueKeysWithValues: report.values.map { ($0.name, $0.value ?? 0) })
             #expect(p["p50"]! <= p["p99"] ?? p["max"]!)
