@@ -1,4 +1,4 @@
-/// The on-disk format, version 1. All integers are little-endian.
+/// The on-disk format, version 2. All integers are little-endian.
 ///
 /// A segment file starts with a 64-byte ``SegmentHeader``; frames follow back to back, each
 /// starting at an 8-byte-aligned offset:
@@ -16,7 +16,14 @@
 /// 24     8    basePosition  log position of the first record
 /// 32     8    durableBefore every position below this was durable when the frame was written
 /// 40     …    body          data: per record varint(streamID) varint(length) payload
+///                             stream definition: per stream varint(streamID) varint(length) name
+///                             varint(sequenceBase), the records the stream had before this frame
 /// ```
+///
+/// Every segment restates the whole stream table right after its header (written and synced with
+/// it), so deleting old segments (retention) never deletes a stream's definition, and each
+/// stream's sequence numbers continue from its `sequenceBase` after a restart. Version 1 (one
+/// definition per frame, no sequence base) is refused with a message.
 ///
 /// A compressed body (optional, per batch) is `u32 uncompressed length` followed by a zlib stream of
 /// the records; the CRC covers the stored (compressed) bytes.
@@ -127,7 +134,7 @@ struct FrameHeader: Equatable {
 struct SegmentHeader: Equatable {
     static let size = 64
     static let magic: UInt64 = 0x4C57_5849_4C45_414B // "KAELIXWL" little-endian
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
 
     var segmentID: UInt64
     var basePosition: UInt64

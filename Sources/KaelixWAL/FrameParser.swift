@@ -96,13 +96,19 @@ enum FrameParser {
     }
 
     /// The stream definition `(id, name)` carried by a stream-definition frame, if well formed.
-    static func streamDefinition(_ base: UnsafeRawPointer, frameOffset offset: Int, header: FrameHeader) -> (UInt32, String)? {
+    static func streamDefinitions(_ base: UnsafeRawPointer, frameOffset offset: Int, header: FrameHeader) -> [StreamDefinition]? {
         var cursor = offset + FrameLayout.headerSize
         let end = offset + Int(header.length) - Int(header.padding)
-        guard let id = Varint.read(base, &cursor, end: end), id <= UInt64(UInt32.max),
-              let length = Varint.read(base, &cursor, end: end), length == UInt64(end - cursor) else { return nil }
-        let name = String(decoding: UnsafeRawBufferPointer(start: base + cursor, count: Int(length)), as: UTF8.self)
-        return (UInt32(id), name)
+        var definitions: [StreamDefinition] = []
+        while cursor < end {
+            guard let id = Varint.read(base, &cursor, end: end), id <= UInt64(UInt32.max),
+                  let length = Varint.read(base, &cursor, end: end), length <= UInt64(end - cursor) else { return nil }
+            let name = String(decoding: UnsafeRawBufferPointer(start: base + cursor, count: Int(length)), as: UTF8.self)
+            cursor += Int(length)
+            guard let sequenceBase = Varint.read(base, &cursor, end: end) else { return nil }
+            definitions.append(StreamDefinition(id: UInt32(id), name: name, sequenceBase: sequenceBase))
+        }
+        return definitions.isEmpty ? nil : definitions
     }
 
     /// `(recordCount, endPosition)` of a seal frame.
@@ -110,5 +116,21 @@ enum FrameParser {
         let body = base + offset + FrameLayout.headerSize
         return (UInt64(littleEndian: body.loadUnaligned(as: UInt64.self)),
                 UInt64(littleEndian: body.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+    }
+}
+
+/// One entry of a stream-definition frame: a stream, and how many records it had before the frame.
+struct StreamDefinition: Equatable {
+    var id: UInt32
+    var name: String
+    var sequenceBase: UInt64
+
+    /// Appends this entry's encoding to `buffer`.
+    func encode(into buffer: WriteBuffer) {
+        let nameBytes = Array(name.utf8)
+        buffer.appendVarint(UInt64(id))
+        buffer.appendVarint(UInt64(nameBytes.count))
+        nameBytes.withUnsafeBytes { buffer.append($0) }
+        buffer.appendVarint(sequenceBase)
     }
 }

@@ -9,7 +9,8 @@ public struct StreamID: Hashable, Sendable, Comparable, CustomStringConvertible 
 }
 
 /// What the log remembers about one stream: its name and where its records are, as runs of
-/// consecutive log positions. A stream written in batches costs one 16-byte run per batch, and
+/// consecutive log positions. Sequence numbers count the stream's records from its creation;
+/// after retention (and a restart) they continue from the first retained segment's stream table. A stream written in batches costs one 16-byte run per batch, and
 /// an inactive stream holds no file descriptor, mapping or buffer: about 150 bytes in all.
 final class StreamState {
     struct Run {
@@ -37,9 +38,19 @@ final class StreamState {
         count += 1
     }
 
+    /// Starts the numbering at `base` (records that retention removed before the log was opened);
+    /// only before the first record is indexed.
+    func setSequenceBase(_ base: UInt64) {
+        if count == 0 && runs.isEmpty { count = base }
+    }
+
+    /// The first sequence number still indexed (earlier records were removed by retention).
+    var firstIndexedSequence: UInt64 { runs.first?.firstSequence ?? count }
+
     /// The log position of this stream's `sequence`-th record (0-based), or nil past the end.
+    /// A sequence below ``firstIndexedSequence`` was removed: the caller must check first.
     func position(ofSequence sequence: UInt64) -> UInt64? {
-        guard sequence < count else { return nil }
+        guard sequence < count, sequence >= firstIndexedSequence else { return nil }
         var low = 0
         var high = runs.count - 1
         while low < high {
@@ -57,7 +68,7 @@ final class StreamState {
             let mid = (low + high) / 2
             if runs[mid].firstPosition <= position { low = mid + 1 } else { high = mid }
         }
-        if low == 0 { return 0 }
+        if low == 0 { return firstIndexedSequence }
         let run = runs[low - 1]
         let runEnd = low < runs.count ? runs[low].firstSequence : count
         let offset = position - run.firstPosition

@@ -20,6 +20,8 @@ public enum WALError: Error, Equatable, CustomStringConvertible, Sendable {
     case positionNotWritten(position: UInt64, nextPosition: UInt64)
     /// A read asked for a position that retention already removed.
     case positionRemoved(position: UInt64, firstAvailable: UInt64)
+    /// A read asked for a stream's record (by sequence number) that retention already removed.
+    case sequenceRemoved(stream: String, sequence: UInt64, firstAvailable: UInt64)
     /// A configuration value is out of range.
     case invalidConfiguration(field: String, reason: String)
     /// The named stream has never been created in this log.
@@ -54,6 +56,8 @@ public enum WALError: Error, Equatable, CustomStringConvertible, Sendable {
             return "position \(position) has not been written yet (next position is \(next))."
         case let .positionRemoved(position, first):
             return "position \(position) was removed by retention; the oldest available position is \(first)."
+        case let .sequenceRemoved(stream, sequence, first):
+            return "record \(sequence) of stream '\(stream)' was removed by retention; its oldest available record is \(first)."
         case let .invalidConfiguration(field, reason):
             return "invalid WAL configuration: \(field) \(reason)."
         case let .unknownStream(name):

@@ -69,6 +69,20 @@ extension WriteAheadLog {
         if let failure = commitLock.withLock({ failure }) { throw failure }
     }
 
+    /// The one place a segment is fdatasynced; called with `syncLock` held, so no two syncs of the
+    /// log ever run at once. On Linux a failed fdatasync drops the dirty pages and marks them clean:
+    /// a second sync racing with it, or any later one, returns 0 for data that never reached the
+    /// disk ("fsyncgate"). So a sync is refused once any sync (or write) has failed, and a failure
+    /// stops the log before the lock is released: nothing is acknowledged after it.
+    func dataSyncLocked(_ segment: Segment) throws {
+        if let failure = commitLock.withLock({ failure }) { throw failure }
+        do { try fileSystem.dataSync(segment.fd) } catch {
+            let walError = error.walError(path: segment.path)
+            failStop(walError)
+            throw WALError.failStopped(cause: walError.description)
+        }
+    }
+
     private func checkStream(_ stream: StreamID) throws {
         if stream.rawValue == 0 { return }
         let known = indexLock.withLock { stateOfStream(stream) != nil }
@@ -206,6 +220,11 @@ extension WriteAheadLog {
         let buffer = group.buffer
         var i = 0
         while i < frames.count {
+            // After a failure anywhere (a sync of the interval syncer, say), nothing more is written or acknowledged.
+            if let failure = commitLock.withLock({ failure }) {
+                for k in i..<frames.count { results[k] = .failure(failure) }
+                return results
+            }
             let segment = activeSegment!
             let room = segment.sealed ? 0 : segment.capacity - segment.writeOffset - FrameLayout.sealFrameSize
             var j = i
@@ -247,14 +266,14 @@ extension WriteAheadLog {
             writtenBefore.store(position, ordering: .releasing)
             if policy.acknowledgesAfterSync {
                 do {
-                    try fileSystem.dataSync(segment.fd)
+                    try syncLock.withLock {
+                        try dataSyncLocked(segment)
+                        durableBefore.store(position, ordering: .releasing)
+                    }
                 } catch {
-                    let walError = error.walError(path: segment.path)
-                    failStop(walError)
-                    for k in i..<frames.count { results[k] = .failure(.failStopped(cause: walError.description)) }
+                    for k in i..<frames.count { results[k] = .failure(error.walError(path: segment.path)) }
                     return results
                 }
-                durableBefore.store(position, ordering: .releasing)
             }
             publish(frames: frames[i..<j], buffer: buffer, segment: segment, end: position)
             nextPosition = position
@@ -280,9 +299,9 @@ extension WriteAheadLog {
                     stateOfStream(StreamID(rawValue: streamID))?.append(position: position)
                 }
             case .streamDefinition:
-                if let (id, name) = FrameParser.streamDefinition(UnsafeRawPointer(buffer.base), frameOffset: frame.offset,
-                                                                 header: header) {
-                    defineStream(id: id, name: name)
+                for definition in FrameParser.streamDefinitions(UnsafeRawPointer(buffer.base), frameOffset: frame.offset,
+                                                                 header: header) ?? [] {
+                    defineStream(id: definition.id, name: definition.name, sequenceBase: definition.sequenceBase)
                 }
             case .seal, .end:
                 break
@@ -301,6 +320,7 @@ extension WriteAheadLog {
     /// Seals the active segment (seal frame + fdatasync) and starts the next one.
     func rotate() throws {
         try syncLock.withLock { () throws in
+            if let failure = commitLock.withLock({ failure }) { throw failure }
             let old = activeSegment!
             if !old.sealed {
                 var seal = [UInt8](repeating: 0, count: FrameLayout.sealFrameSize)
@@ -318,12 +338,12 @@ extension WriteAheadLog {
                         try fileSystem.writeAll(old.fd, bytes, at: Int64(old.writeOffset))
                         old.mapping.mirror(bytes, at: old.writeOffset)
                     }
-                    try fileSystem.dataSync(old.fd)
                 } catch {
                     let walError = error.walError(path: old.path)
                     failStop(walError)
                     throw WALError.failStopped(cause: walError.description)
                 }
+                try dataSyncLocked(old)
                 durableBefore.store(nextPosition, ordering: .releasing)
                 indexLock.withLock {
                     old.writeOffset += FrameLayout.sealFrameSize
@@ -341,23 +361,78 @@ extension WriteAheadLog {
         preparer?.prepare(id: activeSegment.id + 1)
     }
 
-    /// Creates segment `id` (from the prepared file when there is one): header, sync, rename into
-    /// place, directory sync, then maps it.
+    /// The stream table as stream-definition frames for the head of segment `id`: every stream
+    /// with the number of records it has so far, so that retention never removes a definition and
+    /// sequence numbers survive a restart. Frames of at most 64 KiB of entries each.
+    func streamTableFrames(segmentID id: UInt64, basePosition: UInt64) -> [UInt8] {
+        let table = indexLock.withLock { streamTable() }
+        let buffer = WriteBuffer()
+        let durable = durableBefore.load(ordering: .acquiring)
+        var i = 0
+        while i < table.count {
+            let start = buffer.count
+            buffer.appendZeros(FrameLayout.headerSize)
+            while i < table.count && buffer.count - start < 64 * 1024 {
+                table[i].encode(into: buffer)
+                i += 1
+            }
+            let padding = FrameLayout.padding(for: buffer.count - start)
+            buffer.appendZeros(padding)
+            let length = buffer.count - start
+            FrameHeader(length: UInt32(length), type: .streamDefinition, padding: UInt8(padding), recordCount: 0, segmentID: id,
+                        basePosition: basePosition, durableBefore: durable).write(to: buffer.base + start)
+            FrameHeader.sealCRC(frame: buffer.base + start, length: length)
+        }
+        return Array(UnsafeRawBufferPointer(start: buffer.base, count: buffer.count))
+    }
+
+    /// Creates segment `id` (from the prepared file when there is one): header and stream table,
+    /// sync, rename into place, directory sync, then maps it.
     func createSegment(id: UInt64, basePosition: UInt64) throws -> Segment {
         let capacity = configuration.segmentSize
+        let head = SegmentHeader(segmentID: id, basePosition: basePosition, capacity: UInt64(capacity)).encode()
+            + streamTableFrames(segmentID: id, basePosition: basePosition)
+        guard head.count + FrameLayout.sealFrameSize < capacity else {
+            throw WALError.invalidConfiguration(field: "segmentSize", reason: "\(capacity) is too small for the header and the stream table "
+                                                + "(\(head.count) bytes); use larger segments")
+        }
         let temporary = SegmentPreparer.temporaryPath(directory: directory, id: id)
         let path = directory + "/" + Segment.fileName(id: id)
         let fd: Int32
-        if let prepared = try preparer?.take(id: id) {
-            fd = prepared
-        } else {
-            fd = try SegmentPreparer.createFile(id: id, fileSystem: fileSystem, directory: directory,
-                                                capacity: capacity, preallocation: configuration.preallocation)
+        do {
+            if let prepared = try preparer?.take(id: id) {
+                fd = prepared
+            } else {
+                fd = try SegmentPreparer.createFile(id: id, fileSystem: fileSystem, directory: directory,
+                                                    capacity: capacity, preallocation: configuration.preallocation)
+            }
+        } catch {
+            // A full disk leaves the log usable; a failed sync of the new file stops it like any other.
+            let walError = error.walError(path: temporary)
+            if case let .io(operation, _, _) = walError, operation == "fdatasync" {
+                failStop(walError)
+                throw WALError.failStopped(cause: walError.description)
+            }
+            throw walError
         }
         do {
-            let header = SegmentHeader(segmentID: id, basePosition: basePosition, capacity: UInt64(capacity)).encode()
-            try header.withUnsafeBytes { bytes throws in try fileSystem.writeAll(fd, bytes, at: 0) }
+            try head.withUnsafeBytes { bytes throws in try fileSystem.writeAll(fd, bytes, at: 0) }
+        } catch {
+            fileSystem.closeFile(fd)
+            try? fileSystem.removeFile(temporary)
+            throw error.walError(path: temporary)
+        }
+        // A failed sync of the new file or of the directory is fail-stop, as on the append path:
+        // retrying it later could succeed without the data ever reaching the disk.
+        do {
             try fileSystem.dataSync(fd)
+        } catch {
+            fileSystem.closeFile(fd)
+            let walError = error.walError(path: temporary)
+            failStop(walError)
+            throw WALError.failStopped(cause: walError.description)
+        }
+        do {
             try fileSystem.rename(temporary, to: path)
         } catch {
             fileSystem.closeFile(fd)
@@ -368,8 +443,9 @@ extension WriteAheadLog {
             try fileSystem.syncDirectory(directory)
         } catch {
             fileSystem.closeFile(fd)
-            try? fileSystem.removeFile(path)
-            throw error.walError(path: directory)
+            let walError = error.walError(path: directory)
+            failStop(walError)
+            throw WALError.failStopped(cause: walError.description)
         }
         let mapping: MappedRegion
         do {
@@ -379,8 +455,10 @@ extension WriteAheadLog {
             fileSystem.closeFile(fd)
             throw error
         }
-        return Segment(id: id, basePosition: basePosition, path: path, capacity: capacity, fd: fd,
-                       mapping: mapping, verified: true)
+        let segment = Segment(id: id, basePosition: basePosition, path: path, capacity: capacity, fd: fd,
+                              mapping: mapping, verified: true)
+        segment.writeOffset = head.count
+        return segment
     }
 
     /// fdatasyncs the active segment if anything was written since the last sync; used by the
@@ -390,12 +468,8 @@ extension WriteAheadLog {
             guard let segment = activeSegment, segment.fd >= 0 else { return }
             let target = writtenBefore.load(ordering: .acquiring)
             guard target > durableBefore.load(ordering: .acquiring) else { return }
-            do {
-                try fileSystem.dataSync(segment.fd)
-                durableBefore.store(target, ordering: .releasing)
-            } catch {
-                failStop(error.walError(path: segment.path))
-            }
+            // A failure stops the log inside dataSyncLocked; the interval syncer never retries it.
+            if (try? dataSyncLocked(segment)) != nil { durableBefore.store(target, ordering: .releasing) }
         }
     }
 }

@@ -21,9 +21,19 @@ extension WriteAheadLog {
         }
     }
 
-    /// The position of the `sequence`-th record (0-based) of `stream`, or nil past its end.
-    public func position(ofSequence sequence: UInt64, in stream: StreamID) -> UInt64? {
-        indexLock.withLock { stateOfStream(stream)?.position(ofSequence: sequence) }
+    /// The position of the `sequence`-th record (0-based, counted from the stream's creation) of
+    /// `stream`, or nil past its end.
+    /// - Throws: ``WALError/sequenceRemoved(stream:sequence:firstAvailable:)`` when retention removed it.
+    public func position(ofSequence sequence: UInt64, in stream: StreamID) throws -> UInt64? {
+        try indexLock.withLock {
+            guard let state = stateOfStream(stream) else { return nil }
+            let start = segments.first?.basePosition ?? visibleEnd
+            let first = state.firstSequence(atOrAfter: start)
+            if sequence < first && sequence < state.count {
+                throw WALError.sequenceRemoved(stream: state.name, sequence: sequence, firstAvailable: first)
+            }
+            return state.position(ofSequence: sequence)
+        }
     }
 
     /// Finds the segment, the bytes holding the record (the mapping, or a compressed frame's
@@ -156,7 +166,9 @@ extension WriteAheadLog {
     func nextPosition(of stream: StreamID, atOrAfter position: UInt64) -> UInt64? {
         indexLock.withLock {
             guard let state = stateOfStream(stream) else { return nil }
-            return state.position(ofSequence: state.firstSequence(atOrAfter: position))
+            // Positions below the oldest segment were removed by retention: start at the oldest kept.
+            let start = max(position, segments.first?.basePosition ?? position)
+            return state.position(ofSequence: state.firstSequence(atOrAfter: start))
         }
     }
 }

@@ -64,6 +64,11 @@ extension WriteAheadLog {
             expectedBase = segment.endPosition
         }
         let last = segments[segments.count - 1]
+        // What recovery keeps of the tail may never have been synced (a kill -9 before the sync):
+        // make it durable before any later frame's durable-before mark can vouch for it.
+        if last.fd >= 0 {
+            do { try fileSystem.dataSync(last.fd) } catch { throw error.walError(path: last.path) }
+        }
         nextPosition = last.endPosition
         visibleEnd = nextPosition
         writtenBefore.store(nextPosition, ordering: .releasing)
@@ -166,10 +171,10 @@ extension WriteAheadLog {
                 }
                 position = segment.endPosition
             case .streamDefinition:
-                guard let (id, name) = FrameParser.streamDefinition(base, frameOffset: offset, header: header) else {
+                guard let definitions = FrameParser.streamDefinitions(base, frameOffset: offset, header: header) else {
                     throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: "malformed stream definition")
                 }
-                defineStream(id: id, name: name)
+                for d in definitions { defineStream(id: d.id, name: d.name, sequenceBase: d.sequenceBase) }
             case .seal:
                 let (count, end) = FrameParser.seal(base, frameOffset: offset)
                 guard end == position, count == position - segment.basePosition else {
@@ -224,8 +229,8 @@ extension WriteAheadLog {
                             damage = wellFormed ? "record for an undefined stream" : "malformed records"
                         }
                     case .streamDefinition:
-                        if let (id, name) = FrameParser.streamDefinition(base, frameOffset: offset, header: header) {
-                            defineStream(id: id, name: name)
+                        if let definitions = FrameParser.streamDefinitions(base, frameOffset: offset, header: header) {
+                            for d in definitions { defineStream(id: d.id, name: d.name, sequenceBase: d.sequenceBase) }
                         } else {
                             damage = "malformed stream definition"
                         }

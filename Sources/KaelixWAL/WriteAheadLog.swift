@@ -97,8 +97,8 @@ public final class WriteAheadLog: @unchecked Sendable {
         intervalSyncer?.stop()
         var syncError: WALError?
         syncLock.withLock {
-            if failure == nil, let segment = activeSegment, segment.fd >= 0 {
-                do { try fileSystem.dataSync(segment.fd) } catch { syncError = error.walError(path: segment.path) }
+            if let segment = activeSegment, segment.fd >= 0, commitLock.withLock({ failure }) == nil {
+                do { try dataSyncLocked(segment) } catch { syncError = error.walError(path: segment.path) }
             }
         }
         releaseResources()
@@ -134,8 +134,13 @@ public final class WriteAheadLog: @unchecked Sendable {
         directoryLock = nil
     }
 
+    /// Creates the directory if needed and syncs its parent, so a new log's directory entry
+    /// survives a power loss (etcd syncs the parent for the same reason), then takes the lock.
     private func acquireDirectoryLock() throws {
         do { try fileSystem.createDirectory(directory) } catch { throw error.walError(path: directory) }
+        let trimmed = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
+        let parent = trimmed.lastIndex(of: "/").map { $0 == trimmed.startIndex ? "/" : String(trimmed[..<$0]) } ?? "."
+        do { try fileSystem.syncDirectory(parent) } catch { throw error.walError(path: parent) }
         directoryLock = try DirectoryLock(directory: directory)
     }
 
@@ -161,11 +166,8 @@ public final class WriteAheadLog: @unchecked Sendable {
         defer { streamCreationLock.unlock() }
         if let id = indexLock.withLock({ streamIDsByName[name] }) { return id }
         let id = StreamID(rawValue: UInt32(indexLock.withLock { streamsByID.count }))
-        let nameBytes = Array(name.utf8)
         try commit(type: .streamDefinition, flags: 0, recordCount: 0) { buffer in
-            buffer.appendVarint(UInt64(id.rawValue))
-            buffer.appendVarint(UInt64(nameBytes.count))
-            nameBytes.withUnsafeBytes { buffer.append($0) }
+            StreamDefinition(id: id.rawValue, name: name, sequenceBase: 0).encode(into: buffer)
         }
         return id
     }
@@ -192,11 +194,22 @@ public final class WriteAheadLog: @unchecked Sendable {
     }
 
     /// Records a stream definition; called with `indexLock` held (at publish and during recovery).
-    func defineStream(id: UInt32, name: String) {
+    /// A restated definition (the stream table at the head of a segment) sets the numbering of a
+    /// stream that has no record indexed yet: the first retained segment's table says how many
+    /// records retention removed.
+    func defineStream(id: UInt32, name: String, sequenceBase: UInt64 = 0) {
         while streamsByID.count <= Int(id) { streamsByID.append(nil) }
         if streamsByID[Int(id)] == nil {
             streamsByID[Int(id)] = StreamState(id: StreamID(rawValue: id), name: name)
             streamIDsByName[name] = StreamID(rawValue: id)
+        }
+        streamsByID[Int(id)]!.setSequenceBase(sequenceBase)
+    }
+
+    /// The stream table as definitions, each with its record count so far; `indexLock` must be held.
+    func streamTable() -> [StreamDefinition] {
+        streamsByID.compactMap { state in
+            state.map { StreamDefinition(id: $0.id.rawValue, name: $0.name, sequenceBase: $0.count) }
         }
     }
 

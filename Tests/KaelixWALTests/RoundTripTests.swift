@@ -140,7 +140,7 @@ import Testing
             #expect(seen == payloads)
             // Direct access by stream sequence number.
             let middle = UInt64(payloads.count / 2)
-            let position = try #require(log.position(ofSequence: middle, in: stream))
+            let position = try #require(try log.position(ofSequence: middle, in: stream))
             #expect(try log.read(at: position).payload == payloads[Int(middle)])
         }
         #expect(log.existingStream(named: "never") == nil)

@@ -1,0 +1,87 @@
+import Foundation
+import KaelixWAL
+import Testing
+
+/// Retention (`truncate(below:)`) with named streams: the log reopens, streams keep their names
+/// and sequence numbers, and reads below the retained start get a clear answer, never a trap.
+@Suite struct RetentionTests {
+    /// A log with two named streams spread over many small segments. Returns the log and, per
+    /// stream, the positions of its records in order.
+    static func populatedLog(_ dir: TemporaryDirectory, policy: SyncPolicy = .none) throws -> (WriteAheadLog, [StreamID: [UInt64]]) {
+        let log = try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration(policy, segmentSize: 16 * 1024))
+        let orders = try log.stream(named: "orders")
+        let audit = try log.stream(named: "audit")
+        var positions: [StreamID: [UInt64]] = [orders: [], audit: [], .default: []]
+        for i in 0..<400 {
+            let stream = [orders, audit, .default][i % 3]
+            positions[stream]!.append(try log.append(TestPayload.make(attempt: UInt64(i + 1), length: 100), to: stream))
+        }
+        return (log, positions)
+    }
+
+    @Test func namedStreamsSurviveRetentionAndReopen() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let (log, positions) = try Self.populatedLog(dir)
+        #expect(log.segmentCount >= 4)
+        let orders = try #require(log.existingStream(named: "orders"))
+        let cut = positions[orders]![60]
+        let removed = try log.truncate(below: cut)
+        #expect(removed >= 1, "the segments holding the stream definitions are gone")
+        let start = log.startPosition
+        // Sequence numbers before the restart.
+        let before = try (60..<positions[orders]!.count).map { try log.position(ofSequence: UInt64($0), in: orders) }
+        try log.close()
+        let reopened = try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration(.none, segmentSize: 16 * 1024))
+        #expect(reopened.startPosition == start)
+        #expect(reopened.existingStream(named: "orders") == orders)
+        #expect(reopened.existingStream(named: "audit") != nil)
+        let after = try (60..<positions[orders]!.count).map { try reopened.position(ofSequence: UInt64($0), in: orders) }
+        #expect(after == before, "sequence numbers are the same across a restart after retention")
+        #expect(reopened.recordCount(in: orders) == UInt64(positions[orders]!.count))
+        // Every retained record reads back with its stream.
+        for (stream, list) in positions {
+            for position in list where position >= start {
+                let record = try reopened.read(at: position)
+                #expect(record.stream == stream)
+                #expect(TestPayload.decode(record.payload) != nil)
+            }
+        }
+        // And the log takes appends to the old streams.
+        let next = try reopened.append([1], to: orders)
+        #expect(try reopened.position(ofSequence: UInt64(positions[orders]!.count), in: orders) == next)
+        try reopened.close()
+    }
+
+    @Test func readsBelowTheRetainedStartAnswerClearly() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let (log, positions) = try Self.populatedLog(dir)
+        let orders = try #require(log.existingStream(named: "orders"))
+        try log.truncate(below: positions[orders]![80])
+        for reopen in [false, true] {
+            if reopen { try log.close() }
+            let current = reopen ? try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration(.none, segmentSize: 16 * 1024)) : log
+            let start = current.startPosition
+            // By sequence: removed records throw a clear error, never trap.
+            do {
+                _ = try current.position(ofSequence: 0, in: orders)
+                Issue.record("sequence 0 was removed; expected sequenceRemoved (reopened: \(reopen))")
+            } catch let error as WALError {
+                guard case let .sequenceRemoved(stream, sequence, first) = error else { Issue.record("\(error)"); continue }
+                #expect(stream == "orders" && sequence == 0 && first > 0)
+                #expect(try current.position(ofSequence: first, in: orders).map { $0 >= start } == true)
+            }
+            // By position.
+            #expect(throws: WALError.self) { try current.read(at: 0) }
+            // A stream cursor from position 0 starts at the oldest retained record of the stream.
+            let cursor = current.cursor(from: 0, stream: orders)
+            let first = try #require(try cursor.next())
+            #expect(first.position >= start && first.stream == orders)
+            var count = 1
+            while try cursor.next() != nil { count += 1 }
+            #expect(count == positions[orders]!.filter { $0 >= start }.count)
+            if reopen { try current.close() }
+        }
+    }
+}
