@@ -174,6 +174,10 @@ extension WriteAheadLog {
                 guard let definitions = FrameParser.streamDefinitions(base, frameOffset: offset, header: header) else {
                     throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: "malformed stream definition")
                 }
+                guard canDefineAll(definitions) else {
+                    throw WALError.corruption(path: segment.path, offset: Int64(offset),
+                                              reason: "a stream definition skips an id or renames a stream")
+                }
                 for d in definitions { defineStream(id: d.id, name: d.name, sequenceBase: d.sequenceBase) }
             case .seal:
                 let (count, end) = FrameParser.seal(base, frameOffset: offset)
@@ -230,7 +234,11 @@ extension WriteAheadLog {
                         }
                     case .streamDefinition:
                         if let definitions = FrameParser.streamDefinitions(base, frameOffset: offset, header: header) {
-                            for d in definitions { defineStream(id: d.id, name: d.name, sequenceBase: d.sequenceBase) }
+                            if canDefineAll(definitions) {
+                                for d in definitions { defineStream(id: d.id, name: d.name, sequenceBase: d.sequenceBase) }
+                            } else {
+                                damage = "a stream definition skips an id or renames a stream"
+                            }
                         } else {
                             damage = "malformed stream definition"
                         }

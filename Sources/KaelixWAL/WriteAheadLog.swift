@@ -197,13 +197,41 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// A restated definition (the stream table at the head of a segment) sets the numbering of a
     /// stream that has no record indexed yet: the first retained segment's table says how many
     /// records retention removed.
-    func defineStream(id: UInt32, name: String, sequenceBase: UInt64 = 0) {
-        while streamsByID.count <= Int(id) { streamsByID.append(nil) }
-        if streamsByID[Int(id)] == nil {
-            streamsByID[Int(id)] = StreamState(id: StreamID(rawValue: id), name: name)
+    /// Returns false, changing nothing, for a definition no log writes: ids are given out densely
+    /// (a new stream's id is the number of streams before it), and a stream keeps its name. On disk
+    /// such a definition is damage; trusting it would let one frame allocate billions of entries.
+    @discardableResult
+    func defineStream(id: UInt32, name: String, sequenceBase: UInt64 = 0) -> Bool {
+        let index = Int(id)
+        if index < streamsByID.count, let existing = streamsByID[index] {
+            guard existing.name == name else { return false }
+        } else {
+            guard index == streamsByID.count, streamIDsByName[name] == nil else { return false }
+            streamsByID.append(StreamState(id: StreamID(rawValue: id), name: name))
             streamIDsByName[name] = StreamID(rawValue: id)
         }
-        streamsByID[Int(id)]!.setSequenceBase(sequenceBase)
+        streamsByID[index]!.setSequenceBase(sequenceBase)
+        return true
+    }
+
+    /// Whether every definition of a frame could be applied (see ``defineStream(id:name:sequenceBase:)``),
+    /// checked before any is, so a damaged frame defines nothing.
+    func canDefineAll(_ definitions: [StreamDefinition]) -> Bool {
+        var added: [UInt32: String] = [:]
+        var addedNames: Set<String> = []
+        for d in definitions {
+            let index = Int(d.id)
+            if index < streamsByID.count, let existing = streamsByID[index] {
+                guard existing.name == d.name else { return false }
+            } else if let name = added[d.id] {
+                guard name == d.name else { return false }
+            } else {
+                guard index == streamsByID.count + added.count, streamIDsByName[d.name] == nil, addedNames.insert(d.name).inserted
+                else { return false }
+                added[d.id] = d.name
+            }
+        }
+        return true
     }
 
     /// The stream table as definitions, each with its record count so far; `indexLock` must be held.
