@@ -87,9 +87,21 @@ import Testing
                 let configuration = smallConfiguration(.group, segmentSize: 16 * 1024)
                 let log = try WriteAheadLog.open(directory: dir.path, configuration: configuration, fileSystem: fs)
                 let errno: Int32 = call == .allocate ? ENOSPC : EIO
+                let callsBefore = fs.count(of: call)
                 fs.inject(.init(call: call, nth: n, errno: errno, persistent: persistent))
                 var attempt: UInt64 = 0
-                let (acknowledged, error) = Self.runWorkload(log, operations: 60, seed: UInt64(n), attempt: &attempt)
+                // Keep the workload going until the Nth call happened (rotations make the rarer
+                // calls: allocate, rename, directory sync), or the fault stopped it.
+                var acknowledged: [UInt64: UInt64] = [:]
+                var error: WALError?
+                var round: UInt64 = 0
+                while error == nil, fs.count(of: call) - callsBefore < n, round < 200 {
+                    let (more, failure) = Self.runWorkload(log, operations: 60, seed: UInt64(n) &* 1000 &+ round, attempt: &attempt)
+                    acknowledged.merge(more) { $1 }
+                    error = failure
+                    round += 1
+                }
+                #expect(fs.count(of: call) - callsBefore >= n, "\(call) #\(n): the workload never made the Nth call")
                 if let error {
                     switch error {
                     case .failStopped, .diskFull, .io:
