@@ -1,3 +1,5 @@
+import Glibc
+
 /// The file operations the WAL performs, as one swappable layer.
 ///
 /// Production uses ``PosixFileSystem``. Tests substitute ``FaultInjectingFileSystem`` to fail the
@@ -29,6 +31,12 @@ public protocol WALFileSystem: AnyObject, Sendable {
 }
 
 extension WALFileSystem {
+    /// How many directory entries name the file open as `fd` (0 once it was unlinked).
+    func linkCount(_ fd: Int32) -> Int {
+        var info = stat()
+        return fstat(fd, &info) == 0 ? Int(info.st_nlink) : 1
+    }
+
     /// Writes all of `buffer`, retrying short writes and EINTR.
     func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int64) throws {
         var done = 0

@@ -35,6 +35,8 @@ public struct WALEntry: Sendable, Equatable {
 public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
     /// Segment files found.
     public var segmentCount = 0
+    /// Segments below the manifest's lowest: an interrupted retention, finished by this open.
+    public var completedRetention: [String] = []
     /// Sealed segments trusted through their seal frame (their checksums are checked lazily, on first read).
     public var sealedSegmentsTrusted = 0
     /// Records in the log after recovery.

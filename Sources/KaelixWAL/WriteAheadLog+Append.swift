@@ -74,10 +74,18 @@ extension WriteAheadLog {
     /// a second sync racing with it, or any later one, returns 0 for data that never reached the
     /// disk ("fsyncgate"). So a sync is refused once any sync (or write) has failed, and a failure
     /// stops the log before the lock is released: nothing is acknowledged after it.
+    ///
+    /// A segment file unlinked while the log runs (by hand, by a cleaner) also stops the log: what
+    /// is acknowledged into it would be gone at the next open.
     func dataSyncLocked(_ segment: Segment) throws {
         if let failure = commitLock.withLock({ failure }) { throw failure }
         do { try fileSystem.dataSync(segment.fd) } catch {
             let walError = error.walError(path: segment.path)
+            failStop(walError)
+            throw WALError.failStopped(cause: walError.description)
+        }
+        if fileSystem.linkCount(segment.fd) == 0 {
+            let walError = WALError.corruption(path: segment.path, offset: 0, reason: "the segment file was deleted while the log was using it")
             failStop(walError)
             throw WALError.failStopped(cause: walError.description)
         }
@@ -441,6 +449,9 @@ extension WriteAheadLog {
         }
         do {
             try fileSystem.syncDirectory(directory)
+            // Only now that the segment's entry is durable may the manifest promise it exists.
+            let lowest = indexLock.withLock { segments.first?.id } ?? id
+            try SegmentManifest(lowest: lowest, highest: id).write(directory: directory, fileSystem: fileSystem)
         } catch {
             fileSystem.closeFile(fd)
             let walError = error.walError(path: directory)

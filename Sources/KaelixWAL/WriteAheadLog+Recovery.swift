@@ -32,6 +32,7 @@ extension WriteAheadLog {
             ids.append(id)
         }
         ids.sort()
+        try checkAgainstManifest(&ids, report: &report)
         report.segmentCount = ids.count
         if ids.isEmpty {
             let first = try createSegment(id: 1, basePosition: 0)
@@ -82,9 +83,37 @@ extension WriteAheadLog {
             segments.append(next)
             activeSegment = next
         }
+        let manifest = SegmentManifest(lowest: segments[0].id, highest: segments[segments.count - 1].id)
+        if (try? SegmentManifest.read(directory: directory, fileSystem: fileSystem)) != manifest {
+            try manifest.write(directory: directory, fileSystem: fileSystem)
+        }
         report.recordCount = nextPosition - segments[0].basePosition
         report.durationNanoseconds = monotonicNanos() - started
         recoveryReport = report
+    }
+
+    /// Compares the segment files with the manifest: a segment it promises but the directory lacks
+    /// is corruption (a deleted newest or oldest segment would otherwise vanish with its records);
+    /// segments below its lowest are leftovers of an interrupted retention and are deleted.
+    private func checkAgainstManifest(_ ids: inout [UInt64], report: inout RecoveryReport) throws {
+        guard let manifest = try SegmentManifest.read(directory: directory, fileSystem: fileSystem) else { return }
+        func missing(_ id: UInt64) -> WALError {
+            .corruption(path: directory + "/" + Segment.fileName(id: id), offset: 0,
+                        reason: "the segment is missing, but the manifest says segments \(manifest.lowest) to \(manifest.highest) were made durable; "
+                            + "restore the file, or move the directory aside to start a new log")
+        }
+        guard let lowest = ids.first, let highest = ids.last else { throw missing(manifest.highest) }
+        if highest < manifest.highest { throw missing(manifest.highest) }
+        if lowest > manifest.lowest { throw missing(manifest.lowest) }
+        let leftovers = ids.filter { $0 < manifest.lowest }
+        guard !leftovers.isEmpty else { return }
+        for id in leftovers {
+            let path = directory + "/" + Segment.fileName(id: id)
+            do { try fileSystem.removeFile(path) } catch { throw error.walError(path: path) }
+            report.completedRetention.append(Segment.fileName(id: id))
+        }
+        do { try fileSystem.syncDirectory(directory) } catch { throw error.walError(path: directory) }
+        ids.removeAll { $0 < manifest.lowest }
     }
 
     /// Opens, validates the header of, and maps one segment file.

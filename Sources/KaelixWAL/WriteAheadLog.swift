@@ -261,7 +261,7 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// Returns how many segments were removed. The active segment is never removed.
     @discardableResult
     public func truncate(below position: UInt64) throws -> Int {
-        let doomed: [Segment] = indexLock.withLock {
+        let (doomed, manifest): ([Segment], SegmentManifest?) = indexLock.withLock {
             var result: [Segment] = []
             while segments.count > 1, segments[0].sealed, segments[0].endPosition <= position {
                 result.append(segments.removeFirst())
@@ -269,9 +269,12 @@ public final class WriteAheadLog: @unchecked Sendable {
             if let first = segments.first?.basePosition {
                 for state in streamsByID { state?.forget(below: first) }
             }
-            return result
+            return (result, segments.first.map { SegmentManifest(lowest: $0.id, highest: segments.last!.id) })
         }
         guard !doomed.isEmpty else { return 0 }
+        // The manifest first: a crash halfway through the deletions leaves segments below its
+        // lowest, which the next open deletes; never a manifest naming deleted segments.
+        if let manifest { try manifest.write(directory: directory, fileSystem: fileSystem) }
         for segment in doomed {
             do { try fileSystem.removeFile(segment.path) } catch { throw error.walError(path: segment.path) }
         }

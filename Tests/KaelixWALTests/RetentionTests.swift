@@ -85,3 +85,71 @@ import Testing
         }
     }
 }
+
+/// A segment file deleted behind the log's back (issue 13, #6): the newest, the oldest, one in the
+/// middle, or the active one while the log runs. Each is refused with the missing file's name,
+/// never silently skipped with its acknowledged records.
+@Suite struct MissingSegmentTests {
+    static func log(_ dir: TemporaryDirectory) throws -> WriteAheadLog {
+        try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration(.group, segmentSize: 16 * 1024))
+    }
+
+    static func fill(_ log: WriteAheadLog, records: Int) throws {
+        for i in 0..<records { try log.append(TestPayload.make(attempt: UInt64(i + 1), length: 200)) }
+    }
+
+    @Test(arguments: ["newest", "oldest", "middle"])
+    func aDeletedSegmentIsRefused(which: String) throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let log = try Self.log(dir)
+        try Self.fill(log, records: 300)
+        try log.close()
+        let files = dir.segmentFiles
+        #expect(files.count >= 4)
+        let victim = which == "newest" ? files.last! : which == "oldest" ? files.first! : files[files.count / 2]
+        try FileManager.default.removeItem(atPath: victim)
+        let opened = walOutcome { try Self.log(dir) }
+        guard case let .failure(error) = opened, case let .corruption(path, _, reason) = error else {
+            Issue.record("deleting the \(which) segment: the log opened (\(opened)) without it")
+            return
+        }
+        #expect(path == victim || reason.contains("missing"), "\(error)")
+    }
+
+    @Test func theActiveSegmentDeletedWhileRunningStopsTheLog() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let log = try Self.log(dir)
+        try Self.fill(log, records: 10)
+        try FileManager.default.removeItem(atPath: dir.segmentFiles.last!)
+        let next = walOutcome { try log.append([1]) }
+        guard case let .failure(error) = next, case .failStopped = error else {
+            Issue.record("an append into a deleted segment was \(next)")
+            log.abandon()
+            return
+        }
+        log.abandon()
+        #expect(throws: WALError.self) { try Self.log(dir) }
+    }
+
+    @Test func retentionInterruptedBeforeItsDeletionsIsFinishedAtOpen() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let log = try Self.log(dir)
+        try Self.fill(log, records: 300)
+        let files = dir.segmentFiles
+        // Keep copies of the two oldest segments, retain past them, then put them back: as if the
+        // manifest was written but the process died before deleting them.
+        let saved = try files.prefix(2).map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        let cut = try log.read(at: log.endPosition - 1).position
+        try log.truncate(below: cut)
+        let start = log.startPosition
+        try log.close()
+        for (path, data) in zip(files.prefix(2), saved) { try data.write(to: URL(fileURLWithPath: path)) }
+        let reopened = try Self.log(dir)
+        #expect(reopened.recoveryReport.completedRetention.count == 2)
+        #expect(reopened.startPosition == start)
+        try reopened.close()
+    }
+}
