@@ -237,6 +237,12 @@ extension WriteAheadLog {
             var damage: String?
             switch FrameParser.check(base, size: size, offset: offset, segmentID: segment.id, verifyCRC: true) {
             case .end:
+                // A zero length word is the end of the log, or a frame the disk zeroed or lost:
+                // anything non-zero after it (a later frame) makes it damage, judged like a tear.
+                if let later = firstNonZeroWord(base, from: offset + FrameLayout.alignment, size: size) {
+                    damage = "a zeroed frame (a later frame starts at or after offset \(later))"
+                    break
+                }
                 break scan
             case let .invalid(reason):
                 damage = reason
@@ -299,6 +305,16 @@ extension WriteAheadLog {
         segment.writeOffset = offset
         segment.endPosition = position
         report.tailBytesScanned = offset
+    }
+
+    /// The offset of the first non-zero 8-byte word at or after `start`, or nil when the rest is zeros.
+    private func firstNonZeroWord(_ base: UnsafeRawPointer, from start: Int, size: Int) -> Int? {
+        var probe = start - start % FrameLayout.alignment
+        while probe + 8 <= size {
+            if base.loadUnaligned(fromByteOffset: probe, as: UInt64.self) != 0 { return probe }
+            probe += 8
+        }
+        return nil
     }
 
     /// Decides whether damage at `offset` is a torn tail (cut it) or corruption (throw).

@@ -153,3 +153,46 @@ import Testing
         try reopened.close()
     }
 }
+
+/// A synced frame zeroed by the disk (a lost or misdirected write) is not the end of the log
+/// (issue 13, #4): zeroing each synced frame in turn, every one that a later frame vouches for
+/// (its durable-before mark) makes the open fail naming the file, never drop the records after it.
+@Suite struct ZeroedFrameTests {
+    @Test func everyZeroedSyncedFrameIsReported() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let configuration = smallConfiguration(.group, segmentSize: 64 * 1024)
+        let log = try WriteAheadLog.open(directory: dir.path, configuration: configuration)
+        for i in 0..<40 { try log.append(TestPayload.make(attempt: UInt64(i + 1), length: 50 + i * 7)) }
+        let (path, written) = log.tailSegment
+        try log.close()
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        // Frame offsets, by their length words, from the end of the 64-byte header.
+        var offsets: [Int] = []
+        var offset = 64
+        while offset < written {
+            let length = original[offset..<(offset + 4)].withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
+            guard length > 0 else { break }
+            offsets.append(offset)
+            offset += length
+        }
+        #expect(offsets.count >= 40)
+        var reported = 0
+        // The last frame has no later frame to vouch for it (issue 13, #5); every other one does.
+        for (index, start) in offsets.enumerated().dropLast() {
+            let end = offsets[index + 1]
+            var damaged = original
+            damaged.replaceSubrange(start..<end, with: [UInt8](repeating: 0, count: end - start))
+            try damaged.write(to: URL(fileURLWithPath: path))
+            let opened = walOutcome { try WriteAheadLog.open(directory: dir.path, configuration: configuration) }
+            switch opened {
+            case let .failure(error):
+                if case .corruption = error { reported += 1 } else { Issue.record("frame \(index): \(error)") }
+            case let .success(reopened):
+                Issue.record("frame \(index) zeroed: the log opened with \(reopened.endPosition) records and no error")
+                try reopened.close()
+            }
+        }
+        #expect(reported == offsets.count - 1)
+    }
+}
