@@ -123,6 +123,8 @@ import Testing
         let log = try Self.log(dir)
         try Self.fill(log, records: 10)
         try FileManager.default.removeItem(atPath: dir.segmentFiles.last!)
+        // Found at the next sync() (or interval sync, or rotation), not on every group commit.
+        #expect(throws: WALError.self) { try log.sync() }
         let next = walOutcome { try log.append([1]) }
         guard case let .failure(error) = next, case .failStopped = error else {
             Issue.record("an append into a deleted segment was \(next)")
