@@ -37,6 +37,9 @@ public enum WALError: Error, Equatable, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
+        case let .io(operation, path, code) where code == EFBIG:
+            return "\(operation) failed on \(path): the file would exceed a file-size limit (EFBIG). Check `ulimit -f` "
+                + "(RLIMIT_FSIZE) and the file system's maximum file size, or use a smaller WALConfiguration.segmentSize."
         case let .io(operation, path, code):
             return "\(operation) failed on \(path): \(String(cString: strerror(code))) (errno \(code)). "
                 + "Check that the path exists, is writable and that the device is healthy."
@@ -86,7 +89,9 @@ public struct SystemCallError: Error, Equatable, Sendable {
     }
 
     func walError(path: String) -> WALError {
-        if errno == ENOSPC || errno == EDQUOT || errno == EFBIG {
+        // EFBIG (a file-size limit: RLIMIT_FSIZE, or the file system's) is not a full disk: freeing
+        // space would not help, so it is an I/O error that names its cause.
+        if errno == ENOSPC || errno == EDQUOT {
             return .diskFull(operation: call, path: path)
         }
         return .io(operation: call, path: path, errno: errno)

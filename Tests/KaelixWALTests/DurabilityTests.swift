@@ -188,3 +188,19 @@ final class ThreadMark: @unchecked Sendable {
 final class ResultBox: @unchecked Sendable {
     var result: Result<UInt64, WALError>?
 }
+
+/// EFBIG is a file-size limit, not a full disk (issue 13, #11): reported as such, never as "no space left".
+@Suite struct FileSizeLimitTests {
+    @Test func efbigIsNotReportedAsAFullDisk() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let fs = FaultInjectingFileSystem()
+        let log = try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration(.group), fileSystem: fs)
+        fs.inject(.init(call: .write, nth: 1, errno: EFBIG))
+        let outcome = walOutcome { try log.append([1, 2, 3]) }
+        guard case let .failure(error) = outcome else { Issue.record("the append succeeded"); return }
+        if case .diskFull = error { Issue.record("EFBIG reported as a full disk: \(error)") }
+        #expect(error.description.contains("file-size limit (EFBIG)"), "\(error)")
+        log.abandon()
+    }
+}
