@@ -32,7 +32,7 @@ extension WriteAheadLog {
             ids.append(id)
         }
         ids.sort()
-        try checkAgainstManifest(&ids, report: &report)
+        let storedManifest = try checkAgainstManifest(&ids, report: &report)
         report.segmentCount = ids.count
         if ids.isEmpty {
             let first = try createSegment(id: 1, basePosition: 0)
@@ -84,7 +84,7 @@ extension WriteAheadLog {
             activeSegment = next
         }
         let manifest = SegmentManifest(lowest: segments[0].id, highest: segments[segments.count - 1].id)
-        if (try? SegmentManifest.read(directory: directory, fileSystem: fileSystem)) != manifest {
+        if storedManifest != manifest {
             try manifest.write(directory: directory, fileSystem: fileSystem)
         }
         report.recordCount = nextPosition - segments[0].basePosition
@@ -94,9 +94,10 @@ extension WriteAheadLog {
 
     /// Compares the segment files with the manifest: a segment it promises but the directory lacks
     /// is corruption (a deleted newest or oldest segment would otherwise vanish with its records);
-    /// segments below its lowest are leftovers of an interrupted retention and are deleted.
-    private func checkAgainstManifest(_ ids: inout [UInt64], report: inout RecoveryReport) throws {
-        guard let manifest = try SegmentManifest.read(directory: directory, fileSystem: fileSystem) else { return }
+    /// segments below its lowest are leftovers of an interrupted retention and are deleted. Returns
+    /// the manifest read (nil when there was none), so the open rewrites it only when it changed.
+    private func checkAgainstManifest(_ ids: inout [UInt64], report: inout RecoveryReport) throws -> SegmentManifest? {
+        guard let manifest = try SegmentManifest.read(directory: directory, fileSystem: fileSystem) else { return nil }
         func missing(_ id: UInt64) -> WALError {
             .corruption(path: directory + "/" + Segment.fileName(id: id), offset: 0,
                         reason: "the segment is missing, but the manifest says segments \(manifest.lowest) to \(manifest.highest) were made durable; "
@@ -106,7 +107,7 @@ extension WriteAheadLog {
         if highest < manifest.highest { throw missing(manifest.highest) }
         if lowest > manifest.lowest { throw missing(manifest.lowest) }
         let leftovers = ids.filter { $0 < manifest.lowest }
-        guard !leftovers.isEmpty else { return }
+        guard !leftovers.isEmpty else { return manifest }
         for id in leftovers {
             let path = directory + "/" + Segment.fileName(id: id)
             do { try fileSystem.removeFile(path) } catch { throw error.walError(path: path) }
@@ -114,6 +115,7 @@ extension WriteAheadLog {
         }
         do { try fileSystem.syncDirectory(directory) } catch { throw error.walError(path: directory) }
         ids.removeAll { $0 < manifest.lowest }
+        return manifest
     }
 
     /// Opens, validates the header of, and maps one segment file.
@@ -203,11 +205,10 @@ extension WriteAheadLog {
                 guard let definitions = FrameParser.streamDefinitions(base, frameOffset: offset, header: header) else {
                     throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: "malformed stream definition")
                 }
-                guard canDefineAll(definitions) else {
+                guard defineAll(definitions) else {
                     throw WALError.corruption(path: segment.path, offset: Int64(offset),
                                               reason: "a stream definition skips an id or renames a stream")
                 }
-                for d in definitions { defineStream(id: d.id, name: d.name, sequenceBase: d.sequenceBase) }
             case .seal:
                 let (count, end) = FrameParser.seal(base, frameOffset: offset)
                 guard end == position, count == position - segment.basePosition else {
@@ -269,11 +270,7 @@ extension WriteAheadLog {
                         }
                     case .streamDefinition:
                         if let definitions = FrameParser.streamDefinitions(base, frameOffset: offset, header: header) {
-                            if canDefineAll(definitions) {
-                                for d in definitions { defineStream(id: d.id, name: d.name, sequenceBase: d.sequenceBase) }
-                            } else {
-                                damage = "a stream definition skips an id or renames a stream"
-                            }
+                            if !defineAll(definitions) { damage = "a stream definition skips an id or renames a stream" }
                         } else {
                             damage = "malformed stream definition"
                         }

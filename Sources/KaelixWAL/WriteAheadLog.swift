@@ -234,6 +234,14 @@ public final class WriteAheadLog: @unchecked Sendable {
         return true
     }
 
+    /// Applies a frame's definitions when all of them can be applied (``canDefineAll(_:)``); returns
+    /// false, defining nothing, otherwise.
+    func defineAll(_ definitions: [StreamDefinition]) -> Bool {
+        guard canDefineAll(definitions) else { return false }
+        for d in definitions { defineStream(id: d.id, name: d.name, sequenceBase: d.sequenceBase) }
+        return true
+    }
+
     /// The stream table as definitions, each with its record count so far; `indexLock` must be held.
     func streamTable() -> [StreamDefinition] {
         streamsByID.compactMap { state in
