@@ -24,6 +24,8 @@ final class ConditionLock: @unchecked Sendable {
 
     @inline(__always) func lock() { pthread_mutex_lock(mutex) }
     @inline(__always) func unlock() { pthread_mutex_unlock(mutex) }
+    /// Takes the mutex if it is free; returns whether it did.
+    func tryLock() -> Bool { pthread_mutex_trylock(mutex) == 0 }
 
     @inline(__always) func withLock<R>(_ body: () throws -> R) rethrows -> R {
         pthread_mutex_lock(mutex)

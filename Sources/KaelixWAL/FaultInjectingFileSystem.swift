@@ -43,10 +43,11 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
     public enum PowerLossMode: Sendable, CaseIterable {
         /// Every byte written since the last sync of its file is lost.
         case dropUnsynced
-        /// Unsynced writes survive in order up to a random write, which is torn at a random byte;
-        /// everything after it is lost. Models the page cache flushing part of the dirty data.
+        /// Unsynced writes survive in order up to a random write, which is torn at a random
+        /// sector boundary (disks write 512-byte sectors whole); everything after it is lost. Models the page cache flushing part of the dirty data.
         case tornPrefix
-        /// All unsynced writes survive except the last one, of which only a random prefix does.
+        /// All unsynced writes survive except the last one, of which only a random prefix of
+        /// whole sectors does.
         case tearLastWrite
         /// Each unsynced write survives or not independently (the page cache writes back in any
         /// order), and a surviving write may lose some of its 512-byte sectors.
@@ -342,9 +343,10 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
                 try restore(record, fd: fd, keep: 0)
             } else {
                 // Kept, but the disk may have written only some of its sectors.
+                // Sectors are 512-byte blocks of the file, so the first piece ends at a boundary.
                 var sector = 0
                 while sector < record.oldBytes.count {
-                    let end = min(record.oldBytes.count, sector + 512)
+                    let end = min(record.oldBytes.count, sector + 512 - Int((record.offset + Int64(sector)) % 512))
                     if rng.next() % 4 == 0 {
                         try record.oldBytes.withUnsafeBytes { bytes throws in
                             try base.writeAll(fd, UnsafeRawBufferPointer(rebasing: bytes[sector..<end]), at: record.offset + Int64(sector))
@@ -386,7 +388,11 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
         }
         if let firstFailed = undo.firstIndex(where: \.writebackFailed) { keepWhole = min(keepWhole, firstFailed) }
         if keepWhole < undo.count, mode != .dropUnsynced, undo[keepWhole].newLength > 0 {
-            tornBytes = Int(rng.next() % UInt64(undo[keepWhole].newLength))
+            // A disk writes whole sectors: the tear falls on a 512-byte boundary of the file.
+            let record = undo[keepWhole]
+            let firstBoundary = Int((512 - record.offset % 512) % 512)
+            let boundaries = stride(from: firstBoundary, to: record.newLength, by: 512).map { $0 }
+            tornBytes = boundaries.isEmpty ? 0 : boundaries[Int(rng.next() % UInt64(boundaries.count))]
         }
         // Undo newest first, so older contents come back in the right order.
         for index in stride(from: undo.count - 1, through: keepWhole, by: -1) {

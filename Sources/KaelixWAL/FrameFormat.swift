@@ -1,4 +1,4 @@
-/// The on-disk format, version 2. All integers are little-endian.
+/// The on-disk format, version 3. All integers are little-endian.
 ///
 /// A segment file starts with a 64-byte ``SegmentHeader``; frames follow back to back, each
 /// starting at an 8-byte-aligned offset:
@@ -15,15 +15,21 @@
 /// 16     8    segmentID     the segment the frame was written into: recycled or stale bytes never match
 /// 24     8    basePosition  log position of the first record
 /// 32     8    durableBefore every position below this was durable when the frame was written
-/// 40     …    body          data: per record varint(streamID) varint(length) payload
+/// 40     4    headerCRC     crc32c over bytes [0, 8) and [12, 40): the header alone
+/// 44     4    reserved      0
+/// 48     …    body          data: per record varint(streamID) varint(length) payload
 ///                             stream definition: per stream varint(streamID) varint(length) name
 ///                             varint(sequenceBase), the records the stream had before this frame
 /// ```
 ///
 /// Every segment restates the whole stream table right after its header (written and synced with
 /// it), so deleting old segments (retention) never deletes a stream's definition, and each
-/// stream's sequence numbers continue from its `sequenceBase` after a restart. Version 1 (one
-/// definition per frame, no sequence base) is refused with a message.
+/// stream's sequence numbers continue from its `sequenceBase` after a restart. Versions 1 and 2
+/// (no header checksum) are refused with a message.
+///
+/// The header carries its own checksum so recovery can trust a damaged frame's length: a frame
+/// whose header is intact but whose body fails the checksum, with every 512-byte sector of it
+/// written, was damaged after it was written; one with a sector still zero was torn by a crash.
 ///
 /// A compressed body (optional, per batch) is `u32 uncompressed length` followed by a zlib stream of
 /// the records; the CRC covers the stored (compressed) bytes.
@@ -39,7 +45,7 @@ enum FrameType: UInt8 {
 }
 
 enum FrameLayout {
-    static let headerSize = 40
+    static let headerSize = 48
     static let alignment = 8
     static let transactionalFlag: UInt8 = 1
     static let compressedFlag: UInt8 = 2
@@ -103,6 +109,20 @@ struct FrameHeader: Equatable {
         p.storeBytes(of: segmentID.littleEndian, toByteOffset: 16, as: UInt64.self)
         p.storeBytes(of: basePosition.littleEndian, toByteOffset: 24, as: UInt64.self)
         p.storeBytes(of: durableBefore.littleEndian, toByteOffset: 32, as: UInt64.self)
+        p.storeBytes(of: UInt32(0), toByteOffset: 44, as: UInt32.self)
+    }
+
+    /// The checksum of the header fields alone (bytes [0, 8) and [12, 40)).
+    @inline(__always)
+    static func computeHeaderCRC(frame: UnsafeRawPointer) -> UInt32 {
+        let head = CRC32C.checksum(UnsafeRawBufferPointer(start: frame, count: 8))
+        return CRC32C.checksum(UnsafeRawBufferPointer(start: frame + 12, count: 28), continuing: head)
+    }
+
+    /// Whether the header's own checksum (bytes 40..<44) matches its fields.
+    @inline(__always)
+    static func headerIsIntact(frame: UnsafeRawPointer) -> Bool {
+        UInt32(littleEndian: frame.loadUnaligned(fromByteOffset: 40, as: UInt32.self)) == computeHeaderCRC(frame: frame)
     }
 
     /// The checksum a frame of `length` bytes at `frame` must carry.
@@ -112,9 +132,10 @@ struct FrameHeader: Equatable {
         return CRC32C.checksum(UnsafeRawBufferPointer(start: frame + 12, count: length - 12), continuing: head)
     }
 
-    /// Computes and stores the CRC of the complete frame at `frame`.
+    /// Computes and stores the header's checksum, then the CRC of the complete frame at `frame`.
     @inline(__always)
     static func sealCRC(frame: UnsafeMutableRawPointer, length: Int) {
+        frame.storeBytes(of: computeHeaderCRC(frame: frame).littleEndian, toByteOffset: 40, as: UInt32.self)
         let crc = computeCRC(frame: frame, length: length)
         frame.storeBytes(of: crc.littleEndian, toByteOffset: 8, as: UInt32.self)
     }
@@ -124,7 +145,7 @@ struct FrameHeader: Equatable {
 ///
 /// ```
 ///  0  8  magic "KAELIXWL"
-///  8  4  format version (1)
+///  8  4  format version (3)
 /// 12  4  crc32c over bytes [0, 12) and [16, 64)
 /// 16  8  segment id (also the file name)
 /// 24  8  base position: the position of the segment's first record
@@ -134,7 +155,7 @@ struct FrameHeader: Equatable {
 struct SegmentHeader: Equatable {
     static let size = 64
     static let magic: UInt64 = 0x4C57_5849_4C45_414B // "KAELIXWL" little-endian
-    static let version: UInt32 = 2
+    static let version: UInt32 = 3
 
     var segmentID: UInt64
     var basePosition: UInt64

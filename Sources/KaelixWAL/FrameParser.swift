@@ -24,10 +24,9 @@ enum FrameParser {
             return .end
         }
         let header = FrameHeader(from: base + offset)
-        if header.type == FrameType.end.rawValue {
-            if header.length == 0 { return .end }
-            return .invalid("end marker with a non-zero length \(header.length)")
-        }
+        if header.type == FrameType.end.rawValue && header.length == 0 { return .end }
+        guard FrameHeader.headerIsIntact(frame: base + offset) else { return .invalid("frame header checksum mismatch") }
+        if header.type == FrameType.end.rawValue { return .invalid("end marker with a non-zero length \(header.length)") }
         let length = Int(header.length)
         guard length >= FrameLayout.headerSize, length % FrameLayout.alignment == 0 else {
             return .invalid("implausible frame length \(length)")

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One segment file: its identity, its read-only mapping, how far it is written, and a sparse
 /// index from positions to byte offsets (one checkpoint per frame and every 32 records inside
 /// a frame, so a lookup walks at most 31 records).
@@ -18,16 +20,24 @@ final class Segment: @unchecked Sendable {
     /// One past the last record's position.
     var endPosition: UInt64
     var sealed = false
-    /// Whether every frame's checksum has been verified (at recovery, or because we wrote it).
-    var verified: Bool
+    /// Whether every frame's checksum has been verified (at recovery, because we wrote it, or by
+    /// ``verifySealed()``). Safe to read from any thread.
+    var verified: Bool { verification.load(ordering: .acquiring) == Self.verifiedState }
+    private static let verifiedState: UInt8 = 1
+    private let verification: Atomic<UInt8>
+    /// The damage ``verifySealed()`` found, remembered so it is reported without checksumming again.
+    private var damage: WALError?
+    private let verifyLock = ConditionLock()
+    /// How many times ``verifySealed()`` walked the segment (once at most, damaged or not).
+    private(set) var checksumPasses = 0
     private(set) var checkpointPositions: [UInt64] = []
     private(set) var checkpointOffsets: [UInt32] = []
     private(set) var checkpointFrames: [UInt32] = []
-    /// Inflated records areas of compressed frames, by frame offset (see ``recordsArea``).
-    private var inflated: [Int: UnsafeMutableRawBufferPointer] = [:]
-    private let inflatedLock = ConditionLock()
+    /// Inflated records areas of compressed frames, shared by the log and bounded in bytes.
+    let inflatedFrames: InflatedFrameCache
 
-    init(id: UInt64, basePosition: UInt64, path: String, capacity: Int, fd: Int32, mapping: MappedRegion, verified: Bool) {
+    init(id: UInt64, basePosition: UInt64, path: String, capacity: Int, fd: Int32, mapping: MappedRegion, verified: Bool,
+         inflatedFrames: InflatedFrameCache) {
         self.id = id
         self.basePosition = basePosition
         self.path = path
@@ -36,28 +46,59 @@ final class Segment: @unchecked Sendable {
         self.mapping = mapping
         self.writeOffset = SegmentHeader.size
         self.endPosition = basePosition
-        self.verified = verified
-    }
-
-    deinit {
-        for (_, buffer) in inflated { buffer.deallocate() }
+        self.verification = Atomic(verified ? Self.verifiedState : 0)
+        self.inflatedFrames = inflatedFrames
     }
 
     /// The records area of the data frame whose header is at `frameOffset` in `base` (the
     /// mapping, or a pending buffer at publish time) and which lies at `segmentOffset` in this
-    /// segment: `(base, start, end)`. For a compressed frame that is an inflated copy, made once
-    /// and kept while the segment is open; nil when the compressed body is damaged.
-    func recordsArea(_ base: UnsafeRawPointer, frameOffset: Int, segmentOffset: Int,
-                     header: FrameHeader) -> (base: UnsafeRawPointer, start: Int, end: Int)? {
+    /// segment: `(base, start, end, owner)`. For a compressed frame that is an inflated copy,
+    /// which `owner` keeps alive: hold it while reading. With `keep`, the copy goes into the
+    /// log's bounded cache; without (indexing), it is freed when `owner` is released. Nil when
+    /// the compressed body is damaged.
+    func recordsArea(_ base: UnsafeRawPointer, frameOffset: Int, segmentOffset: Int, header: FrameHeader,
+                     keep: Bool = true) -> (base: UnsafeRawPointer, start: Int, end: Int, owner: InflatedFrame?)? {
         guard header.flags & FrameLayout.compressedFlag != 0 else {
             let (start, end) = FrameParser.bodyRange(frameOffset: frameOffset, header: header)
-            return (base, start, end)
+            return (base, start, end, nil)
         }
-        return inflatedLock.withLock {
-            if let buffer = inflated[segmentOffset] { return (UnsafeRawPointer(buffer.baseAddress!), 0, buffer.count) }
-            guard let buffer = FrameParser.inflate(base, frameOffset: frameOffset, header: header, limit: capacity * 64) else { return nil }
-            inflated[segmentOffset] = buffer
-            return (UnsafeRawPointer(buffer.baseAddress!), 0, buffer.count)
+        // An inflated body is at most a frame, which is smaller than a segment.
+        let inflate = { FrameParser.inflate(base, frameOffset: frameOffset, header: header, limit: self.capacity) }
+        let frame: InflatedFrame?
+        if keep {
+            frame = inflatedFrames.frame(segmentID: id, offset: segmentOffset, inflate: inflate)
+        } else {
+            frame = inflate().map { InflatedFrame(bytes: $0) }
+        }
+        guard let frame else { return nil }
+        return (UnsafeRawPointer(frame.bytes.baseAddress!), 0, frame.bytes.count, frame)
+    }
+
+    /// Checksums every frame of this sealed segment once, on the first read that needs it. Runs
+    /// under the segment's own lock, not the log's index lock, so appends and reads of other
+    /// segments go on meanwhile; concurrent readers of this segment wait for the one check. The
+    /// outcome is remembered: damage is reported again without checksumming again.
+    func verifySealed() throws {
+        if verified { return }
+        try verifyLock.withLock { () throws in
+            if let damage { throw damage }
+            if verified { return }
+            // Unverified segments are sealed (the tail is checked at open), so writeOffset is final.
+            checksumPasses += 1
+            var offset = SegmentHeader.size
+            let base = mapping.base
+            while offset < writeOffset {
+                switch FrameParser.check(base, size: writeOffset, offset: offset, segmentID: id) {
+                case let .valid(header):
+                    offset += Int(header.length)
+                case let .invalid(reason):
+                    damage = WALError.corruption(path: path, offset: Int64(offset), reason: reason + " in a sealed segment")
+                case .end:
+                    damage = WALError.corruption(path: path, offset: Int64(offset), reason: "sealed segment ends early")
+                }
+                if let damage { throw damage }
+            }
+            verification.store(Self.verifiedState, ordering: .releasing)
         }
     }
 
@@ -74,22 +115,25 @@ final class Segment: @unchecked Sendable {
     @discardableResult
     func index(frame header: FrameHeader, base: UnsafeRawPointer, frameOffset: Int, segmentOffset: Int,
                stream: (UInt32, UInt64) -> Void) -> Bool {
-        guard let area = recordsArea(base, frameOffset: frameOffset, segmentOffset: segmentOffset, header: header) else { return false }
+        guard let area = recordsArea(base, frameOffset: frameOffset, segmentOffset: segmentOffset, header: header, keep: false)
+        else { return false }
         let compressed = header.flags & FrameLayout.compressedFlag != 0
         let delta = compressed ? 0 : segmentOffset - frameOffset
         var position = header.basePosition
         var first = true
-        let wellFormed = FrameParser.forEachRecord(area.base, start: area.start, end: area.end, count: header.recordCount) { streamID, payloadOffset, length in
-            if first || (position - header.basePosition) % Segment.checkpointStride == 0 {
-                // The record starts before its two varints; recompute its start from the payload.
-                let recordStart = payloadOffset - Varint.size(UInt64(length)) - Varint.size(UInt64(streamID))
-                checkpointPositions.append(position)
-                checkpointOffsets.append(UInt32(recordStart + delta))
-                checkpointFrames.append(UInt32(segmentOffset))
-                first = false
+        let wellFormed = withExtendedLifetime(area.owner) {
+            FrameParser.forEachRecord(area.base, start: area.start, end: area.end, count: header.recordCount) { streamID, payloadOffset, length in
+                if first || (position - header.basePosition) % Segment.checkpointStride == 0 {
+                    // The record starts before its two varints; recompute its start from the payload.
+                    let recordStart = payloadOffset - Varint.size(UInt64(length)) - Varint.size(UInt64(streamID))
+                    checkpointPositions.append(position)
+                    checkpointOffsets.append(UInt32(recordStart + delta))
+                    checkpointFrames.append(UInt32(segmentOffset))
+                    first = false
+                }
+                stream(streamID, position)
+                position += 1
             }
-            stream(streamID, position)
-            position += 1
         }
         endPosition = position
         return wellFormed
@@ -112,17 +156,25 @@ final class Segment: @unchecked Sendable {
         checkpoint(before: position).map { Int(checkpointFrames[$0]) }
     }
 
-    /// Where the record at `position` starts: `(base, offset, end of its records area)`, or nil
-    /// when the index does not lead to it.
-    func recordLocation(of position: UInt64) -> (base: UnsafeRawPointer, offset: Int, end: Int)? {
+    /// Where the walk to the record at `position` starts: its frame, the checkpoint's record
+    /// offset and how many records to skip. Needs the index lock (appends grow the checkpoints).
+    func checkpoint(of position: UInt64) -> (frameOffset: Int, recordOffset: Int, skip: UInt64)? {
         guard let low = checkpoint(before: position) else { return nil }
-        let frameOffset = Int(checkpointFrames[low])
+        return (Int(checkpointFrames[low]), Int(checkpointOffsets[low]), position - checkpointPositions[low])
+    }
+
+    /// Where the record a ``checkpoint(of:)`` leads to starts: `(base, offset, end of its records
+    /// area, owner of an inflated copy to hold while reading)`, or nil when the bytes do not lead
+    /// to it. Needs no lock: published frames never change.
+    func recordLocation(from checkpoint: (frameOffset: Int, recordOffset: Int, skip: UInt64))
+        -> (base: UnsafeRawPointer, offset: Int, end: Int, owner: InflatedFrame?)? {
+        let frameOffset = checkpoint.frameOffset
         guard frameOffset + FrameLayout.headerSize <= mapping.length else { return nil }
         let header = FrameHeader(from: mapping.base + frameOffset)
         guard Int(header.length) <= mapping.length - frameOffset,
               let area = recordsArea(mapping.base, frameOffset: frameOffset, segmentOffset: frameOffset, header: header) else { return nil }
-        var offset = Int(checkpointOffsets[low])
-        var skip = position - checkpointPositions[low]
+        var offset = checkpoint.recordOffset
+        var skip = checkpoint.skip
         let base = area.base
         let end = area.end
         while skip > 0 {
@@ -131,6 +183,6 @@ final class Segment: @unchecked Sendable {
             offset += Int(length)
             skip -= 1
         }
-        return (base, offset, end)
+        return (base, offset, end, area.owner)
     }
 }

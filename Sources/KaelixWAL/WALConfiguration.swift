@@ -17,13 +17,20 @@ public struct WALConfiguration: Sendable, Equatable {
     /// log falls back to pread by itself when a segment cannot be mapped.
     public var readStrategy: ReadStrategy = .memoryMap
     /// Per-batch compression of frames whose records take at least `compressionThreshold` bytes.
-    /// Off by default. Compression saves disk space and write bandwidth for compressible payloads;
-    /// reads inflate a compressed frame once and keep it in memory while its segment is open.
+    /// Off by default. Compression saves disk space and write bandwidth for compressible payloads.
+    /// Opening a compressed log inflates each frame only to index it; reads inflate a frame on
+    /// first use and keep it within ``inflatedCacheBytes``.
     public var compression: Compression = .none
+    /// Memory for inflated compressed frames kept for reading, in bytes; the oldest go first once it
+    /// is spent. Default 64 MiB. Beyond it, each cursor or read in progress holds at most one frame.
+    public var inflatedCacheBytes: Int = 64 * 1024 * 1024
     /// Smallest records area (bytes) worth compressing. Default 1 KiB.
     public var compressionThreshold: Int = 1024
     /// Prepare the next segment file on a background thread so rotation does not stall appends.
     public var prepareSegmentsInBackground: Bool = true
+    /// What opening does with a damaged last frame that no crash could have left (every sector of
+    /// it was written, yet it fails its checks). Default ``DamagedTail/refuse``.
+    public var damagedTail: DamagedTail = .refuse
 
     public init() {}
 
@@ -45,6 +52,20 @@ public struct WALConfiguration: Sendable, Equatable {
         case pread
     }
 
+    /// The choice for a damaged last frame. A crash mid-write leaves a frame with missing sectors,
+    /// which recovery always cuts: its records were never acknowledged, because acknowledgement
+    /// waits for the write and, under a syncing policy, its sync. A frame written whole that fails
+    /// its checksum was damaged afterwards, and nothing in the log says whether its records were
+    /// acknowledged (a later frame would, but the last frame has none).
+    public enum DamagedTail: String, Sendable, Equatable {
+        /// The open fails with ``WALError/corruption(path:offset:reason:)`` naming the file and
+        /// offset: restore the file, or reopen with `.discard` knowing what it drops.
+        case refuse
+        /// Cut the frame and everything after it, as for a torn write, and say so in
+        /// ``RecoveryReport/discardedDamage``. Records acknowledged before the damage may be lost.
+        case discard
+    }
+
     /// How frames are compressed.
     public enum Compression: Sendable, Equatable {
         case none
@@ -62,6 +83,9 @@ public struct WALConfiguration: Sendable, Equatable {
         }
         guard maxBatchRecords >= 1 else {
             throw WALError.invalidConfiguration(field: "maxBatchRecords", reason: "must be at least 1, got \(maxBatchRecords)")
+        }
+        guard inflatedCacheBytes >= 0 else {
+            throw WALError.invalidConfiguration(field: "inflatedCacheBytes", reason: "must be 0 or more, got \(inflatedCacheBytes)")
         }
         if case let .zlib(level) = compression, !(1...9).contains(level) {
             throw WALError.invalidConfiguration(field: "compression.zlib.level", reason: "must be 1...9, got \(level)")

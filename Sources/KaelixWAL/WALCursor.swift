@@ -13,6 +13,8 @@ public final class WALCursor {
     private var recordOffset = 0
     /// The bytes the current frame's records are read from: the mapping, or an inflated copy.
     private var frameBase: UnsafeRawPointer?
+    /// Keeps an inflated copy alive while the cursor reads from it.
+    private var frameOwner: InflatedFrame?
     private var frameEnd = 0
     private var nextFrameOffset = 0
     private var framePosition: UInt64 = 0
@@ -104,6 +106,7 @@ public final class WALCursor {
                 throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: "compressed frame does not inflate")
             }
             frameBase = area.base
+            frameOwner = area.owner
             recordOffset = area.start
             frameEnd = area.end
         } else {

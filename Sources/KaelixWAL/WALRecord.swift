@@ -50,6 +50,9 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
     public var truncatedBytes = 0
     /// Why the tail was cut.
     public var truncationReason: String?
+    /// Whether the cut dropped a frame that was written whole but damaged afterwards, which only
+    /// ``WALConfiguration/DamagedTail/discard`` allows: records acknowledged before may be lost.
+    public var discardedDamage = false
     /// Leftover temporary files of an interrupted segment creation that were removed.
     public var removedTemporaryFiles: [String] = []
     /// Wall time of the open, in nanoseconds.
@@ -60,7 +63,10 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
             + "(\(sealedSegmentsTrusted) sealed, \(tailBytesScanned) tail bytes checked) in "
             + "\(Double(durationNanoseconds) / 1e6) ms"
         if let file = truncatedFile, let offset = truncatedAtOffset {
-            text += "; truncated a torn tail in \(file) at offset \(offset) (\(truncationReason ?? "invalid frame"))"
+            text += discardedDamage
+                ? "; DISCARDED a damaged frame and what followed it in \(file) at offset \(offset) (\(truncationReason ?? "invalid frame")); "
+                    + "records acknowledged before the damage may be lost"
+                : "; truncated a torn tail in \(file) at offset \(offset) (\(truncationReason ?? "invalid frame"))"
         }
         if !removedTemporaryFiles.isEmpty {
             text += "; removed \(removedTemporaryFiles.count) unfinished segment file(s)"

@@ -126,6 +126,14 @@ extension WriteAheadLog {
         let start = buffer.count
         buffer.appendZeros(FrameLayout.headerSize)
         encode(buffer)
+        // Bounded before compression too, so an inflated body never exceeds a segment.
+        guard buffer.count - start <= configuration.maxFrameLength else {
+            let length = buffer.count - start
+            buffer.count = start
+            arrivingAppenders.subtract(1, ordering: .relaxed)
+            commitLock.unlock()
+            throw WALError.recordTooLarge(bytes: length, limit: configuration.maxFrameLength)
+        }
         var flags = flags
         if type == .data, case let .zlib(level) = configuration.compression,
            buffer.count - start - FrameLayout.headerSize >= configuration.compressionThreshold,
@@ -341,8 +349,8 @@ extension WriteAheadLog {
                     FrameHeader(length: UInt32(FrameLayout.sealFrameSize), type: .seal, padding: 0, recordCount: 0,
                                 segmentID: old.id, basePosition: nextPosition,
                                 durableBefore: durableBefore.load(ordering: .acquiring)).write(to: p)
-                    p.storeBytes(of: (nextPosition - old.basePosition).littleEndian, toByteOffset: 40, as: UInt64.self)
-                    p.storeBytes(of: nextPosition.littleEndian, toByteOffset: 48, as: UInt64.self)
+                    p.storeBytes(of: (nextPosition - old.basePosition).littleEndian, toByteOffset: FrameLayout.headerSize, as: UInt64.self)
+                    p.storeBytes(of: nextPosition.littleEndian, toByteOffset: FrameLayout.headerSize + 8, as: UInt64.self)
                     FrameHeader.sealCRC(frame: p, length: FrameLayout.sealFrameSize)
                 }
                 do {
@@ -471,7 +479,7 @@ extension WriteAheadLog {
             throw error
         }
         let segment = Segment(id: id, basePosition: basePosition, path: path, capacity: capacity, fd: fd,
-                              mapping: mapping, verified: true)
+                              mapping: mapping, verified: true, inflatedFrames: inflatedFrames)
         segment.writeOffset = head.count
         return segment
     }

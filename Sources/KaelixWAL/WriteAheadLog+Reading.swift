@@ -1,23 +1,24 @@
 /// Reads by position go through the segments' memory mappings: a binary search over segments,
 /// one over the segment's checkpoints, then a walk of at most 31 record headers. Sealed segments
-/// are checksummed in full on their first read (they were trusted through their seal at open).
+/// are checksummed in full on their first read (they were trusted through their seal at open),
+/// outside the index lock, and the outcome is remembered.
 extension WriteAheadLog {
     /// Returns a copy of the record at `position`.
     public func read(at position: UInt64) throws -> WALRecord {
-        let (segment, base, offset, streamID, length) = try locate(position)
-        return withExtendedLifetime(segment) {
-            WALRecord(position: position, stream: StreamID(rawValue: streamID),
-                      payload: Array(UnsafeRawBufferPointer(start: base + offset, count: length)))
+        let found = try locate(position)
+        return withExtendedLifetime(found.keepAlive) {
+            WALRecord(position: position, stream: StreamID(rawValue: found.streamID),
+                      payload: Array(UnsafeRawBufferPointer(start: found.base + found.offset, count: found.length)))
         }
     }
 
     /// Calls `body` with the record at `position` without copying its payload. The view is valid
     /// only inside `body`.
     public func withRecord<R>(at position: UInt64, _ body: (WALRecordView) throws -> R) throws -> R {
-        let (segment, base, offset, streamID, length) = try locate(position)
-        return try withExtendedLifetime(segment) {
-            try body(WALRecordView(position: position, stream: StreamID(rawValue: streamID),
-                                   payload: UnsafeRawBufferPointer(start: base + offset, count: length)))
+        let found = try locate(position)
+        return try withExtendedLifetime(found.keepAlive) {
+            try body(WALRecordView(position: position, stream: StreamID(rawValue: found.streamID),
+                                   payload: UnsafeRawBufferPointer(start: found.base + found.offset, count: found.length)))
         }
     }
 
@@ -36,19 +37,25 @@ extension WriteAheadLog {
         }
     }
 
-    /// Finds the segment, the bytes holding the record (the mapping, or a compressed frame's
-    /// inflated copy), the payload offset in them, the stream and the length of the record at `position`.
-    private func locate(_ position: UInt64) throws -> (Segment, UnsafeRawPointer, Int, UInt32, Int) {
-        indexLock.lock()
-        defer { indexLock.unlock() }
-        guard let first = segments.first else { throw WALError.closed }
-        guard position < visibleEnd else { throw WALError.positionNotWritten(position: position, nextPosition: visibleEnd) }
-        guard position >= first.basePosition else {
-            throw WALError.positionRemoved(position: position, firstAvailable: first.basePosition)
+    /// Finds the bytes holding the record at `position` (the mapping, or a compressed frame's
+    /// inflated copy), the payload offset in them, its stream and length, and what keeps the
+    /// bytes alive while they are read. Only the lookup holds the index lock: checksumming a
+    /// sealed segment on its first read and inflating a frame happen outside it, so they never
+    /// stall appends (which need the lock to publish).
+    private func locate(_ position: UInt64) throws
+        -> (base: UnsafeRawPointer, offset: Int, streamID: UInt32, length: Int, keepAlive: (Segment, InflatedFrame?)) {
+        let (segment, checkpoint) = try indexLock.withLock { () throws -> (Segment, (frameOffset: Int, recordOffset: Int, skip: UInt64)?) in
+            guard let first = segments.first else { throw WALError.closed }
+            guard position < visibleEnd else { throw WALError.positionNotWritten(position: position, nextPosition: visibleEnd) }
+            guard position >= first.basePosition else {
+                throw WALError.positionRemoved(position: position, firstAvailable: first.basePosition)
+            }
+            let segment = segmentHolding(position)
+            return (segment, segment.checkpoint(of: position))
         }
-        let segment = segmentHolding(position)
-        if !segment.verified { try verify(segment) }
-        guard let location = segment.recordLocation(of: position) else {
+        if !segment.verified { beforeVerifyingSegment?() }
+        try segment.verifySealed()
+        guard let checkpoint, let location = segment.recordLocation(from: checkpoint) else {
             throw WALError.corruption(path: segment.path, offset: 0, reason: "the index does not lead to position \(position)")
         }
         var offset = location.offset
@@ -58,7 +65,7 @@ extension WriteAheadLog {
               length <= UInt64(end - offset) else {
             throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: "malformed record header")
         }
-        return (segment, base, offset, UInt32(truncatingIfNeeded: streamID), Int(length))
+        return (base, offset, UInt32(truncatingIfNeeded: streamID), Int(length), (segment, location.owner))
     }
 
     /// The segment whose range holds `position`; `indexLock` must be held and the position valid.
@@ -70,23 +77,6 @@ extension WriteAheadLog {
             if segments[mid].basePosition <= position { low = mid } else { high = mid - 1 }
         }
         return segments[low]
-    }
-
-    /// Checksums every frame of a sealed segment once; `indexLock` must be held.
-    func verify(_ segment: Segment) throws {
-        var offset = SegmentHeader.size
-        let base = segment.mapping.base
-        while offset < segment.writeOffset {
-            switch FrameParser.check(base, size: segment.writeOffset, offset: offset, segmentID: segment.id) {
-            case let .valid(header):
-                offset += Int(header.length)
-            case let .invalid(reason):
-                throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: reason + " in a sealed segment")
-            case .end:
-                throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: "sealed segment ends early")
-            }
-        }
-        segment.verified = true
     }
 
     /// A cursor over records from `position` on, of all streams or of one.

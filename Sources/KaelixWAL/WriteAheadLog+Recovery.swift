@@ -45,7 +45,7 @@ extension WriteAheadLog {
         var expectedBase: UInt64?
         for (index, id) in ids.enumerated() {
             let isLast = index == ids.count - 1
-            let segment = try openSegment(id: id, isLast: isLast)
+            let (segment, sizeOnDisk) = try openSegment(id: id, isLast: isLast)
             segments.append(segment)
             if let expectedBase, segment.basePosition != expectedBase {
                 throw WALError.corruption(path: segment.path, offset: 24,
@@ -55,7 +55,7 @@ extension WriteAheadLog {
             segment.mapping.adviseSequentialScan()
             defer { segment.mapping.adviseNormal() }
             if isLast {
-                try scanTail(segment, report: &report)
+                try scanTail(segment, sizeOnDisk: sizeOnDisk, report: &report)
             } else {
                 try scanSealed(segment)
                 report.sealedSegmentsTrusted += 1
@@ -118,8 +118,9 @@ extension WriteAheadLog {
         return manifest
     }
 
-    /// Opens, validates the header of, and maps one segment file.
-    private func openSegment(id: UInt64, isLast: Bool) throws -> Segment {
+    /// Opens, validates the header of, and maps one segment file; also returns the file's size as
+    /// found (a tail cut short is extended with zeros before it is mapped).
+    private func openSegment(id: UInt64, isLast: Bool) throws -> (Segment, Int) {
         let path = directory + "/" + Segment.fileName(id: id)
         let fd: Int32
         do { fd = try fileSystem.openFile(path, create: false) } catch { throw error.walError(path: path) }
@@ -145,6 +146,7 @@ extension WriteAheadLog {
             let capacity = Int(header.capacity)
             var size: Int64
             do { size = try fileSystem.fileSize(fd) } catch { throw error.walError(path: path) }
+            let sizeOnDisk = Int(size)
             if isLast && size < Int64(capacity) {
                 // A cut-short tail (torn, or truncated by hand): restore the full size with zeros.
                 do { try fileSystem.truncate(fd, to: Int64(capacity)) } catch { throw error.walError(path: path) }
@@ -152,8 +154,8 @@ extension WriteAheadLog {
             }
             let mapping = try MappedRegion(fd: fd, length: Int(min(size, Int64(capacity))), path: path, fileSystem: fileSystem,
                                            preferCopy: configuration.readStrategy == .pread)
-            return Segment(id: id, basePosition: header.basePosition, path: path, capacity: capacity, fd: fd,
-                           mapping: mapping, verified: isLast)
+            return (Segment(id: id, basePosition: header.basePosition, path: path, capacity: capacity, fd: fd,
+                            mapping: mapping, verified: isLast, inflatedFrames: inflatedFrames), sizeOnDisk)
         } catch let error as WALError {
             fileSystem.closeFile(fd)
             throw error
@@ -182,9 +184,12 @@ extension WriteAheadLog {
                 throw WALError.corruption(path: segment.path, offset: Int64(offset),
                                   reason: "frame claims position \(header.basePosition) where \(position) was expected")
             }
-            if header.type != FrameType.data.rawValue,
+            // Control frames, and compressed frames before their declared size is trusted for inflating.
+            if header.type != FrameType.data.rawValue || header.flags & FrameLayout.compressedFlag != 0,
                header.crc != FrameHeader.computeCRC(frame: base + offset, length: Int(header.length)) {
-                throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: "control frame checksum mismatch")
+                throw WALError.corruption(path: segment.path, offset: Int64(offset),
+                                          reason: header.type == FrameType.data.rawValue ? "compressed frame checksum mismatch"
+                                                                                         : "control frame checksum mismatch")
             }
             switch FrameType(rawValue: header.type)! {
             case .data:
@@ -205,9 +210,8 @@ extension WriteAheadLog {
                 guard let definitions = FrameParser.streamDefinitions(base, frameOffset: offset, header: header) else {
                     throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: "malformed stream definition")
                 }
-                guard defineAll(definitions) else {
-                    throw WALError.corruption(path: segment.path, offset: Int64(offset),
-                                              reason: "a stream definition skips an id or renames a stream")
+                if let problem = defineAll(definitions) {
+                    throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: problem)
                 }
             case .seal:
                 let (count, end) = FrameParser.seal(base, frameOffset: offset)
@@ -229,7 +233,7 @@ extension WriteAheadLog {
     }
 
     /// Checksums the tail frame by frame; cuts a torn end or reports corruption (see above).
-    private func scanTail(_ segment: Segment, report: inout RecoveryReport) throws {
+    private func scanTail(_ segment: Segment, sizeOnDisk: Int, report: inout RecoveryReport) throws {
         let base = segment.mapping.base
         let size = segment.mapping.length
         var offset = SegmentHeader.size
@@ -255,9 +259,11 @@ extension WriteAheadLog {
                     case .data:
                         var streamsKnown = true
                         var wellFormed = false
-                        if let area = segment.recordsArea(base, frameOffset: offset, segmentOffset: offset, header: header) {
-                            wellFormed = FrameParser.forEachRecord(area.base, start: area.start, end: area.end, count: header.recordCount) { id, _, _ in
-                                if stateOfStream(StreamID(rawValue: id)) == nil { streamsKnown = false }
+                        if let area = segment.recordsArea(base, frameOffset: offset, segmentOffset: offset, header: header, keep: false) {
+                            wellFormed = withExtendedLifetime(area.owner) {
+                                FrameParser.forEachRecord(area.base, start: area.start, end: area.end, count: header.recordCount) { id, _, _ in
+                                    if stateOfStream(StreamID(rawValue: id)) == nil { streamsKnown = false }
+                                }
                             }
                         }
                         if wellFormed && streamsKnown {
@@ -270,7 +276,7 @@ extension WriteAheadLog {
                         }
                     case .streamDefinition:
                         if let definitions = FrameParser.streamDefinitions(base, frameOffset: offset, header: header) {
-                            if !defineAll(definitions) { damage = "a stream definition skips an id or renames a stream" }
+                            damage = defineAll(definitions)
                         } else {
                             damage = "malformed stream definition"
                         }
@@ -296,7 +302,8 @@ extension WriteAheadLog {
                 }
             }
             guard let damage else { break scan }
-            try cutTornTail(segment, at: offset, expectedPosition: position, reason: damage, report: &report)
+            try cutTornTail(segment, at: offset, expectedPosition: position, reason: damage, sizeOnDisk: sizeOnDisk,
+                            report: &report)
             break scan
         }
         segment.writeOffset = offset
@@ -315,8 +322,16 @@ extension WriteAheadLog {
     }
 
     /// Decides whether damage at `offset` is a torn tail (cut it) or corruption (throw).
+    ///
+    /// Damage is corruption when a later intact frame says the damaged position was durable. When
+    /// no frame can say so, the damaged frame itself decides: a write interrupted by a crash leaves
+    /// some of the frame's 512-byte sectors as they were before (zeros: segments are zero-filled
+    /// and never reused) or the file cut short inside it. A frame with every sector written that
+    /// still fails its checks was changed after it was written (bit rot, a stray write), and its
+    /// records may have been acknowledged: the open fails, unless the configuration explicitly
+    /// accepts that loss (``WALConfiguration/DamagedTail/discard``).
     private func cutTornTail(_ segment: Segment, at offset: Int, expectedPosition: UInt64, reason: String,
-                             report: inout RecoveryReport) throws {
+                             sizeOnDisk: Int, report: inout RecoveryReport) throws {
         let base = segment.mapping.base
         let size = segment.mapping.length
         var lastNonZero = offset
@@ -336,6 +351,14 @@ extension WriteAheadLog {
             }
             probe += FrameLayout.alignment
         }
+        let interrupted = showsInterruptedWrite(segment, at: offset, sizeOnDisk: sizeOnDisk)
+        if !interrupted && configuration.damagedTail == .refuse {
+            throw WALError.corruption(path: segment.path, offset: Int64(offset),
+                                      reason: "\(reason) in the last frame, which was written whole (no sector of it is missing), so it "
+                                          + "is damage, not a torn write, and its records may have been acknowledged; restore the "
+                                          + "file from a replica, or open with damagedTail = .discard to drop the frame and "
+                                          + "everything after it")
+        }
         let capacity = Int64(segment.capacity)
         do {
             try fileSystem.truncate(segment.fd, to: Int64(offset))
@@ -349,5 +372,39 @@ extension WriteAheadLog {
         report.truncatedAtOffset = Int64(offset)
         report.truncatedBytes = max(0, lastNonZero - offset)
         report.truncationReason = reason
+        report.discardedDamage = !interrupted
+    }
+
+    /// Whether the frame at `offset` bears the mark of a write a crash interrupted: the file ends
+    /// inside it, or one of the 512-byte sectors it spans is all zeros. The frame's extent comes
+    /// from its header when the header's own checksum holds; a damaged header is judged on its
+    /// own bytes (a torn one has a zero sector, since a header spans at most two). A payload with
+    /// a whole sector of zeros cannot be told from a torn write; such a frame is judged torn.
+    private func showsInterruptedWrite(_ segment: Segment, at offset: Int, sizeOnDisk: Int) -> Bool {
+        let base = segment.mapping.base
+        let size = segment.mapping.length
+        var end = min(size, offset + FrameLayout.headerSize)
+        if offset + FrameLayout.headerSize <= size, FrameHeader.headerIsIntact(frame: base + offset) {
+            let header = FrameHeader(from: base + offset)
+            let length = Int(header.length)
+            if length >= FrameLayout.headerSize, length <= size - offset, header.padding < FrameLayout.alignment {
+                // The padding is zeros by design; a sector holding nothing else proves nothing.
+                end = offset + length - Int(header.padding)
+            }
+        }
+        if end > sizeOnDisk { return true }
+        var start = offset
+        while start < end {
+            let sectorEnd = min(end, (start / 512 + 1) * 512)
+            var allZero = true
+            var probe = start
+            while probe < sectorEnd {
+                if base.load(fromByteOffset: probe, as: UInt8.self) != 0 { allZero = false; break }
+                probe += 1
+            }
+            if allZero { return true }
+            start = sectorEnd
+        }
+        return false
     }
 }

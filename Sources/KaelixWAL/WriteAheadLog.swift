@@ -54,6 +54,12 @@ public final class WriteAheadLog: @unchecked Sendable {
     var asyncWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
     var nextWaiterID: UInt64 = 0
 
+    /// Inflated compressed frames, bounded by ``WALConfiguration/inflatedCacheBytes``.
+    let inflatedFrames: InflatedFrameCache
+
+    /// Runs before a read checksums a sealed segment (tests use it to see which locks are held).
+    var beforeVerifyingSegment: (() -> Void)?
+
     /// Serializes stream creation, so a name is defined once.
     let streamCreationLock = ConditionLock()
 
@@ -62,6 +68,7 @@ public final class WriteAheadLog: @unchecked Sendable {
         self.configuration = configuration
         self.fileSystem = fileSystem
         self.pending = PendingGroup(buffer: WriteBuffer())
+        self.inflatedFrames = InflatedFrameCache(budget: configuration.inflatedCacheBytes)
     }
 
     /// Opens (creating if needed) the log in `directory` and recovers it: the unsealed tail is
@@ -214,32 +221,41 @@ public final class WriteAheadLog: @unchecked Sendable {
         return true
     }
 
-    /// Whether every definition of a frame could be applied (see ``defineStream(id:name:sequenceBase:)``),
-    /// checked before any is, so a damaged frame defines nothing.
-    func canDefineAll(_ definitions: [StreamDefinition]) -> Bool {
+    /// Why a frame's definitions cannot all be applied (see ``defineStream(id:name:sequenceBase:)``),
+    /// or nil when they can; checked before any is applied, so a damaged frame defines nothing.
+    ///
+    /// A definition of a stream that already has records is the restated table at the head of a
+    /// segment: its `sequenceBase` must equal the records the segments before it hold for that
+    /// stream. This checks, at open, the stream ids of sealed segments' records, whose checksums
+    /// are only verified on first read.
+    func problemDefining(_ definitions: [StreamDefinition]) -> String? {
         var added: [UInt32: String] = [:]
         var addedNames: Set<String> = []
         for d in definitions {
             let index = Int(d.id)
             if index < streamsByID.count, let existing = streamsByID[index] {
-                guard existing.name == d.name else { return false }
+                guard existing.name == d.name else { return "a stream definition renames stream \(d.id)" }
+                if existing.count > 0 || !existing.runs.isEmpty, existing.count != d.sequenceBase {
+                    return "the stream table says stream \(d.id) had \(d.sequenceBase) records before this segment, "
+                        + "the segments before it hold \(existing.count): a record's stream id was damaged"
+                }
             } else if let name = added[d.id] {
-                guard name == d.name else { return false }
+                guard name == d.name else { return "a stream definition renames stream \(d.id)" }
             } else {
                 guard index == streamsByID.count + added.count, streamIDsByName[d.name] == nil, addedNames.insert(d.name).inserted
-                else { return false }
+                else { return "a stream definition skips an id or renames a stream" }
                 added[d.id] = d.name
             }
         }
-        return true
+        return nil
     }
 
-    /// Applies a frame's definitions when all of them can be applied (``canDefineAll(_:)``); returns
-    /// false, defining nothing, otherwise.
-    func defineAll(_ definitions: [StreamDefinition]) -> Bool {
-        guard canDefineAll(definitions) else { return false }
+    /// Applies a frame's definitions when all of them can be applied; returns why not otherwise
+    /// (see ``problemDefining(_:)``), defining nothing.
+    func defineAll(_ definitions: [StreamDefinition]) -> String? {
+        if let problem = problemDefining(definitions) { return problem }
         for d in definitions { defineStream(id: d.id, name: d.name, sequenceBase: d.sequenceBase) }
-        return true
+        return nil
     }
 
     /// The stream table as definitions, each with its record count so far; `indexLock` must be held.

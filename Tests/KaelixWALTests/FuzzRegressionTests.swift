@@ -25,16 +25,25 @@ import Testing
     }
 
     /// fuzz_wal.sh, oom-25aa8a10: a definition naming stream 4 294 967 294 made recovery grow the
-    /// stream table to that many entries (tens of GB). Ids are dense: it is damage, cut as a torn tail.
+    /// stream table to that many entries (tens of GB). Ids are dense: it is damage. The frame was
+    /// written whole (no sector missing), so it is refused, not cut as a torn write.
     @Test(arguments: [UInt32.max - 1, 2, 1 << 20])
     func aDefinitionThatSkipsIdsIsDamage(id: UInt32) throws {
         let dir = TemporaryDirectory()
         defer { dir.cleanUp() }
         try Self.writeSegment(Self.definitionFrame([StreamDefinition(id: 0, name: "", sequenceBase: 0),
                                                     StreamDefinition(id: id, name: "huge", sequenceBase: 0)]), in: dir.path)
-        let log = try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration())
+        #expect {
+            try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration())
+        } throws: { error in
+            guard case let .corruption(_, offset, reason) = error as? WALError else { return false }
+            return offset == Int64(SegmentHeader.size) && reason.hasPrefix("a stream definition skips an id or renames a stream")
+        }
+        var discarding = smallConfiguration()
+        discarding.damagedTail = .discard
+        let log = try WriteAheadLog.open(directory: dir.path, configuration: discarding)
         #expect(log.streamNames == [""])
-        #expect(log.recoveryReport.truncationReason == "a stream definition skips an id or renames a stream")
+        #expect(log.recoveryReport.discardedDamage)
         try log.close()
     }
 
@@ -45,9 +54,17 @@ import Testing
         let frames = Self.definitionFrame([StreamDefinition(id: 0, name: "", sequenceBase: 0), StreamDefinition(id: 1, name: "a", sequenceBase: 0)])
             + Self.definitionFrame([StreamDefinition(id: 1, name: "b", sequenceBase: 0)])
         try Self.writeSegment(frames, in: dir.path)
-        let log = try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration())
+        #expect {
+            try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration())
+        } throws: { error in
+            guard case let .corruption(_, _, reason) = error as? WALError else { return false }
+            return reason.hasPrefix("a stream definition renames stream 1")
+        }
+        var discarding = smallConfiguration()
+        discarding.damagedTail = .discard
+        let log = try WriteAheadLog.open(directory: dir.path, configuration: discarding)
         #expect(log.streamNames == ["", "a"])
-        #expect(log.recoveryReport.truncationReason != nil)
+        #expect(log.recoveryReport.discardedDamage)
         try log.close()
     }
 }
