@@ -151,10 +151,10 @@ int kaelix_inflate(const void *input, size_t length, void *output, size_t expect
     return size == expected ? 0 : -1;
 }
 
-int kaelix_lock_file(int fd) {
+int kaelix_lock_file(int fd, int exclusive) {
     struct flock lock;
     memset(&lock, 0, sizeof lock);
-    lock.l_type = F_WRLCK;
+    lock.l_type = exclusive ? F_WRLCK : F_RDLCK;
     lock.l_whence = SEEK_SET;
     if (fcntl(fd, F_SETLK, &lock) == 0) {
         return 0;

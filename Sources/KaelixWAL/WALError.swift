@@ -28,6 +28,8 @@ public enum WALError: Error, Equatable, CustomStringConvertible, Sendable {
     case unknownStream(String)
     /// Another process holds the log directory open.
     case directoryLocked(path: String)
+    /// A write (append, stream creation, retention) on a log opened with ``WriteAheadLog/openReadOnly(directory:configuration:fileSystem:)``.
+    case readOnly(path: String)
     /// The log was closed.
     case closed
     /// The transaction was already committed or aborted.
@@ -66,8 +68,10 @@ public enum WALError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .unknownStream(name):
             return "no stream named '\(name)' exists in this log; create it with stream(named:) before reading it."
         case let .directoryLocked(path):
-            return "\(path) is already open in another process (its LOCK file is held). Close that process first; "
-                + "two writers on one log would corrupt it."
+            return "\(path) is already open elsewhere (its LOCK file is held): a writer excludes every other open, and "
+                + "read-only opens exclude a writer. Close the other one first; two writers on one log would corrupt it."
+        case let .readOnly(path):
+            return "the log in \(path) was opened read-only; open it with WriteAheadLog.open to write to it."
         case .closed:
             return "the log is closed; open it again to read or write."
         case .transactionFinished:

@@ -31,6 +31,15 @@ public protocol WALFileSystem: AnyObject, Sendable {
 }
 
 extension WALFileSystem {
+    /// Opens `path` for reading only (a read-only open of the log needs no write access).
+    func openFileReadOnly(_ path: String) throws -> Int32 {
+        while true {
+            let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 { return fd }
+            if errno != EINTR { throw SystemCallError(call: "open", errno: errno) }
+        }
+    }
+
     /// How many directory entries name the file open as `fd` (0 once it was unlinked).
     func linkCount(_ fd: Int32) -> Int {
         var info = stat()

@@ -43,7 +43,10 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
     public var recordCount: UInt64 = 0
     /// Bytes of the unsealed tail that were scanned and checksummed.
     public var tailBytesScanned = 0
-    /// Where a torn tail was cut (file and offset), if one was.
+    /// Whether the log was opened read-only: what a writer's open would cut or delete is reported
+    /// here but left on disk.
+    public var readOnly = false
+    /// Where a torn tail was cut (file and offset), if one was (or, read-only, would be).
     public var truncatedFile: String?
     public var truncatedAtOffset: Int64?
     /// How many bytes after the cut held partial or unverifiable frames.
@@ -67,6 +70,7 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
                 ? "; DISCARDED a damaged frame and what followed it in \(file) at offset \(offset) (\(truncationReason ?? "invalid frame")); "
                     + "records acknowledged before the damage may be lost"
                 : "; truncated a torn tail in \(file) at offset \(offset) (\(truncationReason ?? "invalid frame"))"
+            if readOnly { text += ", left on disk (opened read-only)" }
         }
         if !removedTemporaryFiles.isEmpty {
             text += "; removed \(removedTemporaryFiles.count) unfinished segment file(s)"

@@ -64,6 +64,7 @@ extension WriteAheadLog {
 
     /// Forces everything written so far to disk (useful under ``SyncPolicy/none``).
     public func sync() throws {
+        if isReadOnly { return }
         if let failure = commitLock.withLock({ failure }) { throw failure }
         syncActiveSegment()
         if let failure = commitLock.withLock({ failure }) { throw failure }
@@ -105,6 +106,7 @@ extension WriteAheadLog {
     @discardableResult
     func commit(type: FrameType, flags: UInt8, recordCount: Int,
                 encode: (WriteBuffer) -> Void) throws -> UInt64 {
+        if isReadOnly { throw WALError.readOnly(path: directory) }
         arrivingAppenders.add(1, ordering: .relaxed)
         commitLock.lock()
         // Back-pressure: a full group waits for the leader rather than growing without bound.

@@ -13,10 +13,11 @@ extension WriteAheadLog {
     func recover() throws {
         let started = monotonicNanos()
         var report = RecoveryReport()
+        report.readOnly = isReadOnly
         defineStream(id: 0, name: "")
         let names: [String]
         do { names = try fileSystem.listDirectory(directory) } catch { throw error.walError(path: directory) }
-        for name in names where name.hasSuffix(".kwal.tmp") {
+        for name in names where name.hasSuffix(".kwal.tmp") && !isReadOnly {
             do { try fileSystem.removeFile(directory + "/" + name) } catch { throw error.walError(path: directory + "/" + name) }
             report.removedTemporaryFiles.append(name)
         }
@@ -34,6 +35,9 @@ extension WriteAheadLog {
         ids.sort()
         let storedManifest = try checkAgainstManifest(&ids, report: &report)
         report.segmentCount = ids.count
+        if ids.isEmpty && isReadOnly {
+            throw WALError.corruption(path: directory, offset: 0, reason: "no segment files: there is no log here to read")
+        }
         if ids.isEmpty {
             let first = try createSegment(id: 1, basePosition: 0)
             segments = [first]
@@ -67,7 +71,7 @@ extension WriteAheadLog {
         let last = segments[segments.count - 1]
         // What recovery keeps of the tail may never have been synced (a kill -9 before the sync):
         // make it durable before any later frame's durable-before mark can vouch for it.
-        if last.fd >= 0 {
+        if last.fd >= 0 && !isReadOnly {
             do { try fileSystem.dataSync(last.fd) } catch { throw error.walError(path: last.path) }
         }
         nextPosition = last.endPosition
@@ -75,7 +79,7 @@ extension WriteAheadLog {
         writtenBefore.store(nextPosition, ordering: .releasing)
         durableBefore.store(nextPosition, ordering: .releasing)
         activeSegment = last
-        if last.sealed {
+        if last.sealed && !isReadOnly {
             // A crash after sealing but before the next segment existed: start that segment now.
             let next = try createSegment(id: last.id + 1, basePosition: nextPosition)
             fileSystem.closeFile(last.fd)
@@ -84,7 +88,7 @@ extension WriteAheadLog {
             activeSegment = next
         }
         let manifest = SegmentManifest(lowest: segments[0].id, highest: segments[segments.count - 1].id)
-        if storedManifest != manifest {
+        if storedManifest != manifest && !isReadOnly {
             try manifest.write(directory: directory, fileSystem: fileSystem)
         }
         report.recordCount = nextPosition - segments[0].basePosition
@@ -108,6 +112,11 @@ extension WriteAheadLog {
         if lowest > manifest.lowest { throw missing(manifest.lowest) }
         let leftovers = ids.filter { $0 < manifest.lowest }
         guard !leftovers.isEmpty else { return manifest }
+        if isReadOnly {
+            // Left for the next writer to delete; not part of the log.
+            ids.removeAll { $0 < manifest.lowest }
+            return manifest
+        }
         for id in leftovers {
             let path = directory + "/" + Segment.fileName(id: id)
             do { try fileSystem.removeFile(path) } catch { throw error.walError(path: path) }
@@ -123,7 +132,11 @@ extension WriteAheadLog {
     private func openSegment(id: UInt64, isLast: Bool) throws -> (Segment, Int) {
         let path = directory + "/" + Segment.fileName(id: id)
         let fd: Int32
-        do { fd = try fileSystem.openFile(path, create: false) } catch { throw error.walError(path: path) }
+        do {
+            fd = isReadOnly ? try fileSystem.openFileReadOnly(path) : try fileSystem.openFile(path, create: false)
+        } catch {
+            throw error.walError(path: path)
+        }
         do {
             var headerBytes = [UInt8](repeating: 0, count: SegmentHeader.size)
             let read = try headerBytes.withUnsafeMutableBytes { buffer throws in
@@ -147,7 +160,7 @@ extension WriteAheadLog {
             var size: Int64
             do { size = try fileSystem.fileSize(fd) } catch { throw error.walError(path: path) }
             let sizeOnDisk = Int(size)
-            if isLast && size < Int64(capacity) {
+            if isLast && size < Int64(capacity) && !isReadOnly {
                 // A cut-short tail (torn, or truncated by hand): restore the full size with zeros.
                 do { try fileSystem.truncate(fd, to: Int64(capacity)) } catch { throw error.walError(path: path) }
                 size = Int64(capacity)
@@ -360,14 +373,16 @@ extension WriteAheadLog {
                                           + "everything after it")
         }
         let capacity = Int64(segment.capacity)
-        do {
-            try fileSystem.truncate(segment.fd, to: Int64(offset))
-            try fileSystem.truncate(segment.fd, to: capacity)
-            try fileSystem.dataSync(segment.fd)
-        } catch {
-            throw error.walError(path: segment.path)
+        if !isReadOnly {
+            do {
+                try fileSystem.truncate(segment.fd, to: Int64(offset))
+                try fileSystem.truncate(segment.fd, to: capacity)
+                try fileSystem.dataSync(segment.fd)
+            } catch {
+                throw error.walError(path: segment.path)
+            }
+            segment.mapping.mirrorTruncation(at: offset)
         }
-        segment.mapping.mirrorTruncation(at: offset)
         report.truncatedFile = segment.path
         report.truncatedAtOffset = Int64(offset)
         report.truncatedBytes = max(0, lastNonZero - offset)
@@ -387,9 +402,11 @@ extension WriteAheadLog {
         if offset + FrameLayout.headerSize <= size, FrameHeader.headerIsIntact(frame: base + offset) {
             let header = FrameHeader(from: base + offset)
             let length = Int(header.length)
-            if length >= FrameLayout.headerSize, length <= size - offset, header.padding < FrameLayout.alignment {
+            if length >= FrameLayout.headerSize, header.padding < FrameLayout.alignment {
                 // The padding is zeros by design; a sector holding nothing else proves nothing.
-                end = offset + length - Int(header.padding)
+                let declaredEnd = offset + length - Int(header.padding)
+                if declaredEnd > sizeOnDisk { return true } // the file ends inside the frame
+                end = min(declaredEnd, size)
             }
         }
         if end > sizeOnDisk { return true }

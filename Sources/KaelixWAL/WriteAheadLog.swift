@@ -57,6 +57,9 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// Inflated compressed frames, bounded by ``WALConfiguration/inflatedCacheBytes``.
     let inflatedFrames: InflatedFrameCache
 
+    /// Whether the log was opened with ``openReadOnly(directory:configuration:fileSystem:)``.
+    public private(set) var isReadOnly = false
+
     /// Runs before a read checksums a sealed segment (tests use it to see which locks are held).
     var beforeVerifyingSegment: (() -> Void)?
 
@@ -89,6 +92,31 @@ public final class WriteAheadLog: @unchecked Sendable {
         return log
     }
 
+    /// Opens the log in `directory` for reading only, changing nothing on disk: for inspecting a
+    /// log on a read-only mount, a copy, or one a crash left behind, before deciding anything.
+    ///
+    /// It takes a shared lock (any number of readers, no writer) and needs only read access. The
+    /// tail is checked as ``open(directory:configuration:fileSystem:)`` would and every finding is
+    /// in ``recoveryReport``, but nothing is cut, synced, created or deleted: a torn tail is reported
+    /// and left for the next writer to cut. Appends, stream creation and retention throw
+    /// ``WALError/readOnly(path:)``. With the default ``WALConfiguration/ReadStrategy/memoryMap``, a
+    /// segment file that another process shrinks while it is open faults a reader with SIGBUS, as any
+    /// mapping would; `readStrategy = .pread` reads each segment into memory at open instead.
+    public static func openReadOnly(directory: String, configuration: WALConfiguration = WALConfiguration(),
+                                    fileSystem: any WALFileSystem = PosixFileSystem()) throws -> WriteAheadLog {
+        try configuration.validate()
+        let log = WriteAheadLog(directory: directory, configuration: configuration, fileSystem: fileSystem)
+        log.isReadOnly = true
+        do {
+            log.directoryLock = try DirectoryLock(directory: directory, shared: true)
+            try log.recover()
+        } catch {
+            log.releaseResources()
+            throw error
+        }
+        return log
+    }
+
     deinit { releaseResources() }
 
     /// Syncs everything written, stops background threads and releases files. Reads and writes
@@ -104,7 +132,7 @@ public final class WriteAheadLog: @unchecked Sendable {
         intervalSyncer?.stop()
         var syncError: WALError?
         syncLock.withLock {
-            if let segment = activeSegment, segment.fd >= 0, commitLock.withLock({ failure }) == nil {
+            if !isReadOnly, let segment = activeSegment, segment.fd >= 0, commitLock.withLock({ failure }) == nil {
                 do { try dataSyncLocked(segment) } catch { syncError = error.walError(path: segment.path) }
             }
         }
@@ -285,6 +313,7 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// Returns how many segments were removed. The active segment is never removed.
     @discardableResult
     public func truncate(below position: UInt64) throws -> Int {
+        if isReadOnly { throw WALError.readOnly(path: directory) }
         let (doomed, manifest): ([Segment], SegmentManifest?) = indexLock.withLock {
             var result: [Segment] = []
             while segments.count > 1, segments[0].sealed, segments[0].endPosition <= position {

@@ -35,10 +35,11 @@ int64_t kaelix_deflate(const void *input, size_t length, void *output, size_t ca
 /// the stream is damaged or does not inflate to exactly `expected` bytes (never writes past it).
 int kaelix_inflate(const void *input, size_t length, void *output, size_t expected);
 
-/// Takes an exclusive POSIX record lock (fcntl F_SETLK) on the whole file. Unlike flock, such a
-/// lock is owned by the process: a forked child never holds it, and it goes when the process dies.
-/// Returns 0, or the errno (EAGAIN/EACCES when another process holds it).
-int kaelix_lock_file(int fd);
+/// Takes a POSIX record lock (fcntl F_SETLK) on the whole file: exclusive (a writer) or shared (a
+/// read-only open, which needs only a read descriptor). Unlike flock, such a lock is owned by the
+/// process: a forked child never holds it, and it goes when the process dies.
+/// Returns 0, or the errno (EAGAIN/EACCES when another process holds a conflicting lock).
+int kaelix_lock_file(int fd, int exclusive);
 
 /// The file system magic number of `path` (statfs(2) f_type), or -1 with errno set.
 /// Glibc's Swift module does not export statfs, hence the shim.
