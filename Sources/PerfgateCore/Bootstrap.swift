@@ -1,3 +1,4 @@
+import SeededRandom
 import Foundation
 
 /// Seeded, reproducible percentile bootstrap intervals.
@@ -6,7 +7,7 @@ public enum Bootstrap {
     /// `confidence`, from `resamples` resamples of each group (percentile method).
     public static func relativeChangeOfMedians(baseline: [Double], current: [Double], resamples: Int = 10_000,
                                                confidence: Double = 0.95, seed: UInt64 = 1) -> ClosedRange<Double> {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var changes = [Double]()
         changes.reserveCapacity(resamples)
         var a = ResampledMedian(baseline), b = ResampledMedian(current)
@@ -25,7 +26,7 @@ public enum Bootstrap {
     /// Interval of one sample's median (for absolute targets).
     public static func median(_ values: [Double], resamples: Int = 10_000, confidence: Double = 0.95,
                               seed: UInt64 = 1) -> ClosedRange<Double> {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var medians = [Double]()
         medians.reserveCapacity(resamples)
         var a = ResampledMedian(values)
@@ -38,7 +39,7 @@ public enum Bootstrap {
     /// Interval of the geometric mean of ratios (paired A/B): exp(mean(log ratios)) − 1.
     public static func geometricMeanChange(logRatios: [Double], resamples: Int = 10_000, confidence: Double = 0.95,
                                            seed: UInt64 = 1) -> ClosedRange<Double> {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var means = [Double]()
         means.reserveCapacity(resamples)
         for _ in 0..<resamples {
@@ -72,7 +73,7 @@ struct ResampledMedian {
     }
 
     /// Draws the next resample from `rng` and returns its median.
-    mutating func next(_ rng: inout SeededGenerator) -> Double {
+    mutating func next(_ rng: inout SplitMix64) -> Double {
         let n = sorted.count
         for i in 0..<n { counts[i] = 0 }
         for _ in 0..<n { counts[rankOf[Int(rng.next() % UInt64(n))]] += 1 }
@@ -90,15 +91,3 @@ struct ResampledMedian {
     }
 }
 
-/// SplitMix64: the seeded generator behind every resampling, so verdicts are reproducible.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import KaelixWAL
 import PerfgateCore
+import SeededRandom
 
 /// Paired A/B measurement: two builds (or one build under two environments) run the same
 /// benchmarks in interleaved rounds on one machine. Each pair of rounds runs every benchmark on both

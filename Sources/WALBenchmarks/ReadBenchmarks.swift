@@ -1,4 +1,5 @@
 import KaelixWAL
+import SeededRandom
 
 /// Reads through the memory mappings (resident data) and streaming replay.
 enum ReadBenchmarks {

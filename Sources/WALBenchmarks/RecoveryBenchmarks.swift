@@ -21,13 +21,16 @@ enum RecoveryBenchmarks {
                 try log.append(batch: payloads)
                 written += 1000 * 1024
             }
-            // A torn final write, as an unclean stop leaves it.
+            // A torn final write, as a crash mid-write leaves it: one more batch whose sectors past
+            // the first 4 KiB never reached the disk (zeros, as in a fresh segment).
             try log.sync()
-            let (tail, used) = log.tailSegment
+            try log.append(batch: payloads)
+            let (tail, end) = log.tailSegment
             log.abandon()
             let fd = open(tail, O_WRONLY)
-            var garbage = [UInt8](repeating: 0xEE, count: 100)
-            _ = pwrite(fd, &garbage, 100, off_t(used))
+            let tornFrom = (end - payloads.count * 1024 / 2) / 512 * 512
+            var zeros = [UInt8](repeating: 0, count: max(0, end - tornFrom))
+            _ = pwrite(fd, &zeros, zeros.count, off_t(tornFrom))
             close(fd)
             if cold {
                 for name in try PosixFileSystem().listDirectory(directory) where name.hasSuffix(".kwal") {

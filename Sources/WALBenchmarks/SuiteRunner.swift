@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import KaelixWAL
 import PerfgateCore
+import SeededRandom
 
 /// Runs the suite: every round of every selected benchmark in a fresh child process, with the
 /// rounds of all benchmarks interleaved in a seeded random order, so that each benchmark's samples

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PerfgateCore
 import WALBenchmarks
+import SeededRandom
 
 /// The gate's own benchmark (scripts/gate_evidence.sh): false-alarm and detection rates of the
 /// stored-baseline mode, from comparisons assembled by resampling rounds of independent real runs.
@@ -47,7 +48,7 @@ struct EvidenceCommand: ParsableCommand {
             var known = BenchmarkCatalog.allIDs
             normal[0].benchmarks.forEach { known.insert($0.id) }
             let configuration = try GateConfiguration.load(path: config, knownBenchmarks: known)
-            var rng = SeededGenerator(seed: seed)
+            var rng = SplitMix64(seed: seed)
             // Assemble every comparison first (sequentially, so the seed fixes them), then compare on all cores.
             var pairs: [(baseline: ResultFile, current: ResultFile)] = []
             for _ in 0..<comparisons {
@@ -109,7 +110,7 @@ struct EvidenceCommand: ParsableCommand {
 
     /// A result whose round `i` is a random round of a random run of `pool` (runs drawn without
     /// replacement while they last), so the samples span independent sessions.
-    static func assemble(_ pool: [ResultFile], rounds: Int, rng: inout SeededGenerator) -> ResultFile {
+    static func assemble(_ pool: [ResultFile], rounds: Int, rng: inout SplitMix64) -> ResultFile {
         var template = pool[0]
         let order = pool.shuffled(using: &rng)
         let picks: [(run: ResultFile, round: Int)] = (0..<rounds).map { i in

@@ -2,6 +2,8 @@ import Foundation
 import Glibc
 import KaelixWAL
 import Testing
+import SeededRandom
+import KaelixWALTestSupport
 
 /// Simulated power loss and I/O errors through ``FaultInjectingFileSystem``: checklist items 2,
 /// 6, 8, 9 and 14 of shared/notes/reliability-anchors.md. Every scenario ends with the same

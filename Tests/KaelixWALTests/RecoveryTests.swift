@@ -1,6 +1,7 @@
 import Foundation
 import KaelixWAL
 import Testing
+import SeededRandom
 
 /// Torn tails and corruption: the checklist items 3 and 4 of shared/notes/reliability-anchors.md.
 @Suite struct RecoveryTests {

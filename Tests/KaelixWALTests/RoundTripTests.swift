@@ -1,6 +1,7 @@
 import Foundation
 import KaelixWAL
 import Testing
+import SeededRandom
 
 @Suite struct RoundTripTests {
     @Test func singleAndBatchAppendsReadBackAndSurviveReopen() throws {

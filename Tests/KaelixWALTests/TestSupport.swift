@@ -1,5 +1,6 @@
 import Foundation
 import KaelixWAL
+import SeededRandom
 
 /// A fresh directory under the system temporary directory, removed by `cleanUp()`.
 struct TemporaryDirectory {

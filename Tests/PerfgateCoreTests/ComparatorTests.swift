@@ -1,6 +1,7 @@
 import Foundation
 import PerfgateCore
 import Testing
+import SeededRandom
 
 /// Verdict logic on constructed samples, the A/A false-alarm bound, injected shifts, targets,
 /// configuration errors and exit codes.
@@ -15,7 +16,7 @@ import Testing
         })
     }
 
-    static func noisy(_ level: Double, cv: Double, n: Int = 10, rng: inout SeededGenerator) -> [Double] {
+    static func noisy(_ level: Double, cv: Double, n: Int = 10, rng: inout SplitMix64) -> [Double] {
         (0..<n).map { _ in
             // Box-Muller normal noise.
             let u1 = Double(rng.next() % 1_000_000 + 1) / 1_000_001, u2 = Double(rng.next() % 1_000_000) / 1_000_000
@@ -61,7 +62,7 @@ import Testing
         #expect(stored.minimumDetectableEffect! == max(0.05, (stored.intervalHigh! - stored.intervalLow!) / 2))
         #expect(abs(paired.minimumDetectableEffect! - (paired.tolerance + (paired.intervalHigh! - paired.intervalLow!) / 2)) < 1e-12)
         // Noisy rounds: the stored interval (with drift) outgrows the tolerance, and so does its MDE.
-        var rng = SeededGenerator(seed: 4)
+        var rng = SplitMix64(seed: 4)
         let noisy = verdict(baseline: Self.noisy(100, cv: 0.08, rng: &rng), current: Self.noisy(100, cv: 0.08, rng: &rng))
         #expect(noisy.minimumDetectableEffect! > 0.05)
     }
@@ -96,7 +97,7 @@ import Testing
     /// tolerance, so that rate is bounded more loosely (real sessions, with their drift: 1/400, README).
     @Test(arguments: [(0.0, 0.02), (0.026, 0.06)])
     func aaSimulationKeepsTheSuiteFalseAlarmRateBounded(maxDrift: Double, bound: Double) {
-        var rng = SeededGenerator(seed: 42)
+        var rng = SplitMix64(seed: 42)
         var falseAlarms = 0
         let trials = 200
         var configuration = GateConfiguration()
@@ -118,7 +119,7 @@ import Testing
 
     @Test(arguments: [0.12, 0.20, -0.15])
     func injectedShiftsAreDetected(shift: Double) {
-        var rng = SeededGenerator(seed: UInt64(abs(shift) * 1000))
+        var rng = SplitMix64(seed: UInt64(abs(shift) * 1000))
         var detected = 0
         var configuration = GateConfiguration()
         configuration.gate.bootstrapResamples = 1000

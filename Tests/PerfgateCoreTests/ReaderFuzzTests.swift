@@ -1,12 +1,13 @@
 import Foundation
 import PerfgateCore
 import Testing
+import SeededRandom
 
 /// A brief, seeded fuzz of the result/baseline reader and the configuration reader: random bit
 /// flips, truncations, splices and junk never crash them; every input is either accepted (and
 /// then valid) or refused with a PerfgateError of exit code 2 that names the input.
 @Suite struct ReaderFuzzTests {
-    static func mutate(_ data: Data, rng: inout SeededGenerator) -> Data {
+    static func mutate(_ data: Data, rng: inout SplitMix64) -> Data {
         var bytes = [UInt8](data)
         switch rng.next() % 5 {
         case 0: // flip bits
@@ -32,7 +33,7 @@ import Testing
 
     @Test func resultReaderNeverCrashes() throws {
         let valid = try ResultFileTests.sample().encoded(compact: true)
-        var rng = SeededGenerator(seed: 2026)
+        var rng = SplitMix64(seed: 2026)
         var accepted = 0
         for _ in 0..<3000 {
             let input = Self.mutate(valid, rng: &rng)
@@ -52,7 +53,7 @@ import Testing
         {"version": 1, "gate": {"alpha": 0.01, "tolerance": 0.05}, "tolerances": [{"benchmark": "w*", "tolerance": 0.1}],
          "targets": [{"name": "t", "benchmark": "w", "metric": "p99", "max": 10, "unit": "ns", "severity": "fail"}]}
         """.utf8)
-        var rng = SeededGenerator(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<2000 {
             let input = Self.mutate(valid, rng: &rng)
             let outcome = perfgateOutcome { try GateConfiguration.decode(input, source: "perfgate.json", knownBenchmarks: ["w"]) }

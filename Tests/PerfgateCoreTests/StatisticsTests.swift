@@ -1,6 +1,7 @@
 import Foundation
 @testable import PerfgateCore
 import Testing
+import SeededRandom
 
 /// perfgate's statistics against SciPy 1.17 and Apache Otava 0.8 on the same data. The reference
 /// values are in Fixtures/statistics.json, made by scripts/stat_fixtures.py.
@@ -85,11 +86,11 @@ import Testing
     /// The counting walk behind the bootstrap gives exactly the median of the resample drawn by
     /// the same generator calls, for odd and even sizes and with ties.
     @Test func resampledMedianMatchesSortingTheResample() {
-        var data = SeededGenerator(seed: 11)
+        var data = SplitMix64(seed: 11)
         for n in 1...25 {
             let values = (0..<n).map { _ in Double(data.next() % 7) + Double(data.next() % 1000) / 1000 * Double(n % 3) }
             var fast = ResampledMedian(values)
-            var rngFast = SeededGenerator(seed: UInt64(n)), rngSlow = SeededGenerator(seed: UInt64(n))
+            var rngFast = SplitMix64(seed: UInt64(n)), rngSlow = SplitMix64(seed: UInt64(n))
             for _ in 0..<200 {
                 let resample = (0..<n).map { _ in values[Int(rngSlow.next() % UInt64(n))] }.sorted()
                 let expected = n % 2 == 1 ? resample[n / 2] : (resample[n / 2 - 1] + resample[n / 2]) / 2

@@ -1,4 +1,7 @@
+import Foundation
 import Glibc
+import KaelixWAL
+import SeededRandom
 
 /// A file layer for crash and I/O-error tests, in the manner of SQLite's test VFS and RocksDB's
 /// FaultInjectionTestFS: it writes through to real files, remembers what was never made durable,
@@ -65,7 +68,7 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
     }
 
     private let base = PosixFileSystem()
-    private let lock = ConditionLock()
+    private let lock = NSLock()
     private var faults: [Fault] = []
     private var callCounts: [Call: Int] = [:]
     private var faultStart: [Int: Int] = [:]
@@ -402,18 +405,5 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
             defer { base.closeFile(fd) }
             try restore(record, fd: fd, keep: index == keepWhole && !record.writebackFailed ? tornBytes : 0)
         }
-    }
-}
-
-/// A small, fast, seedable generator (SplitMix64) for reproducible fault and property tests.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

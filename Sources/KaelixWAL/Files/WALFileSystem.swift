@@ -47,7 +47,7 @@ extension WALFileSystem {
     }
 
     /// Writes all of `buffer`, retrying short writes and EINTR.
-    func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int64) throws {
+    public func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int64) throws {
         var done = 0
         while done < buffer.count {
             let rest = UnsafeRawBufferPointer(rebasing: buffer[done...])
@@ -58,7 +58,7 @@ extension WALFileSystem {
     }
 
     /// Reads exactly `buffer.count` bytes unless the file ends first; returns the count read.
-    func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
+    public func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
         var done = 0
         while done < buffer.count {
             let rest = UnsafeMutableRawBufferPointer(rebasing: buffer[done...])
