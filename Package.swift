@@ -1,14 +1,15 @@
 // swift-tools-version: 6.0
 //
 // perfgate: the Kaelix write-ahead log, the benchmark suite that measures it, and the gate that
-// stops performance regressions before they merge. Modules, bottom to top (arrows point down):
+// stops performance regressions before they merge. Modules (arrows point down; ARCHITECTURE.md explains them):
 //
-//   perfgate (executable)  ─► WALBenchmarks ─► KaelixWAL ─► CKaelixSupport (C: CRC32C, zlib, fallocate, locks)
-//                                          ─► CKaelixSupport (file-system probe)
-//                          ─► PerfgateCore  (results model, statistics, verdicts, reports; no WAL, no git)
-//                          ─► PerfgateGit   ─► CLibgit2 (system library, pkg-config libgit2)
+//   perfgate (executable) ─► PerfgateSession ─► WALBenchmarks ─► KaelixWAL ─► CKaelixSupport (C: CRC32C, zlib, fallocate, locks)
+//                                            │                ─► CKaelixSupport (file-system probe)
+//                                            ├─► PerfgateCore  (results model, statistics, verdicts, reports; no WAL, no git)
+//                                            ├─► PerfgateGit   ─► CLibgit2 (system library, pkg-config libgit2)
+//                                            └─► PerfgateSupport (one seeded generator, one glob matcher, one process runner)
 //   kaelix-torture (executable, crash and fuzz driver) ─► KaelixWALTestSupport ─► KaelixWAL
-//   SeededRandom (the one seeded generator) sits below PerfgateCore, WALBenchmarks and the WAL's test support.
+//   PerfgateTestSupport (result builders, git fixture) serves the gate's tests.
 import PackageDescription
 
 // Swift 6.3.1 miscompiles, in optimized builds, a throwing function whose result SIL's function-signature
@@ -36,28 +37,37 @@ let package = Package(
         // zlib (per-batch compression) comes with libgit2-dev's dependencies (zlib1g-dev).
         .target(name: "CKaelixSupport", linkerSettings: [.linkedLibrary("z")]),
         .target(name: "KaelixWAL", dependencies: ["CKaelixSupport"]),
-        .target(name: "SeededRandom"),
+        .target(name: "PerfgateSupport"),
         // Test machinery (fault-injecting file layer), kept out of the shipped WAL library.
-        .target(name: "KaelixWALTestSupport", dependencies: ["KaelixWAL", "SeededRandom"]),
-        .executableTarget(name: "KaelixTorture", dependencies: ["KaelixWAL", "KaelixWALTestSupport", "SeededRandom"]),
-        .target(name: "PerfgateCore", dependencies: ["SeededRandom"], exclude: ["Schema"]),
+        .target(name: "KaelixWALTestSupport", dependencies: ["KaelixWAL", "PerfgateSupport"]),
+        .executableTarget(name: "KaelixTorture", dependencies: ["KaelixWAL", "KaelixWALTestSupport", "PerfgateSupport"]),
+        .target(name: "PerfgateCore", dependencies: ["PerfgateSupport"], exclude: ["Schema"]),
         .systemLibrary(name: "CLibgit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),
-        .target(name: "PerfgateGit", dependencies: ["CLibgit2"]),
+        .target(name: "PerfgateGit", dependencies: ["CLibgit2", "PerfgateSupport"]),
         .target(name: "WALBenchmarks", dependencies: [
-            "KaelixWAL", "CKaelixSupport", "PerfgateCore", "SeededRandom", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            "KaelixWAL", "CKaelixSupport", "PerfgateCore", "PerfgateSupport", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
+        // Orchestration: a gate decision, a suite run, a paired comparison, the gate's own error
+        // rates, recording in git. Receives the repository and the environment as values.
+        .target(name: "PerfgateSession", dependencies: ["PerfgateCore", "PerfgateGit", "WALBenchmarks", "PerfgateSupport"]),
         .executableTarget(name: "perfgate", dependencies: [
-            "PerfgateCore", "WALBenchmarks", "PerfgateGit", "SeededRandom", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "PerfgateSession", "PerfgateCore", "WALBenchmarks", "PerfgateGit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], plugins: ["BuildCommitPlugin"]),
         // Stamps the commit being built into `perfgate --version`.
         .plugin(name: "BuildCommitPlugin", capability: .buildTool()),
-        .testTarget(name: "KaelixWALTests", dependencies: ["KaelixWAL", "KaelixWALTestSupport", "SeededRandom", "CKaelixSupport"]),
+        .testTarget(name: "KaelixWALTests", dependencies: ["KaelixWAL", "KaelixWALTestSupport", "PerfgateSupport", "CKaelixSupport"]),
         .testTarget(name: "WALBenchmarksTests", dependencies: ["WALBenchmarks", "PerfgateCore"]),
-        .testTarget(name: "PerfgateCoreTests", dependencies: ["PerfgateCore", "SeededRandom"], exclude: ["Fixtures"]),
-        .testTarget(name: "PerfgateGitTests", dependencies: ["PerfgateGit"]),
+        // Test machinery of the gate: result builders and a git repository fixture.
+        .target(name: "PerfgateTestSupport", dependencies: ["PerfgateCore", "PerfgateGit", "PerfgateSupport"]),
+        .testTarget(name: "PerfgateCoreTests", dependencies: ["PerfgateCore", "PerfgateSupport", "PerfgateTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PerfgateGitTests", dependencies: ["PerfgateGit", "PerfgateSupport", "PerfgateTestSupport"]),
+        .testTarget(name: "PerfgateSupportTests", dependencies: ["PerfgateSupport"]),
+        .testTarget(name: "PerfgateSessionTests", dependencies: [
+            "PerfgateSession", "PerfgateCore", "PerfgateGit", "PerfgateSupport", "PerfgateTestSupport", "WALBenchmarks",
+        ]),
         // End to end: drives the release `perfgate` binary users run (scripts/test.sh builds it first;
         // the tests fail, naming the command, when it is missing or older than the sources).
-        .testTarget(name: "PerfgateCLITests", dependencies: ["PerfgateCore"]),
+        .testTarget(name: "PerfgateCLITests", dependencies: ["PerfgateCore", "PerfgateSupport", "PerfgateTestSupport"]),
     ]
 )
 

@@ -12,7 +12,7 @@
 //       ACKS is there with the record it acknowledged. Prints "end N, all records intact".
 import Glibc
 import KaelixWAL
-import SeededRandom
+import PerfgateSupport
 
 func fail(_ message: String) -> Never {
     emit("error: \(message)\n", to: 2)

@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 import KaelixWAL
-import SeededRandom
+import PerfgateSupport
 
 /// A file layer for crash and I/O-error tests, in the manner of SQLite's test VFS and RocksDB's
 /// FaultInjectionTestFS: it writes through to real files, remembers what was never made durable,
@@ -120,9 +120,6 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
 
     /// How many times `call` was made.
     public func count(of call: Call) -> Int { lock.withLock { callCounts[call, default: 0] } }
-
-    /// Bytes written but not yet synced, across all files.
-    public var unsyncedByteCount: Int { lock.withLock { undo.reduce(0) { $0 + $1.newLength } } }
 
     /// Returns the fault to apply to this call, if any. The lock must be held.
     private func nextFault(_ call: Call) -> Fault? {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PerfgateSupport
 
 /// `perfgate notes sync`: fetch the remote's notes ref, merge it into the local one (union), and
 /// push the result, retrying when another job pushed in between.
@@ -53,15 +54,11 @@ public struct NotesSync {
     }
 
     private func git(_ arguments: [String]) -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", repositoryPath] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do { try process.run() } catch { return (127, "cannot run git: \(error)") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        do {
+            let outcome = try ProcessRunner.run("/usr/bin/env", ["git", "-C", repositoryPath] + arguments)
+            return (outcome.crashed ? 128 + outcome.status : outcome.status, outcome.stdout + outcome.stderr)
+        } catch {
+            return (127, "cannot run git: \(error)")
+        }
     }
 }

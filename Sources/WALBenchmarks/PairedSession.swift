@@ -1,7 +1,7 @@
 import Foundation
 import KaelixWAL
 import PerfgateCore
-import SeededRandom
+import PerfgateSupport
 
 /// Paired A/B measurement: two builds (or one build under two environments) run the same
 /// benchmarks in interleaved rounds on one machine. Each pair of rounds runs every benchmark on both
@@ -40,9 +40,6 @@ public final class PairedSession {
         generator = SplitMix64(seed: seed)
         startWithB = generator.next() % 2 == 1
     }
-
-    /// Mean seconds one pair of rounds took so far.
-    public var secondsPerPair: Double { pairs == 0 ? 0 : measuredSeconds / Double(pairs) }
 
     /// Runs `count` more pairs; `progress(pairsDone, benchmark)` after each benchmark's pair.
     public func runPairs(_ count: Int, progress: (Int, String) -> Void) throws {

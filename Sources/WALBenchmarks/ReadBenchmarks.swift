@@ -1,5 +1,5 @@
 import KaelixWAL
-import SeededRandom
+import PerfgateSupport
 
 /// Reads through the memory mappings (resident data) and streaming replay.
 enum ReadBenchmarks {

@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 import KaelixWAL
 import PerfgateCore
-import SeededRandom
+import PerfgateSupport
 
 /// Runs the suite: every round of every selected benchmark in a fresh child process, with the
 /// rounds of all benchmarks interleaved in a seeded random order, so that each benchmark's samples
@@ -118,34 +118,26 @@ public struct SuiteRunner {
                          executable: String, environment extra: [String: String]) throws -> RoundReport {
         let directory = workDirectory + "/round-\(round)-\(abs(definition.id.hashValue) % 1_000_000)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["_round", "--benchmark", definition.id, "--scenario", scenario.rawValue,
-                             "--dir", directory, "--seed", "\(seed)"]
         var environment = ProcessInfo.processInfo.environment
         environment.merge(extra) { $1 }
-        process.environment = environment
-        let output = Pipe()
-        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("perfgate-round-\(getpid())-\(round).err")
-        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errors) }
-        process.standardOutput = output
-        process.standardError = try? FileHandle(forWritingTo: errors)
-        do { try process.run() } catch {
+        let outcome: ProcessRunner.Outcome
+        do {
+            outcome = try ProcessRunner.run(executable, RoundInvocation(benchmark: definition.id, scenario: scenario, directory: directory,
+                                                                         seed: seed).arguments,
+                                            environment: environment)
+        } catch {
             throw PerfgateError(.environment, "cannot start \(executable) for a round of \(definition.id): \(error)")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0, process.terminationReason == .exit else {
-            throw PerfgateError(.environment, "round \(round + 1) of \(definition.id) failed in \(executable) (exit \(process.terminationStatus)): "
-                                + stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+        guard outcome.succeeded else {
+            throw PerfgateError(.environment, "round \(round + 1) of \(definition.id) failed in \(executable) "
+                                + (outcome.crashed ? "(killed by signal \(outcome.status))" : "(exit \(outcome.status))") + ": "
+                                + outcome.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        let line = data.split(separator: UInt8(ascii: "\n")).last ?? Data()
+        let line = outcome.stdout.split(separator: "\n").last.map(String.init) ?? ""
         do {
-            return try JSONDecoder().decode(RoundReport.self, from: Data(line))
+            return try JSONDecoder().decode(RoundReport.self, from: Data(line.utf8))
         } catch {
-            throw PerfgateError(.environment, "round \(round + 1) of \(definition.id) printed no report: \(String(decoding: data, as: UTF8.self))")
+            throw PerfgateError(.environment, "round \(round + 1) of \(definition.id) printed no report: \(outcome.stdout)")
         }
     }
 
@@ -181,9 +173,3 @@ public enum Slowdown {
     }
 }
 
-/// Shell-style glob matching (`*`, `?`, `[…]`) through fnmatch(3).
-public enum Glob {
-    public static func matches(_ pattern: String, _ text: String) -> Bool {
-        fnmatch(pattern, text, 0) == 0
-    }
-}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PerfgateCore
+import PerfgateSession
 
 struct BaselineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,8 +37,9 @@ struct BaselineCommand: ParsableCommand {
 
         func run() throws {
             try withExitCodes {
-                let (result, source) = try GateRunner.loadResult(from ?? ".perfgate/latest-\(scenario).json", scenario: scenario, input: input)
-                let root = (try? GitContext.repository())?.workdir ?? FileManager.default.currentDirectoryPath
+                let (result, source) = try ResultSource.load(from ?? ".perfgate/latest-\(scenario).json", scenario: scenario, loadFile: input.load,
+                                                             repository: try? GitRecording.repository())
+                let root = (try? GitRecording.repository())?.workdir ?? FileManager.default.currentDirectoryPath
                 let reason = reason ?? "accepted from \(source) on \(ISO8601DateFormatter().string(from: Date()))"
                 let path = try BaselineStore(root: root).update(from: result, reason: reason, profile: profile)
                 print("wrote \(path) from \(source)" + (result.run.commit.map { " (commit \($0.prefix(12)))" } ?? ""))
@@ -57,7 +59,7 @@ struct BaselineCommand: ParsableCommand {
 
         func run() throws {
             try withExitCodes {
-                let root = (try? GitContext.repository())?.workdir ?? FileManager.default.currentDirectoryPath
+                let root = (try? GitRecording.repository())?.workdir ?? FileManager.default.currentDirectoryPath
                 let store = BaselineStore(root: root)
                 let profile = profile ?? WALBenchmarksProfile.current
                 let path = store.path(profile: profile, scenario: scenario)
@@ -73,7 +75,7 @@ struct BaselineCommand: ParsableCommand {
                 print("  machine:  \(baseline.run.machine.cpuModel), \(baseline.run.machine.cores) cores, \(baseline.run.machine.filesystem), kernel \(baseline.run.machine.kernel)")
                 print("  reason:   \(baseline.baselineReason ?? "none given")")
                 print("  \(baseline.benchmarks.count) benchmarks")
-                SuiteSummary.print(baseline)
+                print("\n" + SuiteScore.summary(baseline).joined(separator: "\n"))
             }
         }
     }

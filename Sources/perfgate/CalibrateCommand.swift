@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PerfgateCore
+import PerfgateSession
 import WALBenchmarks
 
 struct CalibrateCommand: ParsableCommand {
@@ -37,7 +38,7 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         try withExitCodes {
-            let root = (try? GitContext.repository())?.workdir ?? FileManager.default.currentDirectoryPath + "/"
+            let root = (try? GitRecording.repository())?.workdir ?? FileManager.default.currentDirectoryPath + "/"
             var options = SuiteRunner.Options(scenario: scenario, workDirectory: root + ".perfgate/calibrate", executable: Terminal.executablePath)
             options.filters = filters
             let benchmarks = try SuiteRunner(options: options).selectedBenchmarks()

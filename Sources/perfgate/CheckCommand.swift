@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PerfgateCore
+import PerfgateSession
 import WALBenchmarks
 
 struct CheckCommand: ParsableCommand {
@@ -12,7 +13,7 @@ struct CheckCommand: ParsableCommand {
         result is recorded in git notes only when the work tree is clean. The configuration, the \
         options and an explicit --baseline are checked before anything is measured.
 
-        Exit codes: \(GateExit.oneLine).
+        Exit codes: \(ExitStatus.oneLine).
         """)
 
     @OptionGroup var suite: SuiteOptions
@@ -34,27 +35,29 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         try withExitCodes {
             // Everything that can be wrong with the input is found before minutes of measuring.
-            let runner = GateRunner(options: gate, scenario: suite.scenario.rawValue)
-            _ = try runner.configuration(base: try runner.baseCommit(baseRef: baseRef), known: BenchmarkCatalog.allIDs)
-            if let baseline { _ = try GateRunner.loadResult(baseline, scenario: suite.scenario.rawValue, input: input) }
-            let repository = try? GitContext.repository()
-            var result = try RunCommand.runSuite(scenario: suite.scenario, filters: suite.filters, dir: suite.dir, rounds: suite.rounds,
-                                                 seed: 1, profile: gate.profile)
-            if let repository { try? GitContext.stamp(&result, repository: repository) }
+            let session = gate.session()
+            _ = try session.configuration(base: try session.baseCommit(baseRef: baseRef))
+            let explicit = try baseline.map {
+                try ResultSource.load($0, scenario: suite.scenario.rawValue, loadFile: input.load, repository: session.repository)
+            }
+            var result = try suite.run(profile: gate.profile)
+            if let repository = session.repository {
+                try? GitRecording.stamp(&result, repository: repository, github: session.environment.github)
+            }
             let path = ".perfgate/latest-\(suite.scenario.rawValue).json"
             try result.write(to: path)
-            SuiteSummary.print(result)
+            print("\n" + SuiteScore.summary(result).joined(separator: "\n"))
             Terminal.note("wrote \(path)")
-            if !noRecord, let repository, !result.run.dirty, result.run.commit != nil {
+            if !noRecord, let repository = session.repository, !result.run.dirty, result.run.commit != nil {
                 do {
-                    try GitContext.record(result, repository: repository, allowDirty: false, source: path)
+                    try GitRecording.record(result, repository: repository, allowDirty: false, source: path)
                     Terminal.note("recorded run \(result.run.runID.prefix(8)) in refs/notes/perfgate")
                 } catch {
                     Terminal.note("note: not recorded in git notes: \(error)")
                 }
             }
             print("")
-            try runner.gate(current: result, currentSource: path, baselineArgument: baseline, baseRef: baseRef, input: input)
+            try gate.emit(try session.report(current: result, currentSource: path, explicitBaseline: explicit, baseRef: baseRef), session: session)
         }
     }
 }

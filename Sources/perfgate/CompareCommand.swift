@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PerfgateCore
+import PerfgateSession
 import WALBenchmarks
 
 struct CompareCommand: ParsableCommand {
@@ -15,7 +16,7 @@ struct CompareCommand: ParsableCommand {
         Without --baseline, the baseline is baselines/<profile>/<scenario>.json — read from the \
         pull request's base commit on GitHub Actions (or --base-ref), so a PR cannot loosen its own gate.
 
-        Exit codes: \(GateExit.oneLine).
+        Exit codes: \(ExitStatus.oneLine).
         """)
 
     @Option(help: ArgumentHelp("The baseline: a result file, or a git revision whose note holds a run of the same scenario.",
@@ -39,14 +40,22 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         try withExitCodes {
+            let session = gate.session()
             if paired.isRequested {
-                try PairedCompare(gate: gate, scenario: scenario, options: paired).run()
+                let report = try paired.comparison(scenario: scenario)
+                    .run(session: session, note: Terminal.note, progress: { line, final in
+                        if final || Terminal.stderrIsTerminal { Terminal.progress(line, final: final) }
+                    })
+                try gate.emit(report, session: session)
                 return
             }
             let argument = current ?? ".perfgate/latest-\(scenario.rawValue).json"
-            let (result, source) = try GateRunner.loadResult(argument, scenario: scenario.rawValue, input: input)
-            try GateRunner(options: gate, scenario: result.run.scenario)
-                .gate(current: result, currentSource: source, baselineArgument: baseline, baseRef: baseRef, input: input)
+            let (result, source) = try ResultSource.load(argument, scenario: scenario.rawValue, loadFile: input.load, repository: session.repository)
+            let explicit = try baseline.map {
+                try ResultSource.load($0, scenario: result.run.scenario, loadFile: input.load, repository: session.repository)
+            }
+            let report = try session.report(current: result, currentSource: source, explicitBaseline: explicit, baseRef: baseRef)
+            try gate.emit(report, session: session)
         }
     }
 }
@@ -82,6 +91,16 @@ struct PairedOptions: ParsableArguments {
 
     /// Whether the paired mode was asked for.
     var isRequested: Bool { against != nil || againstMergeBase }
+
+    /// The paired comparison these options describe.
+    func comparison(scenario: Scenario) -> PairedComparison {
+        var comparison = PairedComparison(scenario: scenario, against: against, filters: filters, initialPairs: initialPairs, step: step,
+                                          maxPairs: maxPairs, budgetSeconds: budget.seconds)
+        comparison.baseBinary = baseBinary
+        comparison.headBinary = headBinary
+        comparison.headSlowdown = headSlowdown
+        return comparison
+    }
 
     func validate() throws {
         guard initialPairs >= 2, step >= 1, maxPairs >= initialPairs else {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import PerfgateCore
+import PerfgateSession
+import WALBenchmarks
 
 /// Options shared by `compare` and `check`: policy, configuration and report output. Checked in
 /// `validate()`, before anything is measured.
@@ -44,6 +46,31 @@ struct GateOptions: ParsableArguments {
 
     @Flag(help: "Compare a baseline and a run of different scenarios (their volumes and rounds differ, so their figures do too).")
     var allowCrossScenario = false
+
+    /// The gate's policy, as the session reads it.
+    var policy: GatePolicy {
+        var policy = GatePolicy(configPath: config, tolerance: tolerance, profile: profile)
+        policy.strict = strict
+        policy.failOnImprovement = failOnImprovement
+        policy.allowMissingBaseline = allowMissingBaseline
+        policy.allowCrossMachine = allowCrossMachine
+        policy.allowCrossScenario = allowCrossScenario
+        return policy
+    }
+
+    /// A gate session for this repository and process, with the suite's benchmarks and metrics known.
+    func session() -> GateSession {
+        GateSession(policy: policy, repository: try? GitRecording.repository(), environment: .current(),
+                    knownBenchmarks: BenchmarkCatalog.allIDs, knownMetrics: BenchmarkCatalog.allMetricNames)
+    }
+
+    /// Renders and writes `report` as asked, then exits with the status it earns.
+    func emit(_ report: GateReport, session: GateSession) throws {
+        let delivery = ReportDelivery(format: format, output: output, directory: reportDir, directoryFormats: reportDirFormats,
+                                      colour: Terminal.stdoutIsTerminal, verbose: verbose)
+        let status = try delivery.deliver(report, session: session, print: { print($0, terminator: "") }, note: Terminal.note)
+        if status != .pass { throw ExitCode(status.rawValue) }
+    }
 
     /// The formats `--report-dir` writes.
     var reportDirFormats: [ReportFormat] {

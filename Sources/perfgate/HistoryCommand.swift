@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PerfgateCore
 import PerfgateGit
+import PerfgateSession
 
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,7 +36,7 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         try withExitCodes {
-            let repository = try GitContext.repository()
+            let repository = try GitRecording.repository()
             let history = try HistoryLoader.load(repository: repository, ref: ref, limit: limit)
             let series = history.series(benchmark: benchmark, metric: metric)
             if series.isEmpty && benchmark != nil && history.metricNames(benchmark: benchmark).isEmpty {

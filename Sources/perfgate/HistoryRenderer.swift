@@ -14,7 +14,7 @@ enum HistoryRenderer {
         dateFormatter.dateFormat = "yyyy-MM-dd"
         dateFormatter.timeZone = TimeZone(identifier: "UTC")
         for entry in history.entries {
-            let values = shown.map { key in history.value(key, at: entry).map { SuiteSummary.format($0, key.unit) } ?? "–" }
+            let values = shown.map { key in history.value(key, at: entry).map { Format.value($0, unit: key.unit) } ?? "–" }
             rows.append([String(entry.commit.prefix(10)), dateFormatter.string(from: Date(timeIntervalSince1970: TimeInterval(entry.time)))]
                         + values + [String(entry.summary.prefix(50))])
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PerfgateCore
 import PerfgateGit
+import PerfgateSession
 
 struct NotesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,7 +32,7 @@ struct NotesCommand: ParsableCommand {
 
         func run() throws {
             try withExitCodes {
-                let repository = try GitContext.repository()
+                let repository = try GitRecording.repository()
                 guard let workdir = repository.workdir ?? Optional(repository.gitDirectory) else { return }
                 let sync = NotesSync(repositoryPath: workdir, remote: remote, attempts: attempts)
                 do {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PerfgateCore
 import PerfgateGit
+import PerfgateSession
 
 /// Appends many note lines from one process: the concurrency tests run two of these at once, and
 /// scripts/notes_scale.sh uses `--time` to measure recording cost as notes accumulate.
@@ -26,7 +27,7 @@ struct NotesStressCommand: ParsableCommand {
 
     func run() throws {
         try withExitCodes {
-            let repository = try GitContext.repository()
+            let repository = try GitRecording.repository()
             var targets = commit.compactMap { ObjectID(hex: $0) }
             if let historyCommits {
                 do {

@@ -14,7 +14,7 @@ struct Perfgate: ParsableCommand {
         detection, and fails the build when an absolute target or prior performance regresses.
 
         Exit codes:
-        \(GateExit.helpText)
+        \(ExitStatus.helpText)
         """,
         version: BuildInfo.versionLine,
         subcommands: [CheckCommand.self, RunCommand.self, CompareCommand.self, BaselineCommand.self, ReportCommand.self, RecordCommand.self,
@@ -32,33 +32,11 @@ struct Perfgate: ParsableCommand {
             let code = exitCode(for: error)
             if code == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(GateExit.badInput.rawValue)
+                Foundation.exit(ExitStatus.badInput.rawValue)
             }
             exit(withError: error)
         }
     }
-}
-
-/// The exit codes of every command, documented once (help texts print this table).
-enum GateExit: Int32, CaseIterable {
-    case pass = 0
-    case failed = 1
-    case badInput = 2
-    case noBaseline = 3
-    case inconclusive = 4
-
-    var meaning: String {
-        switch self {
-        case .pass: return "pass (improvements included, unless --fail-on-improvement)"
-        case .failed: return "a regression or a failed target"
-        case .badInput: return "bad input or usage (the message names the file or flag, the field and the fix)"
-        case .noBaseline: return "no baseline for this profile and scenario (unless --allow-missing-baseline)"
-        case .inconclusive: return "inconclusive, only with --strict"
-        }
-    }
-
-    static var helpText: String { allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n") }
-    static var oneLine: String { allCases.map { "\($0.rawValue) \($0.meaning.components(separatedBy: " (").first!)" }.joined(separator: ", ") }
 }
 
 /// Runs `body`, turning a ``PerfgateError`` into its message on stderr and its exit code. Any
@@ -69,13 +47,13 @@ func withExitCodes(_ body: () throws -> Void) throws {
         try body()
     } catch let error as PerfgateError {
         Terminal.error(error.message)
-        throw ExitCode(error.exitCode)
+        throw ExitCode(error.exitStatus.rawValue)
     } catch let exit as ExitCode {
         throw exit
     } catch let exit as CleanExit {
         throw exit
     } catch {
         Terminal.error("\(error)")
-        throw ExitCode(GateExit.badInput.rawValue)
+        throw ExitCode(ExitStatus.badInput.rawValue)
     }
 }

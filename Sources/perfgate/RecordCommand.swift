@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PerfgateCore
 import PerfgateGit
+import PerfgateSession
 
 struct RecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,16 +28,16 @@ struct RecordCommand: ParsableCommand {
 
     func run() throws {
         try withExitCodes {
-            let repository = try GitContext.repository()
+            let repository = try GitRecording.repository()
             var result = try input.load(file)
             if let commit {
                 do { result.run.commit = try repository.resolve(commit).hex } catch {
                     throw PerfgateError(.usage, "--commit \(commit) is not a commit of this repository (\(error))")
                 }
             } else if result.run.commit == nil {
-                try GitContext.stamp(&result, repository: repository)
+                try GitRecording.stamp(&result, repository: repository, github: SessionEnvironment.current().github)
             }
-            try GitContext.record(result, repository: repository, allowDirty: allowDirty, source: file)
+            try GitRecording.record(result, repository: repository, allowDirty: allowDirty, source: file)
             print("recorded run \(result.run.runID.prefix(8)) on \(result.run.commit!.prefix(12)) in \(GitNotesStore.defaultRef)")
         }
     }

@@ -1,11 +1,11 @@
 import ArgumentParser
-import Foundation
 import WALBenchmarks
 
-/// The child side of a round: runs one round of one benchmark and prints its report as one JSON line.
+/// The child side of a round (see ``RoundInvocation``): runs one round of one benchmark and prints
+/// its report as one JSON line.
 struct RoundCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "_round", abstract: "Run one round of one benchmark (used by `perfgate run`).", shouldDisplay: false)
+        commandName: RoundInvocation.commandName, abstract: "Run one round of one benchmark (used by `perfgate run`).", shouldDisplay: false)
 
     @Option var benchmark: String
     @Option var scenario: Scenario = .ci
@@ -14,10 +14,7 @@ struct RoundCommand: ParsableCommand {
 
     func run() throws {
         try withExitCodes {
-            let line = try SuiteRunner.runRoundInProcess(benchmark: benchmark, scenario: scenario, directory: dir, seed: seed,
-                                                         slowdownSpec: ProcessInfo.processInfo.environment["PERFGATE_INJECT_SLOWDOWN"])
-            print(line)
+            print(try RoundInvocation(benchmark: benchmark, scenario: scenario, directory: dir, seed: seed).runHere())
         }
     }
 }
-

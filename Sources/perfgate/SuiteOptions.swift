@@ -1,4 +1,6 @@
 import ArgumentParser
+import PerfgateCore
+import PerfgateSession
 import WALBenchmarks
 
 /// What to run of the suite: shared by `run` and `check`.
@@ -15,6 +17,25 @@ struct SuiteOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Rounds per benchmark (at least 2), overriding the scenario's.", valueName: "n"))
     var rounds: Int?
+
+    /// Runs the suite these options select, with progress on standard error.
+    func run(seed: UInt64 = 1, profile: String?) throws -> ResultFile {
+        var run = SuiteRun(scenario: scenario, executable: Terminal.executablePath)
+        run.filters = filters
+        run.directory = dir
+        run.rounds = rounds
+        run.seed = seed
+        run.profile = profile
+        var step = 0
+        return try run.run(note: Terminal.note) { progress in
+            if step == 0 { step = max(1, progress.total / 20) }
+            let line = "[\(progress.completed)/\(progress.total)] \(progress.benchmark)  \(Terminal.duration(progress.elapsedSeconds)) elapsed, "
+                + "~\(Terminal.duration(progress.estimatedRemainingSeconds)) left"
+            if Terminal.stderrIsTerminal || progress.completed % step == 0 || progress.completed == progress.total {
+                Terminal.progress(line, final: progress.completed == progress.total)
+            }
+        }
+    }
 
     func validate() throws {
         if let rounds, rounds < 2 {

@@ -1,7 +1,7 @@
 import CKaelixSupport
 import KaelixWAL
+import PerfgateSupport
 import Testing
-import SeededRandom
 
 @Suite struct CRC32CTests {
     /// Check values from RFC 3720 appendix B.4 and the CRC catalogue ("123456789").

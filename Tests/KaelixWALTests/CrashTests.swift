@@ -1,8 +1,8 @@
 import Foundation
 import Glibc
 import KaelixWAL
+import PerfgateSupport
 import Testing
-import SeededRandom
 
 /// Kill -9 loop (checklist item 1): a child process appends from several threads under a durable
 /// policy and prints what was acknowledged; the parent kills it with SIGKILL at a random moment and

@@ -1,7 +1,7 @@
 import Foundation
 import KaelixWAL
-import Testing
 import KaelixWALTestSupport
+import Testing
 
 /// The ways the log could lose or refuse acknowledged records that issue 13 found, each staged
 /// through the fault-injecting file layer, whose model is as harsh as Linux: a failed fdatasync

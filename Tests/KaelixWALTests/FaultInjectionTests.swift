@@ -1,9 +1,9 @@
 import Foundation
 import Glibc
 import KaelixWAL
-import Testing
-import SeededRandom
 import KaelixWALTestSupport
+import PerfgateSupport
+import Testing
 
 /// Simulated power loss and I/O errors through ``FaultInjectingFileSystem``: checklist items 2,
 /// 6, 8, 9 and 14 of shared/notes/reliability-anchors.md. Every scenario ends with the same

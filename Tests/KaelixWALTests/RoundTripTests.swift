@@ -1,7 +1,7 @@
 import Foundation
 import KaelixWAL
+import PerfgateSupport
 import Testing
-import SeededRandom
 
 @Suite struct RoundTripTests {
     @Test func singleAndBatchAppendsReadBackAndSurviveReopen() throws {

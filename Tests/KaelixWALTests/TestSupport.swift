@@ -1,6 +1,6 @@
 import Foundation
 import KaelixWAL
-import SeededRandom
+import PerfgateSupport
 
 /// A fresh directory under the system temporary directory, removed by `cleanUp()`.
 struct TemporaryDirectory {

@@ -1,5 +1,6 @@
 import Foundation
 import PerfgateCore
+import PerfgateSupport
 import Testing
 
 /// Every bad input found when perfgate was tried as a new user would (issue 12), through the

@@ -1,5 +1,7 @@
 import Foundation
 import PerfgateCore
+import PerfgateSupport
+import PerfgateTestSupport
 import Testing
 
 /// Runs the release `perfgate` binary and checks exit codes, messages and files.
@@ -21,41 +23,25 @@ import Testing
     }
 
     static func git(_ arguments: String..., in directory: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", directory] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try? process.run()
-        process.waitUntilExit()
+        GitFixture(existing: directory).gitArgs(arguments)
     }
 
     /// A git repository with two commits and an empty perfgate.json.
     static func repository() -> String {
-        let path = NSTemporaryDirectory() + "perfgate-cli-\(UUID().uuidString.prefix(8))"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        git("init", "-q", "-b", "main", in: path)
-        git("config", "user.email", "t@example.com", in: path)
-        git("config", "user.name", "T", in: path)
-        try? "{\"version\": 1}\n".write(toFile: path + "/perfgate.json", atomically: true, encoding: .utf8)
-        try? ".perfgate/\n".write(toFile: path + "/.gitignore", atomically: true, encoding: .utf8)
-        git("add", ".", in: path)
-        git("commit", "-q", "-m", "first", in: path)
-        git("commit", "-q", "--allow-empty", "-m", "second", in: path)
-        return path
+        let fixture = GitFixture.initialised(commits: 0)
+        try? "{\"version\": 1}\n".write(toFile: fixture.path + "/perfgate.json", atomically: true, encoding: .utf8)
+        try? ".perfgate/\n".write(toFile: fixture.path + "/.gitignore", atomically: true, encoding: .utf8)
+        fixture.git("add", ".")
+        fixture.git("commit", "-q", "-m", "first")
+        fixture.git("commit", "-q", "--allow-empty", "-m", "second")
+        return fixture.path
     }
 
     static func result(factor: Double, profile: String? = nil) -> ResultFile {
-        let machine = MachineFingerprint(cpuModel: "CLI Test CPU", cores: 2, memoryBytes: 1 << 30, kernel: "6", architecture: "x86_64",
-                                         filesystem: "ext4", profile: profile ?? "cli-test-2c")
         let base = [100, 101, 99, 100.5, 99.5, 100.2, 99.8, 100.1, 99.9, 100.3]
-        let run = RunMetadata(scenario: "ci", startedAt: Date(), finishedAt: Date(), toolchain: "Swift 6.3", buildConfiguration: "release",
-                              machine: machine, rounds: 10)
-        return ResultFile(run: run, benchmarks: [
-            BenchmarkResult(id: "wal.append.single/64B/sync=none", tags: ["operations": "10000"], metrics: [
-                Metric(name: "mean", unit: "ns", direction: .lowerIsBetter, samples: base.map { $0 * factor }),
-            ]),
-        ])
+        return ResultFixtures.result(["wal.append.single/64B/sync=none": [Metric(name: "mean", unit: "ns", direction: .lowerIsBetter,
+                                                                                 samples: base.map { $0 * factor })]],
+                                     machine: ResultFixtures.machine(profile: profile ?? "cli-test-2c", cpuModel: "CLI Test CPU"), commit: nil)
     }
 
     @Test func compareExitCodesAndOneLineExplanations() throws {

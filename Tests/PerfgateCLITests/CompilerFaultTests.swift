@@ -1,4 +1,5 @@
 import Foundation
+import PerfgateSupport
 import Testing
 
 /// The optimizer fault that crashed the release binary on every foreign result file (issue 12):

@@ -1,5 +1,6 @@
 import Foundation
 import PerfgateCore
+import PerfgateSupport
 import Testing
 
 /// Other harnesses' results through the release binary: every adapter fixture through `compare`,

@@ -1,4 +1,5 @@
 import Foundation
+import PerfgateSupport
 import Testing
 
 /// The `perfgate` binary users run: the release build (`scripts/check.sh` and the composite action

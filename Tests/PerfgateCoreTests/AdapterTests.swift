@@ -1,5 +1,6 @@
 import Foundation
 import PerfgateCore
+import PerfgateSupport
 import Testing
 
 /// The readers of other harnesses' output, on files produced by the real tools (hyperfine,
@@ -73,7 +74,7 @@ import Testing
                 try format.load(path)
             } throws: { error in
                 guard let error = error as? PerfgateError else { return false }
-                return error.exitCode == 2 && error.message.contains(path)
+                return error.exitStatus == .badInput && error.message.contains(path)
             }
         }
     }
@@ -103,13 +104,8 @@ import Testing
     func liveHyperfine() throws {
         let path = NSTemporaryDirectory() + "perfgate-hyperfine-\(UUID().uuidString.prefix(6)).json"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/hyperfine")
-        process.arguments = ["--runs", "3", "--style", "none", "--export-json", path, "true"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        let outcome = try ProcessRunner.run("/usr/bin/hyperfine", ["--runs", "3", "--style", "none", "--export-json", path, "true"])
+        #expect(outcome.succeeded, "\(outcome.stderr)")
         let result = try InputFormat.auto.load(path)
         #expect(result.benchmarks.first?.metric(named: "wall_time")?.samples.count == 3)
     }

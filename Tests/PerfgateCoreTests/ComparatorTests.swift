@@ -1,32 +1,23 @@
 import Foundation
-import PerfgateCore
+@testable import PerfgateCore
+import PerfgateSupport
+import PerfgateTestSupport
 import Testing
-import SeededRandom
 
 /// Verdict logic on constructed samples, the A/A false-alarm bound, injected shifts, targets,
 /// configuration errors and exit codes.
 @Suite struct ComparatorTests {
-    static let machine = MachineFingerprint(cpuModel: "Test CPU", cores: 2, memoryBytes: 1 << 30, kernel: "6.1", architecture: "x86_64", filesystem: "ext4")
+    static let machine = ResultFixtures.machine()
 
     static func result(_ metrics: [String: [Metric]], scenario: String = "ci", operations: Int = 10_000) -> ResultFile {
-        let run = RunMetadata(scenario: scenario, commit: String(repeating: "b", count: 40), startedAt: Date(), finishedAt: Date(),
-                              toolchain: "Swift 6.3", buildConfiguration: "release", machine: machine, rounds: 10)
-        return ResultFile(run: run, benchmarks: metrics.keys.sorted().map {
-            BenchmarkResult(id: $0, tags: ["operations": "\(operations)"], metrics: metrics[$0]!)
-        })
+        ResultFixtures.result(metrics, scenario: scenario, operations: operations)
     }
 
     static func noisy(_ level: Double, cv: Double, n: Int = 10, rng: inout SplitMix64) -> [Double] {
-        (0..<n).map { _ in
-            // Box-Muller normal noise.
-            let u1 = Double(rng.next() % 1_000_000 + 1) / 1_000_001, u2 = Double(rng.next() % 1_000_000) / 1_000_000
-            return level * (1 + cv * (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
-        }
+        ResultFixtures.noisy(level, cv: cv, n: n, rng: &rng)
     }
 
-    static func latency(_ samples: [Double], name: String = "p50") -> Metric {
-        Metric(name: name, unit: "ns", direction: .lowerIsBetter, samples: samples)
-    }
+    static func latency(_ samples: [Double], name: String = "p50") -> Metric { ResultFixtures.latency(samples, name: name) }
 
     func verdict(baseline: [Double], current: [Double], direction: MetricDirection = .lowerIsBetter,
                  mode: GateReport.Mode = .storedBaseline) -> MetricComparison {
@@ -85,7 +76,7 @@ import SeededRandom
         let unavailable = report.comparisons.first { $0.metric == "allocations" }
         #expect(unavailable?.verdict == .unavailable)
         #expect(unavailable?.currentMedian == nil, "unavailable is never reported as zero")
-        #expect(report.exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == 1)
+        #expect(report.exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == .failed)
     }
 
     /// A/A: 200 simulated comparisons of a 60-metric suite with 2 % noise (the machine's
@@ -157,7 +148,7 @@ import SeededRandom
         onProfile.run.machine.profile = "tiny-2c"
         #expect(Comparator(configuration: configuration).checkTargets(onProfile).first { $0.name == "write" }?.status == .met)
         let report = Comparator(configuration: configuration).compare(baseline: nil, current: current, baselineSource: "none", currentSource: "c")
-        #expect(report.exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: true) == 1, "a failed target fails even without a baseline")
+        #expect(report.exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: true) == .failed, "a failed target fails even without a baseline")
     }
 
     @Test(arguments: [
@@ -175,7 +166,7 @@ import SeededRandom
         #expect {
             try GateConfiguration.decode(Data(json.utf8), source: "perfgate.json", knownBenchmarks: ["w"])
         } throws: { error in
-            guard let error = error as? PerfgateError, error.exitCode == 2 else { return false }
+            guard let error = error as? PerfgateError, error.exitStatus == .badInput else { return false }
             return error.message.hasPrefix("perfgate.json") && error.message.contains(expected)
         }
     }
@@ -187,15 +178,15 @@ import SeededRandom
                 baseline: baseline ? Self.result(["x": [Self.latency(base, name: "mean")]]) : nil,
                 current: Self.result(["x": [Self.latency(base.map { $0 * factor }, name: "mean")]]), baselineSource: "b", currentSource: "c")
         }
-        #expect(report(1.0).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == 0)
-        #expect(report(1.3).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == 1)
-        #expect(report(0.7).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == 0)
-        #expect(report(0.7).exitCode(strict: false, failOnImprovement: true, allowMissingBaseline: false) == 1)
-        #expect(report(1.0, baseline: false).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == 3)
-        #expect(report(1.0, baseline: false).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: true) == 0)
-        #expect(report(1.04).exitCode(strict: true, failOnImprovement: false, allowMissingBaseline: false) == 4)
-        #expect(report(1.04).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == 0)
-        #expect(PerfgateError(.badInput, "x").exitCode == 2)
+        #expect(report(1.0).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == .pass)
+        #expect(report(1.3).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == .failed)
+        #expect(report(0.7).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == .pass)
+        #expect(report(0.7).exitCode(strict: false, failOnImprovement: true, allowMissingBaseline: false) == .failed)
+        #expect(report(1.0, baseline: false).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == .noBaseline)
+        #expect(report(1.0, baseline: false).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: true) == .pass)
+        #expect(report(1.04).exitCode(strict: true, failOnImprovement: false, allowMissingBaseline: false) == .inconclusive)
+        #expect(report(1.04).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == .pass)
+        #expect(PerfgateError(.badInput, "x").exitStatus == .badInput)
     }
 
     @Test func holmCorrectionProtectsLargeSuites() {
@@ -205,7 +196,7 @@ import SeededRandom
                              baselineMedian: 100, currentMedian: 120, change: 0.2, intervalLow: 0.15, intervalHigh: 0.25,
                              pValue: 0.005, baselineSamples: 10, currentSamples: 10, tolerance: 0.05, verdict: .inconclusive)
         }
-        Comparator(configuration: GateConfiguration()).applyHolmForTesting(&comparisons)
+        Comparator(configuration: GateConfiguration()).applyHolm(&comparisons)
         #expect(comparisons.allSatisfy { $0.verdict == .inconclusive && $0.adjustedPValue! == 0.5 })
     }
 
@@ -241,7 +232,7 @@ import SeededRandom
                                                 baselineMedian: 100, currentMedian: 100 * (1 + change), change: change,
                                                 intervalLow: low, intervalHigh: high, pValue: p, baselineSamples: 20,
                                                 currentSamples: 20, tolerance: 0.05, verdict: .inconclusive)]
-            Comparator(configuration: GateConfiguration(), mode: mode).applyHolmForTesting(&comparisons)
+            Comparator(configuration: GateConfiguration(), mode: mode).applyHolm(&comparisons)
             return comparisons[0]
         }
         // +9 % with a drift-widened interval [+4 %, +14 %]: a regression against a stored baseline;

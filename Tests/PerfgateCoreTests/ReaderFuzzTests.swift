@@ -1,7 +1,7 @@
 import Foundation
 import PerfgateCore
+import PerfgateSupport
 import Testing
-import SeededRandom
 
 /// A brief, seeded fuzz of the result/baseline reader and the configuration reader: random bit
 /// flips, truncations, splices and junk never crash them; every input is either accepted (and
@@ -42,7 +42,7 @@ import SeededRandom
                 accepted += 1
                 try file.validate(source: "fuzz.json")
             case let .failure(error):
-                #expect(error.exitCode == 2 && error.message.hasPrefix("fuzz.json"), "\(error)")
+                #expect(error.exitStatus == .badInput && error.message.hasPrefix("fuzz.json"), "\(error)")
             }
         }
         #expect(accepted > 0, "some mutations (inside sample values) stay valid")
@@ -58,7 +58,7 @@ import SeededRandom
             let input = Self.mutate(valid, rng: &rng)
             let outcome = perfgateOutcome { try GateConfiguration.decode(input, source: "perfgate.json", knownBenchmarks: ["w"]) }
             if case let .failure(error) = outcome {
-                #expect(error.exitCode == 2 && error.message.hasPrefix("perfgate.json"))
+                #expect(error.exitStatus == .badInput && error.message.hasPrefix("perfgate.json"))
             }
         }
     }

@@ -49,7 +49,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         try json.write(toFile: path, atomically: true, encoding: .utf8)
         #expect(try GateReport.load(path: path).comparisons == report.comparisons, "JSON reports round-trip")
-        let outputs = GitHubActions.outputs(report, exitCode: 1, reportPaths: ["html": "/r/report.html"])
+        let outputs = GitHubActions.outputs(report, exitCode: .failed, reportPaths: ["html": "/r/report.html"])
         #expect(outputs["verdict"] == "regression" && outputs["regressed"] == "1" && outputs["report-path"] == "/r/report.html")
     }
 }

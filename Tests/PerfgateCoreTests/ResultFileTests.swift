@@ -1,5 +1,6 @@
 import Foundation
 import PerfgateCore
+import PerfgateSupport
 import Testing
 
 @Suite struct ResultFileTests {
@@ -15,7 +16,7 @@ import Testing
                 Metric(name: "fdatasync_per_msg", unit: "count/msg", direction: .lowerIsBetter, kind: .counter, samples: [0, 0, 0]),
                 Metric(name: "rss", unit: "B", direction: .lowerIsBetter, samples: [], available: false, unavailableReason: "no /proc"),
             ]),
-        ], score: PerformanceScore(writeP99Nanoseconds: 1500, peakMessagesPerSecond: 12e6))
+        ], score: PerformanceScore(writeP99Nanoseconds: 1500, peakMessagesPerSecond: 12e6, latencyScore: 10, throughputScore: 8))
     }
 
     static func write(_ text: String) -> String {
@@ -42,13 +43,6 @@ import Testing
                 == "x86_64-intel-xeon-4c")
     }
 
-    @Test func scoreFollowsTheSeedRules() {
-        #expect(PerformanceScore(writeP99Nanoseconds: 4_000, peakMessagesPerSecond: 20e6).score == 10)
-        #expect(PerformanceScore(writeP99Nanoseconds: 9_000, peakMessagesPerSecond: 11e6).score == 8)
-        #expect(PerformanceScore(writeP99Nanoseconds: 11_000, peakMessagesPerSecond: 5e6).score == 6)
-        #expect(PerformanceScore(writeP99Nanoseconds: 5_000, peakMessagesPerSecond: 9e6).score == 8)
-    }
-
     /// Bad input: each is refused with a message naming the file and the field.
     @Test(arguments: [
         ("", "is empty"),
@@ -65,7 +59,7 @@ import Testing
         #expect {
             try ResultFile.load(path: path)
         } throws: { error in
-            guard let error = error as? PerfgateError, error.exitCode == 2 else { return false }
+            guard let error = error as? PerfgateError, error.exitStatus == .badInput else { return false }
             return error.message.contains(path) && error.message.contains(expected)
         }
     }
@@ -111,14 +105,7 @@ import Testing
 
     /// Whether Python's jsonschema module is importable here.
     static let hasJSONSchema: Bool = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import jsonschema"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        (try? ProcessRunner.run("/usr/bin/env", ["python3", "-c", "import jsonschema"]))?.succeeded ?? false
     }()
 
     /// The shipped JSON Schema accepts what perfgate writes (checked with Python's jsonschema;
@@ -130,9 +117,7 @@ import Testing
         let path = NSTemporaryDirectory() + "perfgate-schema-\(UUID().uuidString.prefix(8)).json"
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Self.sample().write(to: path)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", """
+        let outcome = try ProcessRunner.run("/usr/bin/env", ["python3", "-c", """
             import json, sys
             import jsonschema
             schema = json.load(open(sys.argv[1])); doc = json.load(open(sys.argv[2]))
@@ -142,13 +127,8 @@ import Testing
                 jsonschema.validate(bad, schema); sys.exit(3)
             except jsonschema.ValidationError:
                 print("ok")
-            """, schema, path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExit()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0)
-        #expect(output.contains("ok"))
+            """, schema, path])
+        #expect(outcome.succeeded, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("ok"))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 @testable import PerfgateCore
+import PerfgateSupport
 import Testing
-import SeededRandom
 
 /// perfgate's statistics against SciPy 1.17 and Apache Otava 0.8 on the same data. The reference
 /// values are in Fixtures/statistics.json, made by scripts/stat_fixtures.py.

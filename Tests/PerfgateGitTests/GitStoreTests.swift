@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import PerfgateGit
+import PerfgateTestSupport
+import Testing
 
 @Suite struct GitStoreTests {
     @Test func identityOfHeadBranchAndDirtiness() throws {

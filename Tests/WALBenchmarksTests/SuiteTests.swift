@@ -94,4 +94,11 @@ import Testing
         #expect(!machine.kernel.isEmpty && machine.filesystem != "unknown")
         #expect(machine.profile.hasSuffix("-\(machine.cores)c"))
     }
+
+    @Test func scoreFollowsTheSeedRules() {
+        #expect(SuiteScore.score(writeP99Nanoseconds: 4_000, peakMessagesPerSecond: 20e6).score == 10)
+        #expect(SuiteScore.score(writeP99Nanoseconds: 9_000, peakMessagesPerSecond: 11e6).score == 8)
+        #expect(SuiteScore.score(writeP99Nanoseconds: 11_000, peakMessagesPerSecond: 5e6).score == 6)
+        #expect(SuiteScore.score(writeP99Nanoseconds: 5_000, peakMessagesPerSecond: 9e6).score == 8)
+    }
 }

@@ -62,7 +62,7 @@ private func fixUpFrames(_ bytes: inout [UInt8]) {
         while offset + FrameLayout.headerSize <= raw.count {
             let length = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
             guard length >= FrameLayout.headerSize, length % FrameLayout.alignment == 0, offset + length <= raw.count else { return }
-            base.storeBytes(of: UInt64(1).littleEndian, toByteOffset: offset + 16, as: UInt64.self)
+            base.storeBytes(of: UInt32(1).littleEndian, toByteOffset: offset + 16, as: UInt32.self)
             FrameHeader.sealCRC(frame: base + offset, length: length)
             offset += length
         }

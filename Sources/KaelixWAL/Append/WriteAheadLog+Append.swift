@@ -268,7 +268,7 @@ extension WriteAheadLog {
             let durable = durableBefore.load(ordering: .acquiring)
             for k in i..<j {
                 let frame = buffer.base + frames[k].offset
-                frame.storeBytes(of: segment.id.littleEndian, toByteOffset: 16, as: UInt64.self)
+                frame.storeBytes(of: UInt32(truncatingIfNeeded: segment.id).littleEndian, toByteOffset: 16, as: UInt32.self)
                 frame.storeBytes(of: position.littleEndian, toByteOffset: 24, as: UInt64.self)
                 frame.storeBytes(of: durable.littleEndian, toByteOffset: 32, as: UInt64.self)
                 FrameHeader.sealCRC(frame: frame, length: frames[k].length)

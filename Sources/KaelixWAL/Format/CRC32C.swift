@@ -16,7 +16,4 @@ public enum CRC32C {
     public static func checksum(_ bytes: [UInt8], continuing crc: UInt32 = 0) -> UInt32 {
         bytes.withUnsafeBytes { checksum($0, continuing: crc) }
     }
-
-    /// Whether the hardware path is in use on this machine.
-    public static var isHardwareAccelerated: Bool { kaelix_crc32c_hardware_available() == 1 }
 }

@@ -12,12 +12,12 @@
 ///  7     1    reserved      0
 ///  8     4    crc32c        over bytes [0, 8) and [12, length): the length is covered
 /// 12     4    recordCount   records in a data frame, 0 otherwise
-/// 16     8    segmentID     the segment the frame was written into: recycled or stale bytes never match
+/// 16     4    segmentID     low 32 bits of the segment the frame was written into: stale or
+///                             misplaced bytes never match (the segment header holds all 64)
+/// 20     4    headerCRC     crc32c over bytes [0, 8), [12, 20) and [24, 40): the header alone
 /// 24     8    basePosition  log position of the first record
 /// 32     8    durableBefore every position below this was durable when the frame was written
-/// 40     4    headerCRC     crc32c over bytes [0, 8) and [12, 40): the header alone
-/// 44     4    reserved      0
-/// 48     …    body          data: per record varint(streamID) varint(length) payload
+/// 40     …    body          data: per record varint(streamID) varint(length) payload
 ///                             stream definition: per stream varint(streamID) varint(length) name
 ///                             varint(sequenceBase), the records the stream had before this frame
 /// ```
@@ -45,7 +45,7 @@ enum FrameType: UInt8 {
 }
 
 enum FrameLayout {
-    static let headerSize = 48
+    static let headerSize = 40
     static let alignment = 8
     static let transactionalFlag: UInt8 = 1
     static let compressedFlag: UInt8 = 2
@@ -91,7 +91,7 @@ struct FrameHeader: Equatable {
         padding = p.load(fromByteOffset: 6, as: UInt8.self)
         crc = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
         recordCount = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 12, as: UInt32.self))
-        segmentID = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
+        segmentID = UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 16, as: UInt32.self)))
         basePosition = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
         durableBefore = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 32, as: UInt64.self))
     }
@@ -106,23 +106,27 @@ struct FrameHeader: Equatable {
         p.storeBytes(of: UInt8(0), toByteOffset: 7, as: UInt8.self)
         p.storeBytes(of: crc.littleEndian, toByteOffset: 8, as: UInt32.self)
         p.storeBytes(of: recordCount.littleEndian, toByteOffset: 12, as: UInt32.self)
-        p.storeBytes(of: segmentID.littleEndian, toByteOffset: 16, as: UInt64.self)
+        p.storeBytes(of: UInt32(truncatingIfNeeded: segmentID).littleEndian, toByteOffset: 16, as: UInt32.self)
         p.storeBytes(of: basePosition.littleEndian, toByteOffset: 24, as: UInt64.self)
         p.storeBytes(of: durableBefore.littleEndian, toByteOffset: 32, as: UInt64.self)
-        p.storeBytes(of: UInt32(0), toByteOffset: 44, as: UInt32.self)
     }
 
-    /// The checksum of the header fields alone (bytes [0, 8) and [12, 40)).
+    /// What a frame's 32-bit segment field holds for segment `id`.
+    @inline(__always)
+    static func segmentTag(_ id: UInt64) -> UInt64 { id & 0xFFFF_FFFF }
+
+    /// The checksum of the header fields alone (bytes [0, 8), [12, 20) and [24, 40)).
     @inline(__always)
     static func computeHeaderCRC(frame: UnsafeRawPointer) -> UInt32 {
-        let head = CRC32C.checksum(UnsafeRawBufferPointer(start: frame, count: 8))
-        return CRC32C.checksum(UnsafeRawBufferPointer(start: frame + 12, count: 28), continuing: head)
+        var crc = CRC32C.checksum(UnsafeRawBufferPointer(start: frame, count: 8))
+        crc = CRC32C.checksum(UnsafeRawBufferPointer(start: frame + 12, count: 8), continuing: crc)
+        return CRC32C.checksum(UnsafeRawBufferPointer(start: frame + 24, count: 16), continuing: crc)
     }
 
-    /// Whether the header's own checksum (bytes 40..<44) matches its fields.
+    /// Whether the header's own checksum (bytes 20..<24) matches its fields.
     @inline(__always)
     static func headerIsIntact(frame: UnsafeRawPointer) -> Bool {
-        UInt32(littleEndian: frame.loadUnaligned(fromByteOffset: 40, as: UInt32.self)) == computeHeaderCRC(frame: frame)
+        UInt32(littleEndian: frame.loadUnaligned(fromByteOffset: 20, as: UInt32.self)) == computeHeaderCRC(frame: frame)
     }
 
     /// The checksum a frame of `length` bytes at `frame` must carry.
@@ -135,7 +139,7 @@ struct FrameHeader: Equatable {
     /// Computes and stores the header's checksum, then the CRC of the complete frame at `frame`.
     @inline(__always)
     static func sealCRC(frame: UnsafeMutableRawPointer, length: Int) {
-        frame.storeBytes(of: computeHeaderCRC(frame: frame).littleEndian, toByteOffset: 40, as: UInt32.self)
+        frame.storeBytes(of: computeHeaderCRC(frame: frame).littleEndian, toByteOffset: 20, as: UInt32.self)
         let crc = computeCRC(frame: frame, length: length)
         frame.storeBytes(of: crc.littleEndian, toByteOffset: 8, as: UInt32.self)
     }

@@ -36,7 +36,7 @@ enum FrameParser {
         guard header.padding < 8, Int(header.padding) <= length - FrameLayout.headerSize else {
             return .invalid("bad padding \(header.padding)")
         }
-        guard header.segmentID == segmentID else {
+        guard header.segmentID == FrameHeader.segmentTag(segmentID) else {
             return .invalid("frame belongs to segment \(header.segmentID), not \(segmentID) (stale or misplaced bytes)")
         }
         if verifyCRC {

@@ -354,7 +354,7 @@ extension WriteAheadLog {
             if word != 0 {
                 lastNonZero = probe + 8
                 let header = FrameHeader(from: base + probe)
-                if header.segmentID == segment.id, header.basePosition >= expectedPosition,
+                if header.segmentID == FrameHeader.segmentTag(segment.id), header.basePosition >= expectedPosition,
                    header.durableBefore > expectedPosition,
                    case .valid = FrameParser.check(base, size: size, offset: probe, segmentID: segment.id) {
                     throw WALError.corruption(path: segment.path, offset: Int64(offset),

@@ -1,0 +1,33 @@
+import Foundation
+
+/// The one number formatter: every renderer, the suite's summary and the history table use it.
+public enum Format {
+    public static func percent(_ value: Double, signed: Bool = true) -> String {
+        let text = String(format: "%.1f %%", abs(value) * 100)
+        guard signed else { return text }
+        return (value < 0 ? "-" : "+") + text
+    }
+
+    public static func pValue(_ p: Double) -> String {
+        if p < 0.0001 { return String(format: "%.1e", p) }
+        return String(format: "%.4f", p)
+    }
+
+    /// A value with its unit, scaled for reading (ns → µs/ms/s, msg/s → M msg/s).
+    public static func value(_ value: Double, unit: String) -> String {
+        switch unit {
+        case "ns":
+            if value >= 1e9 { return String(format: "%.2f s", value / 1e9) }
+            if value >= 1e6 { return String(format: "%.2f ms", value / 1e6) }
+            if value >= 1e3 { return String(format: "%.2f µs", value / 1e3) }
+            return String(format: "%.0f ns", value)
+        case "msg/s":
+            if value >= 1e6 { return String(format: "%.2fM msg/s", value / 1e6) }
+            return String(format: "%.1fk msg/s", value / 1e3)
+        case "s":
+            return value >= 1 ? String(format: "%.3f s", value) : String(format: "%.2f ms", value * 1e3)
+        default:
+            return String(format: value >= 100 ? "%.0f %@" : "%.3g %@", value, unit)
+        }
+    }
+}

@@ -1,0 +1,241 @@
+import Foundation
+import PerfgateSupport
+
+/// Compares a current run with a baseline, metric by metric, and checks the absolute targets.
+///
+/// Per metric: the relative change of medians with a seeded bootstrap interval, widened by the
+/// drift allowance for a stored baseline; a two-sided Mann–Whitney U test whose p-values are
+/// corrected with Holm across all gated metrics; then
+/// - **regressed**: adjusted p < α, the interval excludes no change, and the change is beyond
+///   +tolerance in the worse direction (paired mode: the whole interval beyond +tolerance);
+/// - **improved**: the same in the better direction;
+/// - **unchanged**: the interval wholly within ±tolerance;
+/// - **inconclusive** otherwise.
+/// Exact counters are compared without statistics. Percentiles with fewer than
+/// `minimumTailSamples` operations beyond them per round are reported, not gated.
+public struct Comparator {
+    public var configuration: GateConfiguration
+    public var mode: GateReport.Mode
+
+    public init(configuration: GateConfiguration, mode: GateReport.Mode = .storedBaseline) {
+        self.configuration = configuration
+        self.mode = mode
+    }
+
+    var settings: GateConfiguration.Settings { configuration.gate }
+
+    /// Compares `current` with `baseline` (nil: no baseline, targets only).
+    public func compare(baseline: ResultFile?, current: ResultFile, baselineSource: String, currentSource: String,
+                        notes: [String] = []) -> GateReport {
+        var comparisons: [MetricComparison] = []
+        var notes = notes
+        if let baseline {
+            if baseline.run.scenario != current.run.scenario {
+                notes.append("the baseline is from the \(baseline.run.scenario) scenario and the current run from \(current.run.scenario)")
+            }
+            if baseline.run.machine.isUnknown || current.run.machine.isUnknown {
+                notes.append("machines unknown: \(baseline.run.machine.isUnknown ? "the baseline" : "the current run") came from another harness and carries no machine fingerprint")
+            }
+            // A configuration written for the WAL suite names none of another harness's metrics:
+            // gate them all by the default rule rather than none.
+            var listedInResult = true
+            if let names = settings.metrics, current.run.source != "perfgate",
+               !current.benchmarks.contains(where: { $0.metrics.contains { names.contains($0.name) } }) {
+                listedInResult = false
+                notes.append("gate.metrics names none of \(current.run.source)'s metrics, so all of them are gated (all but max)")
+            }
+            var zeroTimes: [String] = []
+            defer {
+                if !zeroTimes.isEmpty {
+                    notes.append("\(zeroTimes.count) metric(s) have an impossible median time of 0, not compared: "
+                                 + zeroTimes.prefix(5).joined(separator: ", ") + (zeroTimes.count > 5 ? ", …" : "")
+                                 + " (the work is below what the harness can time, or its timer failed: give it more work per sample)")
+                }
+            }
+            for benchmark in current.benchmarks {
+                guard let old = baseline.benchmark(benchmark.id) else {
+                    notes.append("\(benchmark.id) is new: no baseline to compare with")
+                    continue
+                }
+                for metric in benchmark.metrics {
+                    guard let oldMetric = old.metric(named: metric.name) else { continue }
+                    comparisons.append(compareMetric(benchmark: benchmark, metric: metric, baseline: oldMetric, listedInResult: listedInResult))
+                    if metric.kind == .timing, ResultFile.isTimeUnit(metric.unit), metric.median == 0 || oldMetric.median == 0 {
+                        zeroTimes.append("\(benchmark.id) \(metric.name)")
+                    }
+                }
+            }
+            let missing = baseline.benchmarks.map(\.id).filter { current.benchmark($0) == nil }
+            if !missing.isEmpty {
+                notes.append("\(missing.count) baseline benchmark(s) not in this run (filtered out or removed): "
+                             + missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", …" : ""))
+            }
+            applyHolm(&comparisons)
+        }
+        let targets = checkTargets(current)
+        let report = GateReport(mode: mode, baselineSource: baselineSource, currentSource: currentSource,
+                                baselineCommit: baseline?.run.commit, currentCommit: current.run.commit,
+                                scenario: current.run.scenario, profile: current.run.machine.profile,
+                                comparisons: comparisons, targets: targets, notes: notes, alpha: settings.alpha, outcome: .pass)
+        var result = report
+        result.recomputeOutcome(hasBaseline: baseline != nil)
+        return result
+    }
+
+    /// Tail samples per round beyond percentile `name` (p99 → 1 %), or nil for non-percentiles.
+    static func tailFraction(_ name: String) -> Double? {
+        if name == "max" { return 0 }
+        guard name.hasPrefix("p"), let q = Double(name.dropFirst()), q > 0, q < 100 else { return nil }
+        return 1 - q / 100
+    }
+
+    func compareMetric(benchmark: BenchmarkResult, metric: Metric, baseline: Metric, listedInResult: Bool = true) -> MetricComparison {
+        let tolerance = configuration.tolerance(benchmark: benchmark.id, metric: metric.name, paired: mode == .paired)
+        var result = MetricComparison(benchmark: benchmark.id, metric: metric.name, unit: metric.unit, direction: metric.direction,
+                                      kind: metric.kind, baselineMedian: baseline.median, currentMedian: metric.median,
+                                      baselineSamples: baseline.samples.count, currentSamples: metric.samples.count,
+                                      tolerance: tolerance, verdict: .notGated)
+        guard metric.available && baseline.available else {
+            result.verdict = .unavailable
+            result.reason = "unavailable on this machine: " + (metric.unavailableReason ?? baseline.unavailableReason ?? "no collector")
+            return result
+        }
+        guard metric.unit == baseline.unit else {
+            result.reason = "units differ (baseline \(baseline.unit), current \(metric.unit)): not comparable"
+            return result
+        }
+        guard let old = baseline.median, let new = metric.median else {
+            result.reason = "no usable baseline median"
+            return result
+        }
+        if metric.kind == .timing, ResultFile.isTimeUnit(metric.unit), old == 0 || new == 0 {
+            result.reason = "impossible median of 0 \(metric.unit) in the \(old == 0 ? "baseline" : "current run"): the work is below what the "
+                + "harness can time, or its timer failed; not compared (give the benchmark more work per sample)"
+            return result
+        }
+        guard old > 0 else {
+            result.reason = "no usable baseline median (0 \(metric.unit))"
+            return result
+        }
+        let change = new / old - 1
+        result.change = change
+        let worse = metric.direction == .lowerIsBetter ? 1.0 : -1.0
+        if metric.kind == .counter {
+            // Exact counters: the same code makes the same calls every round.
+            let limit = max(tolerance, settings.counterTolerance)
+            result.tolerance = limit
+            result.verdict = worse * change > limit ? .regressed : (worse * change < -limit ? .improved : .unchanged)
+            return result
+        }
+        if !configuration.isGated(metric: metric.name, listedInResult: listedInResult) {
+            result.reason = "reported only (not in gate.metrics)"
+            return addInterval(&result, baseline: baseline.samples, current: metric.samples)
+        }
+        if let tail = Self.tailFraction(metric.name), let operations = benchmark.tags["operations"].flatMap(Double.init),
+           operations * tail < Double(settings.minimumTailSamples) {
+            result.reason = "low confidence: \(Int(operations * tail)) operation(s) per round beyond \(metric.name) "
+                + "(needs \(settings.minimumTailSamples)); reported, not gated"
+            return addInterval(&result, baseline: baseline.samples, current: metric.samples)
+        }
+        guard baseline.samples.count >= 2 && metric.samples.count >= 2 else {
+            result.reason = "needs at least 2 rounds on each side (has \(baseline.samples.count) and \(metric.samples.count))"
+            return result
+        }
+        _ = addInterval(&result, baseline: baseline.samples, current: metric.samples)
+        result.pValue = MannWhitneyU.test(baseline.samples, metric.samples).pValue
+        result.verdict = .inconclusive // decided after the Holm correction
+        return result
+    }
+
+    private func addInterval(_ result: inout MetricComparison, baseline: [Double], current: [Double]) -> MetricComparison {
+        guard baseline.count >= 2 && current.count >= 2, let change = result.change else { return result }
+        let raw = Bootstrap.relativeChangeOfMedians(baseline: baseline, current: current, resamples: settings.bootstrapResamples,
+                                                    seed: settings.seed)
+        let drift = mode == .storedBaseline ? settings.driftFloor : 0
+        let low = change - ((change - raw.lowerBound) * (change - raw.lowerBound) + drift * drift).squareRoot()
+        let high = change + ((raw.upperBound - change) * (raw.upperBound - change) + drift * drift).squareRoot()
+        result.intervalLow = low
+        result.intervalHigh = high
+        // The smallest change this comparison could call: beyond the tolerance, and (stored mode)
+        // far enough out that the interval clears no change, or (paired) the tolerance.
+        result.minimumDetectableEffect = mode == .storedBaseline ? max(result.tolerance, (high - low) / 2)
+                                                                 : result.tolerance + (high - low) / 2
+        return result
+    }
+
+    /// Holm across the gated metrics, then the verdict rules.
+    func applyHolm(_ comparisons: inout [MetricComparison]) {
+        let gated = comparisons.indices.filter { comparisons[$0].verdict == .inconclusive && comparisons[$0].pValue != nil }
+        let adjusted = MultipleComparisons.holm(gated.map { comparisons[$0].pValue! })
+        for (k, index) in gated.enumerated() {
+            comparisons[index].adjustedPValue = adjusted[k]
+            let decided = Self.decide(comparisons[index], significant: adjusted[k] < settings.alpha, alpha: settings.alpha, mode: mode)
+            comparisons[index].verdict = decided.verdict
+            comparisons[index].reason = decided.reason
+        }
+    }
+
+    /// The verdict rules, given whether the (corrected) test is significant.
+    ///
+    /// A regression (or improvement) must be real and large. *Real*: the Holm-corrected test is
+    /// significant. *Large*: in paired A/B mode, where rounds are added until the question is
+    /// settled, the whole interval lies beyond the tolerance; against a stored baseline, whose
+    /// sample is fixed and whose interval carries the between-session drift allowance, the interval
+    /// excludes no change at all and the estimated change is beyond the tolerance (demanding the
+    /// drift-widened interval clear the tolerance too would miss changes of twice the tolerance).
+    /// Unchanged needs the whole interval within ±tolerance in both modes.
+    static func decide(_ c: MetricComparison, significant: Bool, alpha: Double, mode: GateReport.Mode)
+        -> (verdict: Verdict, reason: String?) {
+        guard let low = c.intervalLow, let high = c.intervalHigh, let change = c.change else { return (c.verdict, c.reason) }
+        // Express the interval as "how much worse": positive is a regression.
+        let worseLow = c.direction == .lowerIsBetter ? low : -high
+        let worseHigh = c.direction == .lowerIsBetter ? high : -low
+        let worse = c.direction == .lowerIsBetter ? change : -change
+        let clearsTolerance = mode == .paired
+            ? (regressed: worseLow > c.tolerance, improved: worseHigh < -c.tolerance)
+            : (regressed: worseLow > 0 && worse > c.tolerance, improved: worseHigh < 0 && worse < -c.tolerance)
+        if significant && clearsTolerance.regressed { return (.regressed, nil) }
+        if significant && clearsTolerance.improved { return (.improved, nil) }
+        if low > -c.tolerance && high < c.tolerance { return (.unchanged, nil) }
+        if !significant {
+            return (.inconclusive, "not significant at α=\(Format.pValue(alpha)) after Holm, and the interval is wider than the tolerance")
+        }
+        if mode == .storedBaseline && (worseLow <= 0 && worseHigh >= 0) {
+            return (.inconclusive, "significant, but the interval with the drift allowance still includes no change")
+        }
+        return (.inconclusive, mode == .paired
+            ? "significant, but the interval reaches inside the ±\(Format.percent(c.tolerance, signed: false)) tolerance"
+            : "significant, but the estimated change is within the ±\(Format.percent(c.tolerance, signed: false)) tolerance")
+    }
+
+    /// Checks the absolute targets on `current`: failed when the metric's interval lies wholly
+    /// beyond the limit, met when wholly inside, at risk otherwise.
+    public func checkTargets(_ current: ResultFile) -> [TargetResult] {
+        configuration.targets.flatMap { target -> [TargetResult] in
+            let limit = target.limit(profile: current.run.machine.profile) ?? 0
+            let matching = current.benchmarks.filter { Glob.matches(target.benchmark, $0.id) }
+            guard !matching.isEmpty else {
+                return [TargetResult(name: target.name, benchmark: target.benchmark, metric: target.metric, unit: target.unit,
+                                     limit: limit, isUpperBound: target.isUpperBound, severity: target.severity, status: .notMeasured)]
+            }
+            return matching.map { benchmark in
+                var result = TargetResult(name: target.name, benchmark: benchmark.id, metric: target.metric, unit: target.unit,
+                                          limit: limit, isUpperBound: target.isUpperBound, severity: target.severity, status: .notMeasured)
+                guard let metric = benchmark.metric(named: target.metric), metric.available, !metric.samples.isEmpty,
+                      let median = metric.median else { return result }
+                let interval = metric.samples.count >= 2
+                    ? Bootstrap.median(metric.samples, resamples: settings.bootstrapResamples, seed: settings.seed)
+                    : median...median
+                result.median = median
+                result.intervalLow = interval.lowerBound
+                result.intervalHigh = interval.upperBound
+                if target.isUpperBound {
+                    result.status = interval.lowerBound > limit ? .failed : (interval.upperBound <= limit ? .met : .atRisk)
+                } else {
+                    result.status = interval.upperBound < limit ? .failed : (interval.lowerBound >= limit ? .met : .atRisk)
+                }
+                return result
+            }
+        }
+    }
+}

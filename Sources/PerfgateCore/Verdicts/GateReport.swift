@@ -1,0 +1,143 @@
+import Foundation
+
+/// Everything a verdict says: per-metric comparisons, targets, context notes, and the outcome.
+/// Renderers (terminal, Markdown, HTML, JSON, JUnit) read only this; `perfgate report` re-renders
+/// a stored one. Versioned like result files.
+public struct GateReport: Codable, Sendable, Equatable {
+    public static let schemaName = "perfgate.report"
+    public static let currentVersion = 1
+
+    public enum Outcome: String, Codable, Sendable {
+        case pass, regression, inconclusive
+        case noBaseline = "no baseline"
+    }
+
+    /// How the comparison was made.
+    public enum Mode: String, Codable, Sendable {
+        /// Against a stored baseline (another session): intervals include the drift allowance.
+        case storedBaseline = "stored baseline"
+        /// Paired A/B rounds of base and head in one session.
+        case paired = "paired A/B"
+    }
+
+    public var schema = GateReport.schemaName
+    public var schemaVersion = GateReport.currentVersion
+    public var mode: Mode
+    public var baselineSource: String
+    public var currentSource: String
+    public var baselineCommit: String?
+    public var currentCommit: String?
+    public var scenario: String
+    public var profile: String
+    public var comparisons: [MetricComparison]
+    public var targets: [TargetResult]
+    /// Context a reader needs: cross-machine comparison, a PR that edits its baselines, foreign files.
+    public var notes: [String]
+    public var alpha: Double
+    public var outcome: Outcome
+    public var createdAt: Date
+
+    public init(mode: Mode, baselineSource: String, currentSource: String, baselineCommit: String?, currentCommit: String?,
+                scenario: String, profile: String, comparisons: [MetricComparison], targets: [TargetResult], notes: [String],
+                alpha: Double, outcome: Outcome, createdAt: Date = Date()) {
+        self.mode = mode
+        self.baselineSource = baselineSource
+        self.currentSource = currentSource
+        self.baselineCommit = baselineCommit
+        self.currentCommit = currentCommit
+        self.scenario = scenario
+        self.profile = profile
+        self.comparisons = comparisons
+        self.targets = targets
+        self.notes = notes
+        self.alpha = alpha
+        self.outcome = outcome
+        self.createdAt = createdAt
+    }
+
+    public func count(_ verdict: Verdict) -> Int { comparisons.filter { $0.verdict == verdict }.count }
+
+    /// Sets the outcome from the verdicts and targets: a regression or failed target, else
+    /// inconclusive metrics, else a pass (a missing baseline stays "no baseline" unless something failed).
+    public mutating func recomputeOutcome(hasBaseline: Bool = true) {
+        if count(.regressed) > 0 || !failedTargets.isEmpty {
+            outcome = .regression
+        } else if !hasBaseline {
+            outcome = .noBaseline
+        } else if count(.inconclusive) > 0 {
+            outcome = .inconclusive
+        } else {
+            outcome = .pass
+        }
+    }
+
+    public var failedTargets: [TargetResult] { targets.filter { $0.status == .failed && $0.severity == .fail } }
+    public var warnedTargets: [TargetResult] {
+        targets.filter { ($0.status == .failed && $0.severity == .warn) || $0.status == .atRisk }
+    }
+
+    /// Comparisons worst first (regressions, then inconclusive, improvements, unchanged …),
+    /// largest change first within each.
+    public var sortedComparisons: [MetricComparison] {
+        comparisons.sorted {
+            if $0.verdict.severity != $1.verdict.severity { return $0.verdict.severity < $1.verdict.severity }
+            return abs($0.change ?? 0) > abs($1.change ?? 0)
+        }
+    }
+
+    /// The exit code under the given policy (see README, "Exit codes").
+    public func exitCode(strict: Bool, failOnImprovement: Bool, allowMissingBaseline: Bool) -> ExitStatus {
+        if !failedTargets.isEmpty || count(.regressed) > 0 { return .failed }
+        if outcome == .noBaseline && !allowMissingBaseline { return .noBaseline }
+        if failOnImprovement && count(.improved) > 0 { return .failed }
+        if strict && count(.inconclusive) > 0 { return .inconclusive }
+        return .pass
+    }
+
+    /// The one-line verdict at the end of every report.
+    public var headline: String {
+        let regressed = count(.regressed), improved = count(.improved), inconclusive = count(.inconclusive), unchanged = count(.unchanged)
+        let failed = failedTargets.count
+        var parts: [String] = []
+        if regressed > 0 { parts.append("\(regressed) regressed") }
+        if failed > 0 { parts.append("\(failed) target\(failed == 1 ? "" : "s") failed") }
+        if improved > 0 { parts.append("\(improved) improved") }
+        if inconclusive > 0 { parts.append("\(inconclusive) inconclusive") }
+        parts.append("\(unchanged) unchanged")
+        let word: String
+        switch outcome {
+        case .regression: word = "FAIL"
+        case .noBaseline: word = "NO BASELINE"
+        case .inconclusive: word = "PASS (with inconclusive metrics)"
+        case .pass: word = "PASS"
+        }
+        return "\(word): " + parts.joined(separator: ", ")
+    }
+
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    public static func load(path: String) throws -> GateReport {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PerfgateError.badInput(file: path, field: nil, problem: "cannot be read", fix: "Write one with `perfgate compare --format json --output FILE`")
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw PerfgateError.badInput(file: path, field: nil, problem: "is not valid JSON", fix: "Regenerate it with `perfgate compare --format json`")
+        }
+        guard object["schema"] as? String == schemaName else {
+            throw PerfgateError.badInput(file: path, field: "schema", problem: "is not \"\(schemaName)\"", fix: "Pass a report written by `perfgate compare --format json`")
+        }
+        guard object["schemaVersion"] as? Int == currentVersion else {
+            throw PerfgateError.badInput(file: path, field: "schemaVersion", problem: "is not \(currentVersion)", fix: "Regenerate it with this perfgate")
+        }
+        do { return try decoder.decode(GateReport.self, from: data) } catch {
+            throw PerfgateError.badInput(file: path, field: nil, problem: "does not match the report schema (\(error))", fix: "Regenerate it")
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// One metric of one benchmark, compared: what changed, by how much, how sure we are.
+public struct MetricComparison: Codable, Sendable, Equatable {
+    public var benchmark: String
+    public var metric: String
+    public var unit: String
+    public var direction: MetricDirection
+    public var kind: MetricKind
+    public var baselineMedian: Double?
+    public var currentMedian: Double?
+    /// Relative change of the medians (current / baseline − 1).
+    public var change: Double?
+    /// Interval of the change (including the drift allowance when comparing with a stored baseline).
+    public var intervalLow: Double?
+    public var intervalHigh: Double?
+    public var pValue: Double?
+    /// The p-value after Holm's correction across all gated metrics.
+    public var adjustedPValue: Double?
+    public var baselineSamples: Int
+    public var currentSamples: Int
+    public var tolerance: Double
+    /// The smallest change this comparison could call a regression.
+    public var minimumDetectableEffect: Double?
+    public var verdict: Verdict
+    /// Why the verdict (for not-gated and inconclusive metrics especially).
+    public var reason: String?
+
+    public init(benchmark: String, metric: String, unit: String, direction: MetricDirection, kind: MetricKind,
+                baselineMedian: Double?, currentMedian: Double?, change: Double? = nil, intervalLow: Double? = nil,
+                intervalHigh: Double? = nil, pValue: Double? = nil, adjustedPValue: Double? = nil, baselineSamples: Int,
+                currentSamples: Int, tolerance: Double, minimumDetectableEffect: Double? = nil, verdict: Verdict, reason: String? = nil) {
+        self.benchmark = benchmark
+        self.metric = metric
+        self.unit = unit
+        self.direction = direction
+        self.kind = kind
+        self.baselineMedian = baselineMedian
+        self.currentMedian = currentMedian
+        self.change = change
+        self.intervalLow = intervalLow
+        self.intervalHigh = intervalHigh
+        self.pValue = pValue
+        self.adjustedPValue = adjustedPValue
+        self.baselineSamples = baselineSamples
+        self.currentSamples = currentSamples
+        self.tolerance = tolerance
+        self.minimumDetectableEffect = minimumDetectableEffect
+        self.verdict = verdict
+        self.reason = reason
+    }
+
+    public var id: String { "\(benchmark) \(metric)" }
+
+    /// Column titles of ``tableCells``, shared by every tabular renderer.
+    public static let tableHeader = ["verdict", "benchmark", "metric", "baseline", "current", "change", "interval", "p (Holm)", "MDE"]
+
+    /// The row of this comparison in a report table ("–" where a value is missing).
+    public var tableCells: [String] {
+        let missing = "–"
+        let baseline: String = baselineMedian.map { Format.value($0, unit: unit) } ?? missing
+        let current: String = currentMedian.map { Format.value($0, unit: unit) } ?? missing
+        let changeText: String = change.map { Format.percent($0) } ?? missing
+        var interval = missing
+        if let low = intervalLow, let high = intervalHigh {
+            interval = "[" + Format.percent(low) + ", " + Format.percent(high) + "]"
+        }
+        let p: String = adjustedPValue.map { Format.pValue($0) } ?? missing
+        let mde: String = minimumDetectableEffect.map { Format.percent($0, signed: false) } ?? missing
+        return [verdict.rawValue, benchmark, metric, baseline, current, changeText, interval, p, mde]
+    }
+
+    /// The one line a person can act on, e.g.
+    /// `wal.append.single/64B/sync=none p99: +12.3 % [+8.1 %, +16.0 %], p=0.0004 (Holm), tolerance 5 %`.
+    public var explanation: String {
+        var text = "\(benchmark) \(metric): "
+        guard let change else { return text + (reason ?? verdict.rawValue) }
+        text += Format.percent(change)
+        if let low = intervalLow, let high = intervalHigh {
+            text += " [\(Format.percent(low)), \(Format.percent(high))]"
+        }
+        if let p = adjustedPValue ?? pValue {
+            text += ", p=\(Format.pValue(p))" + (adjustedPValue != nil ? " (Holm)" : "")
+        }
+        text += ", tolerance \(Format.percent(tolerance, signed: false))"
+        if kind == .counter { text += ", exact counter" }
+        return text
+    }
+}

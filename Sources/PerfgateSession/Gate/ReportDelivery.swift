@@ -1,0 +1,55 @@
+import Foundation
+import PerfgateCore
+
+/// Where a gate report goes: rendered in one format to a file or standard output, every chosen
+/// format into a report directory, and on GitHub Actions the annotations, step outputs and job
+/// summary. Returns the exit status the report earns under the policy.
+public struct ReportDelivery {
+    public var format: ReportFormat
+    /// A file for the report instead of standard output.
+    public var output: String?
+    /// A directory for every format in `directoryFormats`.
+    public var directory: String?
+    public var directoryFormats: [ReportFormat]
+    public var colour: Bool
+    public var verbose: Bool
+
+    public init(format: ReportFormat, output: String?, directory: String?, directoryFormats: [ReportFormat], colour: Bool, verbose: Bool) {
+        self.format = format
+        self.output = output
+        self.directory = directory
+        self.directoryFormats = directoryFormats
+        self.colour = colour
+        self.verbose = verbose
+    }
+
+    /// Renders and writes `report`; `print` receives what goes to standard output, `note` what
+    /// goes to standard error. Trend charts come from `session`'s recorded history when an HTML
+    /// report is asked for.
+    public func deliver(_ report: GateReport, session: GateSession, print: (String) -> Void, note: (String) -> Void) throws -> ExitStatus {
+        let status = session.policy.exitStatus(of: report)
+        let wanted = directory == nil ? [] : directoryFormats
+        let history = format == .html || wanted.contains(.html) ? session.historySeries(for: report) : []
+        let rendered = try format.render(report, colour: output == nil && colour, verbose: verbose, history: history)
+        if let output {
+            try AtomicFile.write(Data(rendered.utf8), to: output)
+            note("wrote the \(format.rawValue) report to \(output)")
+        } else {
+            print(rendered)
+        }
+        var paths: [String: String] = [:]
+        if let directory {
+            for f in wanted {
+                let path = directory + "/" + f.fileName
+                try AtomicFile.write(Data(try f.render(report, verbose: true, history: history).utf8), to: path)
+                paths[f.rawValue] = path
+            }
+        }
+        if session.environment.isGitHubActions {
+            for line in GitHubActions.annotations(report) { print(line + "\n") }
+            GitHubActions.write(outputs: GitHubActions.outputs(report, exitCode: status, reportPaths: paths),
+                                summary: try ReportFormat.markdown.render(report), environment: session.environment.variables)
+        }
+        return status
+    }
+}

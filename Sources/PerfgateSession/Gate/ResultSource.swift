@@ -1,0 +1,46 @@
+import Foundation
+import PerfgateCore
+import PerfgateGit
+
+/// Where a result named on the command line comes from: a file, or a git revision whose note
+/// holds a run of the scenario (the latest one recorded).
+public enum ResultSource {
+    /// Loads `argument` as a file (through `loadFile`, which knows the input formats) when one
+    /// exists, else as a revision of `repository`. Returns the result and where it came from.
+    /// - Throws: ``PerfgateError``: bad input when it is neither, or when the note cannot be read;
+    ///   no baseline when the commit has no run of `scenario`.
+    public static func load(_ argument: String, scenario: String, loadFile: (String) throws -> ResultFile,
+                            repository: GitRepository?) throws -> (ResultFile, String) {
+        if FileManager.default.fileExists(atPath: argument) { return (try loadFile(argument), argument) }
+        guard let repository, let commit = try? repository.resolve(argument) else {
+            throw PerfgateError.badInput(file: argument, field: nil, problem: "is neither a file nor a git revision",
+                                         fix: "Pass a result file (perfgate run --output) or a commit with recorded results")
+        }
+        let store = GitNotesStore(repository: repository, key: NoteLine.runID)
+        let lines: [String]
+        do { lines = try store.lines(for: commit) } catch let error as GitError { throw PerfgateError.environment(error) }
+        var decoded: [ResultFile] = []
+        var unreadable: [(line: Int, problem: PerfgateError)] = []
+        for (i, line) in lines.enumerated() {
+            switch NoteLine.decode(line, commit: commit.hex) {
+            case let .success(result): decoded.append(result)
+            case let .failure(problem): unreadable.append((i + 1, problem))
+            }
+        }
+        let runs = decoded.filter { $0.run.scenario == scenario }
+        guard let latest = runs.max(by: { $0.run.finishedAt < $1.run.finishedAt }) else {
+            if let first = unreadable.first {
+                throw PerfgateError.badInput(
+                    file: "the note on \(commit.hex.prefix(12)) (\(argument)) in \(GitNotesStore.defaultRef)", field: "line \(first.line)",
+                    problem: "is not a perfgate result this version can read (\(unreadable.count) of \(lines.count) line(s) unreadable; the first: "
+                        + "\(first.problem.message))",
+                    fix: "Inspect it with `git notes --ref=perfgate show \(commit.hex.prefix(12))`; record a run again, or remove the note")
+            }
+            let others = Set(decoded.map(\.run.scenario)).sorted()
+            throw PerfgateError(.noBaseline, "\(argument) (\(commit.hex.prefix(12))) has no recorded \(scenario) run in refs/notes/perfgate"
+                                + (others.isEmpty ? "" : " (it has \(others.joined(separator: ", ")) runs: pass --scenario)") + ". "
+                                + "Fetch notes (git fetch origin refs/notes/perfgate:refs/notes/perfgate) or record one")
+        }
+        return (latest, "run \(latest.run.runID.prefix(8)) noted on \(commit.hex.prefix(12))")
+    }
+}

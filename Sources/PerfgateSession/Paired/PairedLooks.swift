@@ -1,0 +1,77 @@
+import Foundation
+import PerfgateCore
+
+/// The adaptive look loop of `perfgate compare --against`: run pairs up to the next look of the
+/// schedule, analyse everything so far, keep each metric's first decision, and stop when every
+/// gated metric is decided, the pair cap is reached, or the next look would pass the time budget.
+/// α is split over the planned looks (``PairedAnalysis/alphaPerLook``), so looking early and
+/// often does not raise the false-alarm rate.
+public struct PairedLooks {
+    public var analysis: PairedAnalysis
+    /// Pairs at each look (``PairedAnalysis/lookSchedule(initial:step:maximum:)``).
+    public var schedule: [Int]
+    /// Seconds of measurement allowed.
+    public var budgetSeconds: Double
+
+    public init(configuration: GateConfiguration, initialPairs: Int, step: Int, maxPairs: Int, budgetSeconds: Double) {
+        schedule = PairedAnalysis.lookSchedule(initial: initialPairs, step: step, maximum: maxPairs)
+        analysis = PairedAnalysis(configuration: configuration, plannedLooks: schedule.count)
+        self.budgetSeconds = budgetSeconds
+    }
+
+    /// Why the loop stopped.
+    public enum Stop: Equatable, Sendable {
+        case decided
+        case pairCap(Int)
+        /// The next look (`pairs`, about `seconds` more) would pass the budget.
+        case budget(nextPairs: Int, seconds: Double, budget: Double)
+
+        public var description: String {
+            switch self {
+            case .decided: return "every gated metric decided"
+            case let .pairCap(cap): return "the pair cap (--max-pairs \(cap)) reached"
+            case let .budget(pairs, seconds, budget):
+                return String(format: "the next look (%d pairs, about %.0f s more) would pass the %.0f s budget", pairs, seconds, budget)
+            }
+        }
+    }
+
+    /// The outcome: the final report (with a note saying how the loop ran), the looks taken and why it stopped.
+    public struct Outcome {
+        public var report: GateReport
+        public var looks: Int
+        public var stop: Stop
+    }
+
+    /// Runs the loop over `rounds`. `report` turns the samples so far into a comparison (base,
+    /// head); `onLook` is told after each look (for progress lines).
+    public func run(_ rounds: PairedRounds, progress: (Int, String) -> Void = { _, _ in },
+                    report makeReport: (_ base: [BenchmarkResult], _ head: [BenchmarkResult]) -> GateReport,
+                    onLook: (_ look: Int, _ report: GateReport) -> Void = { _, _ in }) throws -> Outcome {
+        var look = 0
+        var decided: [String: MetricComparison] = [:]
+        var report: GateReport
+        var stop: Stop
+        repeat {
+            try rounds.runPairs(schedule[look] - rounds.pairs, progress: progress)
+            look += 1
+            let (a, b) = rounds.results()
+            report = makeReport(a, b)
+            PairedAnalysis.carryForward(&report, decided: &decided)
+            onLook(look, report)
+            if PairedAnalysis.isDecided(report) { stop = .decided; break }
+            if look == schedule.count { stop = .pairCap(schedule[schedule.count - 1]); break }
+            let nextCost = rounds.secondsPerPair * Double(schedule[look] - rounds.pairs)
+            if rounds.measuredSeconds + nextCost > budgetSeconds {
+                stop = .budget(nextPairs: schedule[look], seconds: nextCost, budget: budgetSeconds)
+                break
+            }
+        } while true
+        let undecided = report.count(.inconclusive)
+        report.notes.append(String(format: "%d pairs of rounds in %.0f s of measurement over %d of %d planned looks, each at α/%d = %@; stopped: %@%@",
+                                   rounds.pairs, rounds.measuredSeconds, look, schedule.count, schedule.count,
+                                   Format.pValue(analysis.alphaPerLook), stop.description,
+                                   undecided > 0 ? "; \(undecided) undecided metric(s) are reported inconclusive with the interval reached" : ""))
+        return Outcome(report: report, looks: look, stop: stop)
+    }
+}

@@ -1,0 +1,20 @@
+import PerfgateCore
+
+/// A source of paired rounds for ``PairedLooks``: runs pairs of rounds (A then B, or B then A)
+/// and hands over the samples so far. The suite's `PairedSession` is the real one; tests supply
+/// synthetic samples, so the look loop runs without building or measuring anything.
+public protocol PairedRounds: AnyObject {
+    /// Pairs run so far.
+    var pairs: Int { get }
+    /// Seconds of measurement so far (builds excluded).
+    var measuredSeconds: Double { get }
+    /// Runs `count` more pairs; `progress` gets the pair's index and the benchmark being run.
+    func runPairs(_ count: Int, progress: (Int, String) -> Void) throws
+    /// Every benchmark's samples of side A and of side B, round for round.
+    func results() -> (a: [BenchmarkResult], b: [BenchmarkResult])
+}
+
+extension PairedRounds {
+    /// Mean seconds per pair so far (0 before the first).
+    public var secondsPerPair: Double { pairs == 0 ? 0 : measuredSeconds / Double(pairs) }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import PerfgateCore
+import PerfgateSession
+import PerfgateSupport
+import PerfgateTestSupport
+import Testing
+
+/// The adaptive look loop of `compare --against`, on synthetic pairs: no build, no measurement.
+@Suite struct PairedLooksTests {
+    /// Pairs of one benchmark's `p50`, base around `base` and head around `base × factor`, with
+    /// noise `cv` shared by both sides of a pair (as one session's drift is) plus a little of each
+    /// side's own. Each pair "takes" `secondsPerPair`.
+    final class SyntheticRounds: PairedRounds {
+        var pairs = 0
+        var measuredSeconds = 0.0
+        let factor: Double
+        let secondsPerPairCost: Double
+        var rng: SplitMix64
+        var a: [Double] = []
+        var b: [Double] = []
+
+        init(factor: Double, secondsPerPair: Double = 1, seed: UInt64 = 3) {
+            self.factor = factor
+            secondsPerPairCost = secondsPerPair
+            rng = SplitMix64(seed: seed)
+        }
+
+        func runPairs(_ count: Int, progress: (Int, String) -> Void) throws {
+            for _ in 0..<count {
+                let session = ResultFixtures.noisy(1000, cv: 0.05, n: 1, rng: &rng)[0]
+                a.append(session * ResultFixtures.noisy(1, cv: 0.005, n: 1, rng: &rng)[0])
+                b.append(session * factor * ResultFixtures.noisy(1, cv: 0.005, n: 1, rng: &rng)[0])
+                progress(pairs, "x")
+                pairs += 1
+                measuredSeconds += secondsPerPairCost
+            }
+        }
+
+        func results() -> (a: [BenchmarkResult], b: [BenchmarkResult]) {
+            func side(_ samples: [Double]) -> [BenchmarkResult] {
+                [BenchmarkResult(id: "x", tags: ["operations": "1000"], metrics: [ResultFixtures.latency(samples)])]
+            }
+            return (side(a), side(b))
+        }
+    }
+
+    private func run(_ rounds: SyntheticRounds, budget: Double = 10_000, maxPairs: Int = 512) throws -> PairedLooks.Outcome {
+        let looks = PairedLooks(configuration: GateConfiguration(), initialPairs: 8, step: 4, maxPairs: maxPairs, budgetSeconds: budget)
+        return try looks.run(rounds, report: { base, head in
+            looks.analysis.compare(base: ResultFixtures.result(["x": base[0].metrics]), head: ResultFixtures.result(["x": head[0].metrics]),
+                                   baseSource: "a", headSource: "b")
+        })
+    }
+
+    /// A 10 % slowdown under 5 % session noise: the pairs cancel the session, so the first look decides it.
+    @Test func aClearSlowdownIsDecidedAtTheFirstLook() throws {
+        let outcome = try run(SyntheticRounds(factor: 1.10))
+        #expect(outcome.stop == .decided)
+        #expect(outcome.looks == 1)
+        #expect(outcome.report.comparisons.first { $0.metric == "p50" }?.verdict == .regressed)
+        #expect(outcome.report.notes.last?.contains("stopped: every gated metric decided") == true)
+    }
+
+    /// No change: decided as unchanged once the interval fits inside the tolerance.
+    @Test func noChangeEndsUnchanged() throws {
+        let outcome = try run(SyntheticRounds(factor: 1.0))
+        #expect(outcome.stop == .decided)
+        #expect(outcome.report.comparisons.first { $0.metric == "p50" }?.verdict == .unchanged)
+    }
+
+    /// A change right at the tolerance (3 %) cannot be called: the loop stops at the pair cap, or before the
+    /// look that would pass the budget, and says which and what it reached.
+    @Test func anUndecidableChangeStopsAtTheCapOrTheBudget() throws {
+        let capped = try run(SyntheticRounds(factor: 1.03), maxPairs: 16)
+        #expect(capped.stop == .pairCap(16))
+        #expect(capped.looks == 2)
+        let rounds = SyntheticRounds(factor: 1.03, secondsPerPair: 2)
+        let budgeted = try run(rounds, budget: 40)
+        // 8 pairs (16 s), then 16 (32 s); the next look (32 pairs, 32 s more) would pass 40 s.
+        #expect(budgeted.stop == .budget(nextPairs: 32, seconds: 32, budget: 40))
+        #expect(rounds.pairs == 16)
+        #expect(budgeted.report.notes.last?.contains("would pass the 40 s budget") == true)
+    }
+}
