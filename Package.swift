@@ -3,7 +3,7 @@
 // perfgate: the Kaelix write-ahead log, the benchmark suite that measures it, and the gate that
 // stops performance regressions before they merge. Modules (arrows point down; ARCHITECTURE.md explains them):
 //
-//   perfgate (executable) ─► PerfgateSession ─► WALBenchmarks ─► KaelixWAL ─► CKaelixSupport (C: CRC32C, zlib, fallocate, locks)
+//   perfgate (executable) ─► PerfgateSession ─► WALBenchmarks ─► KaelixWAL ─► CKaelixSupport (C: CRC32C, zlib, files)
 //                                            │                ─► CKaelixSupport (file-system probe)
 //                                            ├─► PerfgateCore  (results model, statistics, verdicts, reports; no WAL, no git)
 //                                            ├─► PerfgateGit   ─► CLibgit2 (system library, pkg-config libgit2)
@@ -44,27 +44,36 @@ let package = Package(
         .target(name: "PerfgateCore", dependencies: ["PerfgateSupport"], exclude: ["Schema"]),
         .systemLibrary(name: "CLibgit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),
         .target(name: "PerfgateGit", dependencies: ["CLibgit2", "PerfgateSupport"]),
-        .target(name: "WALBenchmarks", dependencies: [
-            "KaelixWAL", "CKaelixSupport", "PerfgateCore", "PerfgateSupport", .product(name: "Histogram", package: "hdrhistogram-swift"),
-        ]),
+        .target(
+            name: "WALBenchmarks",
+            dependencies: [
+                "KaelixWAL", "CKaelixSupport", "PerfgateCore", "PerfgateSupport",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]),
         // Orchestration: a gate decision, a suite run, a paired comparison, the gate's own error
         // rates, recording in git. Receives the repository and the environment as values.
         .target(name: "PerfgateSession", dependencies: ["PerfgateCore", "PerfgateGit", "WALBenchmarks", "PerfgateSupport"]),
-        .executableTarget(name: "perfgate", dependencies: [
-            "PerfgateSession", "PerfgateCore", "WALBenchmarks", "PerfgateGit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], plugins: ["BuildCommitPlugin"]),
+        .executableTarget(
+            name: "perfgate",
+            dependencies: [
+                "PerfgateSession", "PerfgateCore", "WALBenchmarks", "PerfgateGit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ], plugins: ["BuildCommitPlugin"]),
         // Stamps the commit being built into `perfgate --version`.
         .plugin(name: "BuildCommitPlugin", capability: .buildTool()),
         .testTarget(name: "KaelixWALTests", dependencies: ["KaelixWAL", "KaelixWALTestSupport", "PerfgateSupport", "CKaelixSupport"]),
         .testTarget(name: "WALBenchmarksTests", dependencies: ["WALBenchmarks", "PerfgateCore"]),
         // Test machinery of the gate: result builders and a git repository fixture.
         .target(name: "PerfgateTestSupport", dependencies: ["PerfgateCore", "PerfgateGit", "PerfgateSupport"]),
-        .testTarget(name: "PerfgateCoreTests", dependencies: ["PerfgateCore", "PerfgateSupport", "PerfgateTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "PerfgateCoreTests", dependencies: ["PerfgateCore", "PerfgateSupport", "PerfgateTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PerfgateGitTests", dependencies: ["PerfgateGit", "PerfgateSupport", "PerfgateTestSupport"]),
         .testTarget(name: "PerfgateSupportTests", dependencies: ["PerfgateSupport"]),
-        .testTarget(name: "PerfgateSessionTests", dependencies: [
-            "PerfgateSession", "PerfgateCore", "PerfgateGit", "PerfgateSupport", "PerfgateTestSupport", "WALBenchmarks",
-        ]),
+        .testTarget(
+            name: "PerfgateSessionTests",
+            dependencies: [
+                "PerfgateSession", "PerfgateCore", "PerfgateGit", "PerfgateSupport", "PerfgateTestSupport", "WALBenchmarks",
+            ]),
         // End to end: drives the release `perfgate` binary users run (scripts/test.sh builds it first;
         // the tests fail, naming the command, when it is missing or older than the sources).
         .testTarget(name: "PerfgateCLITests", dependencies: ["PerfgateCore", "PerfgateSupport", "PerfgateTestSupport"]),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, lints the GitHub workflow, the action and the shell
-# scripts, builds perfgate in release (the binary users run, which the end-to-end tests drive),
+# The test command: installs what is missing, lints the GitHub workflow, the action, the shell
+# scripts and the Swift style, builds perfgate in release (the binary users run, which the end-to-end tests drive),
 # builds and runs every test. Long stress and evaluation runs are not here; see
 # scripts/wal_stress.sh, scripts/fuzz_wal.sh and scripts/gate_evidence.sh.
 set -euo pipefail
@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 # The lint below needs shellcheck (Debian) besides what the build needs.
 PERFGATE_EXTRA_PACKAGES="${PERFGATE_EXTRA_PACKAGES:-} shellcheck" scripts/install_deps.sh
 scripts/lint_workflows.sh
+scripts/lint_swift.sh
 log=$(mktemp)
 build=$(mktemp)
 trap 'rm -f "$log" "$build"' EXIT

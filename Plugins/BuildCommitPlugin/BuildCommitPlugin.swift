@@ -19,9 +19,12 @@ struct BuildCommitPlugin: BuildToolPlugin {
             enum BuildCommit { static let hash: String? = $value }"
             if [ "$(cat "$out/BuildCommit.swift" 2>/dev/null)" != "$text" ]; then printf '%s\\n' "$text" > "$out/BuildCommit.swift"; fi
             """
-        return [.prebuildCommand(displayName: "Recording the commit perfgate is built from",
-                                 executable: URL(fileURLWithPath: "/bin/sh"),
-                                 arguments: ["-c", script, "sh", context.package.directoryURL.path, output.path],
-                                 outputFilesDirectory: output)]
+        return [
+            .prebuildCommand(
+                displayName: "Recording the commit perfgate is built from",
+                executable: URL(fileURLWithPath: "/bin/sh"),
+                arguments: ["-c", script, "sh", context.package.directoryURL.path, output.path],
+                outputFilesDirectory: output)
+        ]
     }
 }

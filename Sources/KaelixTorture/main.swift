@@ -83,7 +83,8 @@ guard arguments.count >= 3 else { fail("usage: kaelix-torture write DIR POLICY S
 switch arguments[1] {
 case "write":
     guard arguments.count == 6 || arguments.count == 7, let segmentBytes = Int(arguments[4]), let seed = UInt64(arguments[5]),
-          let writers = arguments.count == 7 ? Int(arguments[6]) : 1, writers >= 1 else {
+        let writers = arguments.count == 7 ? Int(arguments[6]) : 1, writers >= 1
+    else {
         fail("usage: kaelix-torture write DIR none|group|every|interval SEGMENT_BYTES SEED [WRITERS]")
     }
     let policy: SyncPolicy
@@ -145,7 +146,10 @@ case "verify":
                 guard fields.count == 5, fields[0] == "ack", let first = UInt64(fields[1]), let count = UInt64(fields[2]) else { continue }
                 for p in first..<(first + count) where p >= from {
                     guard identity[p] == "\(fields[3])/\(fields[4])" else {
-                        fail("acknowledged record \(p) of batch \(fields[3])/\(fields[4]) is \(identity[p].map { "batch \($0)" } ?? "missing")")
+                        fail(
+                            "acknowledged record \(p) of batch \(fields[3])/\(fields[4]) is "
+                                + "\(identity[p].map { "batch \($0)" } ?? "missing")"
+                        )
                     }
                 }
             }
@@ -165,10 +169,12 @@ default:
 nonisolated func spawnWriter(_ context: WriterContext) {
     var handle = pthread_t()
     let retained = Unmanaged.passRetained(context)
-    pthread_create(&handle, nil, { raw in
-        let context = Unmanaged<WriterContext>.fromOpaque(raw!).takeRetainedValue()
-        writeForever(log: context.log, streams: context.streams, writer: context.writer)
-    }, retained.toOpaque())
+    pthread_create(
+        &handle, nil,
+        { raw in
+            let context = Unmanaged<WriterContext>.fromOpaque(raw!).takeRetainedValue()
+            writeForever(log: context.log, streams: context.streams, writer: context.writer)
+        }, retained.toOpaque())
 }
 
 /// What a writer thread needs, passed through pthread_create.

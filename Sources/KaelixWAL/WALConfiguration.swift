@@ -34,9 +34,11 @@ public struct WALConfiguration: Sendable, Equatable {
 
     public init() {}
 
-    public init(segmentSize: Int = 128 * 1024 * 1024, syncPolicy: SyncPolicy = .group,
-                maxBatchRecords: Int = 10_000, maxBatchDelayNanoseconds: UInt64 = 10_000,
-                preallocation: Preallocation = .zeroFill, prepareSegmentsInBackground: Bool = true) {
+    public init(
+        segmentSize: Int = 128 * 1024 * 1024, syncPolicy: SyncPolicy = .group,
+        maxBatchRecords: Int = 10_000, maxBatchDelayNanoseconds: UInt64 = 10_000,
+        preallocation: Preallocation = .zeroFill, prepareSegmentsInBackground: Bool = true
+    ) {
         self.segmentSize = segmentSize
         self.syncPolicy = syncPolicy
         self.maxBatchRecords = maxBatchRecords
@@ -78,8 +80,9 @@ public struct WALConfiguration: Sendable, Equatable {
 
     func validate() throws {
         guard segmentSize >= 4096, segmentSize % 4096 == 0, segmentSize <= Int(UInt32.max) else {
-            throw WALError.invalidConfiguration(field: "segmentSize",
-                                        reason: "must be a multiple of 4096 between 4 KiB and 4 GiB, got \(segmentSize)")
+            throw WALError.invalidConfiguration(
+                field: "segmentSize",
+                reason: "must be a multiple of 4096 between 4 KiB and 4 GiB, got \(segmentSize)")
         }
         guard maxBatchRecords >= 1 else {
             throw WALError.invalidConfiguration(field: "maxBatchRecords", reason: "must be at least 1, got \(maxBatchRecords)")
@@ -87,10 +90,10 @@ public struct WALConfiguration: Sendable, Equatable {
         guard inflatedCacheBytes >= 0 else {
             throw WALError.invalidConfiguration(field: "inflatedCacheBytes", reason: "must be 0 or more, got \(inflatedCacheBytes)")
         }
-        if case let .zlib(level) = compression, !(1...9).contains(level) {
+        if case .zlib(let level) = compression, !(1...9).contains(level) {
             throw WALError.invalidConfiguration(field: "compression.zlib.level", reason: "must be 1...9, got \(level)")
         }
-        if case let .interval(ms) = syncPolicy, ms < 1 {
+        if case .interval(let ms) = syncPolicy, ms < 1 {
             throw WALError.invalidConfiguration(field: "syncPolicy.interval", reason: "must be at least 1 ms, got \(ms)")
         }
     }

@@ -28,7 +28,8 @@ public enum WALError: Error, Equatable, CustomStringConvertible, Sendable {
     case unknownStream(String)
     /// Another process holds the log directory open.
     case directoryLocked(path: String)
-    /// A write (append, stream creation, retention) on a log opened with ``WriteAheadLog/openReadOnly(directory:configuration:fileSystem:)``.
+    /// A write (append, stream creation, retention) on a log opened with
+    /// ``WriteAheadLog/openReadOnly(directory:configuration:fileSystem:)``.
     case readOnly(path: String)
     /// The log was closed.
     case closed
@@ -39,44 +40,44 @@ public enum WALError: Error, Equatable, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case let .io(operation, path, code) where code == EFBIG:
+        case .io(let operation, let path, let code) where code == EFBIG:
             return "\(operation) failed on \(path): the file would exceed a file-size limit (EFBIG). Check `ulimit -f` "
                 + "(RLIMIT_FSIZE) and the file system's maximum file size, or use a smaller WALConfiguration.segmentSize."
-        case let .io(operation, path, code):
+        case .io(let operation, let path, let code):
             return "\(operation) failed on \(path): \(String(cString: strerror(code))) (errno \(code)). "
                 + "Check that the path exists, is writable and that the device is healthy."
-        case let .diskFull(operation, path):
+        case .diskFull(let operation, let path):
             return "\(operation) on \(path) failed: no space left on the device. Nothing of this append was "
                 + "acknowledged or made visible; free space (or drop old segments with truncate(below:)) and retry."
-        case let .failStopped(cause):
+        case .failStopped(let cause):
             return "the log stopped accepting writes after a failed sync (\(cause)). Data not yet synced may be lost "
                 + "from the page cache; close and reopen the log to recover from what is on disk."
-        case let .corruption(path, offset, reason):
+        case .corruption(let path, let offset, let reason):
             return "corrupt log data in \(path) at byte offset \(offset): \(reason). The log refuses to skip it. "
                 + "Restore this segment from a replica or backup, or move it aside to accept losing its records."
-        case let .recordTooLarge(bytes, limit):
+        case .recordTooLarge(let bytes, let limit):
             return "a record or transaction of \(bytes) bytes does not fit in one segment (limit \(limit) bytes). "
                 + "Split it, or open the log with a larger WALConfiguration.segmentSize."
-        case let .positionNotWritten(position, next):
+        case .positionNotWritten(let position, let next):
             return "position \(position) has not been written yet (next position is \(next))."
-        case let .positionRemoved(position, first):
+        case .positionRemoved(let position, let first):
             return "position \(position) was removed by retention; the oldest available position is \(first)."
-        case let .sequenceRemoved(stream, sequence, first):
+        case .sequenceRemoved(let stream, let sequence, let first):
             return "record \(sequence) of stream '\(stream)' was removed by retention; its oldest available record is \(first)."
-        case let .invalidConfiguration(field, reason):
+        case .invalidConfiguration(let field, let reason):
             return "invalid WAL configuration: \(field) \(reason)."
-        case let .unknownStream(name):
+        case .unknownStream(let name):
             return "no stream named '\(name)' exists in this log; create it with stream(named:) before reading it."
-        case let .directoryLocked(path):
+        case .directoryLocked(let path):
             return "\(path) is already open elsewhere (its LOCK file is held): a writer excludes every other open, and "
                 + "read-only opens exclude a writer. Close the other one first; two writers on one log would corrupt it."
-        case let .readOnly(path):
+        case .readOnly(let path):
             return "the log in \(path) was opened read-only; open it with WriteAheadLog.open to write to it."
         case .closed:
             return "the log is closed; open it again to read or write."
         case .transactionFinished:
             return "this transaction was already committed or aborted; begin a new one."
-        case let .malformedMessage(reason):
+        case .malformedMessage(let reason):
             return "the stored entry is not a valid broker message: \(reason)."
         }
     }

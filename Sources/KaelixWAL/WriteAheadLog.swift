@@ -77,8 +77,10 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// Opens (creating if needed) the log in `directory` and recovers it: the unsealed tail is
     /// checksummed and a torn tail truncated; corruption of durable data stops the open with
     /// ``WALError/corruption(path:offset:reason:)``. See ``recoveryReport`` for what was done.
-    public static func open(directory: String, configuration: WALConfiguration = WALConfiguration(),
-                            fileSystem: any WALFileSystem = PosixFileSystem()) throws -> WriteAheadLog {
+    public static func open(
+        directory: String, configuration: WALConfiguration = WALConfiguration(),
+        fileSystem: any WALFileSystem = PosixFileSystem()
+    ) throws -> WriteAheadLog {
         try configuration.validate()
         let log = WriteAheadLog(directory: directory, configuration: configuration, fileSystem: fileSystem)
         do {
@@ -102,8 +104,10 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// ``WALError/readOnly(path:)``. With the default ``WALConfiguration/ReadStrategy/memoryMap``, a
     /// segment file that another process shrinks while it is open faults a reader with SIGBUS, as any
     /// mapping would; `readStrategy = .pread` reads each segment into memory at open instead.
-    public static func openReadOnly(directory: String, configuration: WALConfiguration = WALConfiguration(),
-                                    fileSystem: any WALFileSystem = PosixFileSystem()) throws -> WriteAheadLog {
+    public static func openReadOnly(
+        directory: String, configuration: WALConfiguration = WALConfiguration(),
+        fileSystem: any WALFileSystem = PosixFileSystem()
+    ) throws -> WriteAheadLog {
         try configuration.validate()
         let log = WriteAheadLog(directory: directory, configuration: configuration, fileSystem: fileSystem)
         log.isReadOnly = true
@@ -180,7 +184,7 @@ public final class WriteAheadLog: @unchecked Sendable {
     }
 
     private func startBackgroundWork() {
-        if case let .interval(milliseconds) = configuration.syncPolicy {
+        if case .interval(let milliseconds) = configuration.syncPolicy {
             let syncer = IntervalSyncer(log: self, milliseconds: milliseconds)
             intervalSyncer = syncer
             syncer.start()

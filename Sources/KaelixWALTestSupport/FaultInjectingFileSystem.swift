@@ -47,7 +47,8 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
         /// Every byte written since the last sync of its file is lost.
         case dropUnsynced
         /// Unsynced writes survive in order up to a random write, which is torn at a random
-        /// sector boundary (disks write 512-byte sectors whole); everything after it is lost. Models the page cache flushing part of the dirty data.
+        /// sector boundary (disks write 512-byte sectors whole); everything after it is lost. Models the page cache flushing part of
+        /// the dirty data.
         case tornPrefix
         /// All unsynced writes survive except the last one, of which only a random prefix of
         /// whole sectors does.
@@ -149,7 +150,8 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
 
     public func openFile(_ path: String, create: Bool) throws -> Int32 {
         try intercept(.open, "open")
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if let fault = nextFault(.open) { throw SystemCallError(call: "open", errno: fault.errno) }
         let fd = try base.openFile(path, create: create)
         paths[fd] = path
@@ -164,7 +166,8 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
 
     public func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: Int64) throws -> Int {
         try intercept(.write, "pwrite")
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if _diskFull { throw SystemCallError(call: "pwrite", errno: ENOSPC) }
         var length = buffer.count
         if let fault = nextFault(.write) {
@@ -185,7 +188,8 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
             lock.withLock { markWritebackFailed(path) }
             throw error
         }
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if let fault = nextFault(.dataSync) {
             markWritebackFailed(path)
             throw SystemCallError(call: "fdatasync", errno: fault.errno)
@@ -201,7 +205,8 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
 
     public func allocate(_ fd: Int32, offset: Int64, length: Int64) throws {
         try intercept(.allocate, "fallocate")
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if _diskFull { throw SystemCallError(call: "fallocate", errno: ENOSPC) }
         if let fault = nextFault(.allocate) { throw SystemCallError(call: "fallocate", errno: fault.errno) }
         let size = try base.fileSize(fd)
@@ -210,7 +215,8 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
     }
 
     public func truncate(_ fd: Int32, to length: Int64) throws {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         let size = try base.fileSize(fd)
         if length < size {
             try recordUndo(fd: fd, offset: length, length: Int(size - length))
@@ -224,7 +230,8 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
 
     public func syncDirectory(_ path: String) throws {
         try intercept(.syncDirectory, "fsync(directory)")
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if let fault = nextFault(.syncDirectory) { throw SystemCallError(call: "fsync(directory)", errno: fault.errno) }
         try base.syncDirectory(path)
         // Syncing a directory makes the entries of its own files durable, not those of subdirectories.
@@ -240,7 +247,8 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
 
     public func rename(_ from: String, to: String) throws {
         try intercept(.rename, "rename")
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if let fault = nextFault(.rename) { throw SystemCallError(call: "rename", errno: fault.errno) }
         try base.rename(from, to: to)
         for (fd, path) in paths where path == from { paths[fd] = to }
@@ -250,7 +258,8 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
     }
 
     public func removeFile(_ path: String) throws {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         // Until the directory is synced, a power loss brings the file back as it was last made durable.
         if createdSinceDirectorySync.remove(path) == nil, let contents = durableContents(of: path) {
             removedSinceDirectorySync.append((path, contents))
@@ -268,7 +277,9 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
         guard (try? bytes.withUnsafeMutableBytes({ try base.readFully(fd, into: $0, at: 0) })) != nil else { return nil }
         var length = Int(size)
         for record in undo.reversed() where record.path == path {
-            for (i, byte) in record.oldBytes.enumerated() where Int(record.offset) + i < bytes.count { bytes[Int(record.offset) + i] = byte }
+            for (i, byte) in record.oldBytes.enumerated() where Int(record.offset) + i < bytes.count {
+                bytes[Int(record.offset) + i] = byte
+            }
             length = Int(record.oldSize)
         }
         return Array(bytes.prefix(length))
@@ -278,7 +289,8 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
     /// Creates `path` and any missing parents; each directory it creates is an entry of its parent
     /// that a power loss takes away (with everything inside) until the parent is synced.
     public func createDirectory(_ path: String) throws {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         var prefix = path.hasPrefix("/") ? "/" : ""
         var missing: [String] = []
         for component in path.split(separator: "/") {
@@ -305,7 +317,8 @@ public final class FaultInjectingFileSystem: WALFileSystem, @unchecked Sendable 
     /// Puts the files back as a power loss would leave them (see ``PowerLossMode``), then forgets
     /// all tracking. The log must not be in use. Deterministic for a given `seed`.
     public func simulatePowerLoss(_ mode: PowerLossMode, seed: UInt64 = 1) throws {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         var rng = SplitMix64(seed: seed)
         if mode == .reorder {
             try undoOutOfOrder(&rng)

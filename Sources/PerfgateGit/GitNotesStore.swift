@@ -18,8 +18,10 @@ public final class GitNotesStore {
     /// The de-duplication key of a line (the run id); lines with equal keys are one run.
     let key: @Sendable (String) -> String
 
-    public init(repository: GitRepository, ref: String = GitNotesStore.defaultRef,
-                key: @escaping @Sendable (String) -> String = { $0 }) {
+    public init(
+        repository: GitRepository, ref: String = GitNotesStore.defaultRef,
+        key: @escaping @Sendable (String) -> String = { $0 }
+    ) {
         self.repository = repository
         self.ref = ref
         self.key = key
@@ -31,7 +33,10 @@ public final class GitNotesStore {
     func tip(of name: String? = nil) throws -> ObjectID? {
         var oid = git_oid()
         let code = git_reference_name_to_id(&oid, handle, name ?? ref)
-        if code == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
+        if code == GIT_ENOTFOUND.rawValue {
+            git_error_clear()
+            return nil
+        }
         try check(code, "read \(name ?? ref)")
         return ObjectID(oid)
     }
@@ -72,8 +77,10 @@ public final class GitNotesStore {
         String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
     }
 
-    static func collect(tree: OpaquePointer, prefix: String, into result: inout [String: ObjectID],
-                        repository: GitRepository) throws {
+    static func collect(
+        tree: OpaquePointer, prefix: String, into result: inout [String: ObjectID],
+        repository: GitRepository
+    ) throws {
         for index in 0..<git_tree_entrycount(tree) {
             guard let entry = git_tree_entry_byindex(tree, index), let namePointer = git_tree_entry_name(entry) else { continue }
             let name = prefix + String(cString: namePointer)
@@ -99,7 +106,8 @@ public final class GitNotesStore {
             return ObjectID(git_tree_entry_id(entry)!)
         }
         guard hex.count > 2, let entry = git_tree_entry_byname(tree, String(hex.prefix(2))),
-              git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return nil }
+            git_tree_entry_type(entry) == GIT_OBJECT_TREE
+        else { return nil }
         var subtree: OpaquePointer?
         var oid = git_tree_entry_id(entry)!.pointee
         try check(git_tree_lookup(&subtree, repository.handle, &oid), "read notes subtree")
@@ -168,7 +176,7 @@ public final class GitNotesStore {
         }
         if subBuilder == nil { try check(git_treebuilder_new(&subBuilder, handle, nil), "create a notes subtree") }
         let merged = union(oldLines, [line])
-        if merged == oldLines { return } // already recorded (same run id)
+        if merged == oldLines { return }  // already recorded (same run id)
         var blob = try writeBlob(merged.joined(separator: "\n") + "\n")
         try check(git_treebuilder_insert(nil, subBuilder, rest, &blob, GIT_FILEMODE_BLOB), "add the note")
         var subtreeID = git_oid()
@@ -196,7 +204,7 @@ public final class GitNotesStore {
         try check(git_tree_lookup(&treeHandle, handle, &treeOID), "read the new notes tree")
         defer { git_tree_free(treeHandle) }
         var parentHandles: [OpaquePointer?] = []
-        defer { parentHandles.forEach { git_commit_free($0) } }
+        defer { for handle in parentHandles { git_commit_free(handle) } }
         for parent in parents {
             var oid = parent.raw
             var commit: OpaquePointer?
@@ -294,7 +302,8 @@ public final class GitNotesStore {
             }
         }
         let root = try writeFanOutTree(merged)
-        let commit = try commitTree(root, parents: [localTip, otherTip].compactMap { $0 }, message: "perfgate: merge notes from \(otherRef)")
+        let commit = try commitTree(
+            root, parents: [localTip, otherTip].compactMap { $0 }, message: "perfgate: merge notes from \(otherRef)")
         try updateRef(to: commit, expecting: localTip)
         return MergeSummary(notesBefore: local.count, notesAfter: merged.count, linesAdded: added)
     }

@@ -25,8 +25,12 @@ public final class GitRepository {
         let code = git_repository_open_ext(&handle, path, 0, nil)
         if code == GIT_ENOTFOUND.rawValue {
             git_error_clear()
-            throw GitError(operation: "open repository", code: code, message: "\(path) is not inside a git repository",
-                           hint: "run perfgate inside a clone of the repository; commands that compare files (perfgate compare --baseline FILE --current FILE) need no repository")
+            throw GitError(
+                operation: "open repository", code: code, message: "\(path) is not inside a git repository",
+                hint:
+                    "run perfgate inside a clone of the repository; commands that compare files (perfgate compare --baseline "
+                    + "FILE --current FILE) need no repository"
+            )
         }
         try check(code, "open repository at \(path)")
         return GitRepository(handle: handle!)
@@ -74,8 +78,9 @@ public final class GitRepository {
     /// HEAD's commit, branch and dirtiness. Throws a clear error in a repository without commits.
     public func identity() throws -> RunIdentity {
         if hasNoCommits {
-            throw GitError(operation: "read HEAD", code: GIT_EUNBORNBRANCH.rawValue, message: "the repository has no commits yet",
-                           hint: "commit first; results are keyed by commit")
+            throw GitError(
+                operation: "read HEAD", code: GIT_EUNBORNBRANCH.rawValue, message: "the repository has no commits yet",
+                hint: "commit first; results are keyed by commit")
         }
         let head = try resolve("HEAD")
         var branch: String?
@@ -115,7 +120,10 @@ public final class GitRepository {
             do {
                 info = try commit(id)
             } catch let error as GitError where error.isNotFound && !commits.isEmpty {
-                return (commits, "history ends at \(commits.last!.id.prefix(12)): its parent is missing (shallow clone? fetch with fetch-depth: 0)")
+                return (
+                    commits,
+                    "history ends at \(commits.last!.id.prefix(12)): its parent is missing (shallow clone? fetch with fetch-depth: 0)"
+                )
             }
             commits.append(info)
             current = info.parents.first.flatMap { ObjectID(hex: $0) }
@@ -128,7 +136,10 @@ public final class GitRepository {
 
     func objectExists(_ id: ObjectID) -> Bool {
         var odb: OpaquePointer?
-        guard git_repository_odb(&odb, handle) == 0 else { git_error_clear(); return false }
+        guard git_repository_odb(&odb, handle) == 0 else {
+            git_error_clear()
+            return false
+        }
         defer { git_odb_free(odb) }
         var oid = id.raw
         return git_odb_exists(odb, &oid) == 1
@@ -140,8 +151,11 @@ public final class GitRepository {
         var x = a.raw
         var y = b.raw
         let code = git_merge_base(&out, handle, &x, &y)
-        if code < 0 { throw GitError.last("find the merge base of \(a.hex.prefix(12)) and \(b.hex.prefix(12))", code: code,
-                                          hint: "fetch full history (fetch-depth: 0) so both commits and their ancestors are present") }
+        if code < 0 {
+            throw GitError.last(
+                "find the merge base of \(a.hex.prefix(12)) and \(b.hex.prefix(12))", code: code,
+                hint: "fetch full history (fetch-depth: 0) so both commits and their ancestors are present")
+        }
         return ObjectID(out)
     }
 
@@ -154,7 +168,10 @@ public final class GitRepository {
             defer { git_tree_free(tree) }
             var entry: OpaquePointer?
             let code = git_tree_entry_bypath(&entry, tree, path)
-            if code == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
+            if code == GIT_ENOTFOUND.rawValue {
+                git_error_clear()
+                return nil
+            }
             try check(code, "find \(path) in \(commit.hex.prefix(12))")
             defer { git_tree_entry_free(entry) }
             return try readBlob(ObjectID(git_tree_entry_id(entry)!))
@@ -199,8 +216,9 @@ public final class GitRepository {
         for candidate in ["origin/HEAD", "origin/main", "main", "origin/master", "master"] {
             if let branch = try? resolve(candidate) { return try mergeBase(head, branch) }
         }
-        throw GitError(operation: "find the default branch", code: -3, message: "none of origin/HEAD, origin/main, main, origin/master, master exists",
-                       hint: "pass --against REF explicitly")
+        throw GitError(
+            operation: "find the default branch", code: -3, message: "none of origin/HEAD, origin/main, main, origin/master, master exists",
+            hint: "pass --against REF explicitly")
     }
 
     /// Paths that differ between two commits' trees (for "this PR changes its baselines").

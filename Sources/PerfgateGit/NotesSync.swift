@@ -34,12 +34,15 @@ public struct NotesSync {
             let fetch = git(["fetch", "--quiet", remote, "+\(ref):\(tracking)"])
             let remoteHasNotes = fetch.status == 0
             if !remoteHasNotes && !fetch.output.contains("couldn't find remote ref") {
-                throw GitError(operation: "git fetch \(remote) \(ref)", code: -1, message: fetch.output.trimmingCharacters(in: .whitespacesAndNewlines),
-                               hint: "check the remote name and your credentials")
+                throw GitError(
+                    operation: "git fetch \(remote) \(ref)", code: -1,
+                    message: fetch.output.trimmingCharacters(in: .whitespacesAndNewlines),
+                    hint: "check the remote name and your credentials")
             }
             let repository = try GitRepository.discover(from: repositoryPath)
             let store = GitNotesStore(repository: repository, ref: ref, key: key)
-            let summary = remoteHasNotes
+            let summary =
+                remoteHasNotes
                 ? try store.merge(from: tracking)
                 : GitNotesStore.MergeSummary(notesBefore: 0, notesAfter: try store.allNotes().count, linesAdded: 0)
             if try store.tip() == nil { return Outcome(attempts: attempt, merge: summary) }
@@ -48,9 +51,10 @@ public struct NotesSync {
             lastError = push.output
             usleep(useconds_t(min(2_000_000, 100_000 << min(attempt, 5)) + Int.random(in: 0...200_000)))
         }
-        throw GitError(operation: "git push \(remote) \(ref)", code: -1,
-                       message: "rejected \(attempts) times: \(lastError.trimmingCharacters(in: .whitespacesAndNewlines))",
-                       hint: "another writer keeps winning the race, or the token may not push; retry later or check permissions (contents: write)")
+        throw GitError(
+            operation: "git push \(remote) \(ref)", code: -1,
+            message: "rejected \(attempts) times: \(lastError.trimmingCharacters(in: .whitespacesAndNewlines))",
+            hint: "another writer keeps winning the race, or the token may not push; retry later or check permissions (contents: write)")
     }
 
     private func git(_ arguments: [String]) -> (status: Int32, output: String) {

@@ -20,10 +20,13 @@ enum AppendBenchmarks {
 
     /// `wal.append.single/<size>/sync=<tier>`: latency of one `append` as acknowledged under the tier.
     static func single(size: Int, policy: String) -> BenchmarkDefinition {
-        BenchmarkDefinition("wal.append.single/\(sizeLabel(size))/sync=\(policy)",
-                            tags: ["family": "append.single", "size": "\(size)", "sync": policy]) { context in
+        BenchmarkDefinition(
+            "wal.append.single/\(sizeLabel(size))/sync=\(policy)",
+            tags: ["family": "append.single", "size": "\(size)", "sync": policy]
+        ) { context in
             let tier = policyFromLabel(policy)
-            let operations = tier.acknowledgesAfterSync
+            let operations =
+                tier.acknowledgesAfterSync
                 ? context.scenario.syncedOperations
                 : max(500, min(20_000, context.scenario.volumeBytes / size))
             let fs = CountingFileSystem()
@@ -40,8 +43,11 @@ enum AppendBenchmarks {
                 latencies.record(try context.time { try log.append(payload) })
             }
             let elapsed = nowNanos() - started
-            return (operations, latencies.values + rateValues(messages: operations, bytes: operations * size, nanoseconds: elapsed)
-                + fs.perMessage(operations, exact: exact))
+            return (
+                operations,
+                latencies.values + rateValues(messages: operations, bytes: operations * size, nanoseconds: elapsed)
+                    + fs.perMessage(operations, exact: exact)
+            )
         }
     }
 
@@ -54,8 +60,10 @@ enum AppendBenchmarks {
 
     /// `wal.append.batch/<size>/batch=<n>`: one frame per batch, sync=none; msg/s, MB/s and ns/msg.
     static func batch(size: Int, batch: Int) -> BenchmarkDefinition {
-        BenchmarkDefinition("wal.append.batch/\(sizeLabel(size))/batch=\(batch)",
-                            tags: ["family": "append.batch", "size": "\(size)", "batch": "\(batch)", "sync": "none"]) { context in
+        BenchmarkDefinition(
+            "wal.append.batch/\(sizeLabel(size))/batch=\(batch)",
+            tags: ["family": "append.batch", "size": "\(size)", "batch": "\(batch)", "sync": "none"]
+        ) { context in
             let total = messages(context, size: size, batch: batch)
             let fs = CountingFileSystem()
             let walConfiguration = configuration(context, policy: .none, volume: total * size)
@@ -68,27 +76,34 @@ enum AppendBenchmarks {
             var batchLatencies = LatencyRecorder()
             let started = nowNanos()
             for _ in 0..<(total / batch) {
-                batchLatencies.record(try context.time {
-                    if batch == 1 { try log.append(payload) } else { try log.append(batch: payloads) }
-                })
+                batchLatencies.record(
+                    try context.time {
+                        if batch == 1 { try log.append(payload) } else { try log.append(batch: payloads) }
+                    })
             }
             let elapsed = nowNanos() - started
             let batchP99 = batchLatencies.values.first { $0.name == "p99" }?.value
-            return (total, rateValues(messages: total, bytes: total * size, nanoseconds: elapsed)
-                + [MeasuredValue(MetricSpec.batchP99, batchP99)]
-                + fs.perMessage(total, exact: !walConfiguration.prepareSegmentsInBackground))
+            return (
+                total,
+                rateValues(messages: total, bytes: total * size, nanoseconds: elapsed)
+                    + [MeasuredValue(MetricSpec.batchP99, batchP99)]
+                    + fs.perMessage(total, exact: !walConfiguration.prepareSegmentsInBackground)
+            )
         }
     }
 
     /// `wal.append.concurrent/writers=<n>/64B/sync=group`: n threads appending at once through
     /// group commit; aggregate msg/s and per-append latency.
     static func concurrent(writers: Int) -> BenchmarkDefinition {
-        BenchmarkDefinition("wal.append.concurrent/writers=\(writers)/64B/sync=group",
-                            tags: ["family": "append.concurrent", "writers": "\(writers)", "size": "64", "sync": "group"]) { context in
+        BenchmarkDefinition(
+            "wal.append.concurrent/writers=\(writers)/64B/sync=group",
+            tags: ["family": "append.concurrent", "writers": "\(writers)", "size": "64", "sync": "group"]
+        ) { context in
             let perWriter = max(10, context.scenario.syncedOperations * 4 / max(1, writers / 2 + 1))
             let fs = CountingFileSystem()
-            let log = try WriteAheadLog.open(directory: context.path("wal"),
-                                             configuration: configuration(context, policy: .group, volume: 0), fileSystem: fs)
+            let log = try WriteAheadLog.open(
+                directory: context.path("wal"),
+                configuration: configuration(context, policy: .group, volume: 0), fileSystem: fs)
             defer { try? log.close() }
             let payload = [UInt8](repeating: 0x33, count: 64)
             for _ in 0..<20 { try log.append(payload) }
@@ -106,15 +121,21 @@ enum AppendBenchmarks {
                     }
                 }
             }
-            threads.forEach { $0.stackSize = 1 << 20; $0.start() }
+            for thread in threads {
+                thread.stackSize = 1 << 20
+                thread.start()
+            }
             let recorders = try results.wait()
             let elapsed = nowNanos() - started
             var merged = LatencyRecorder()
             for recorder in recorders { merged.merge(recorder) }
             let total = perWriter * writers
             // How many appends share a group commit depends on timing: the counters are not exact here.
-            return (total, merged.values + rateValues(messages: total, bytes: total * 64, nanoseconds: elapsed)
-                + fs.perMessage(total, exact: false))
+            return (
+                total,
+                merged.values + rateValues(messages: total, bytes: total * 64, nanoseconds: elapsed)
+                    + fs.perMessage(total, exact: false)
+            )
         }
     }
 }

@@ -21,7 +21,8 @@ public enum BenchmarkCatalog {
             for batch in batchSizes where size * batch <= scenario.segmentSize / 2 {
                 let inCI = (size == 64) || (size == 1024 && (batch == 100 || batch == 10_000)) || (size == 65536 && batch == 100)
                 let inValidate = size == 64 && batch == 10_000
-                if full || (scenario == .ci && inCI) || (scenario == .quick && inCI && batch != 10) || (scenario == .validate && inValidate) {
+                if full || (scenario == .ci && inCI) || (scenario == .quick && inCI && batch != 10) || (scenario == .validate && inValidate)
+                {
                     list.append(AppendBenchmarks.batch(size: size, batch: batch))
                 }
             }

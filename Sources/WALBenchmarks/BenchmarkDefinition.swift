@@ -6,7 +6,10 @@ public struct BenchmarkDefinition: Sendable {
     /// Runs one round in the current process and returns its values and operation count.
     let body: @Sendable (RoundContext) throws -> (operations: Int, values: [MeasuredValue])
 
-    init(_ id: String, tags: [String: String] = [:], body: @escaping @Sendable (RoundContext) throws -> (operations: Int, values: [MeasuredValue])) {
+    init(
+        _ id: String, tags: [String: String] = [:],
+        body: @escaping @Sendable (RoundContext) throws -> (operations: Int, values: [MeasuredValue])
+    ) {
         self.id = id
         self.tags = tags
         self.body = body

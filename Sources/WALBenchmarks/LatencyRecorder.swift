@@ -60,11 +60,11 @@ func residentBytes() -> UInt64? {
     defer { fclose(file) }
     var size: UInt = 0
     var resident: UInt = 0
-    guard fscanf_statm(file, &size, &resident) else { return nil }
+    guard readStatm(file, &size, &resident) else { return nil }
     return UInt64(resident) * UInt64(sysconf(Int32(_SC_PAGESIZE)))
 }
 
-private func fscanf_statm(_ file: UnsafeMutablePointer<FILE>, _ size: inout UInt, _ resident: inout UInt) -> Bool {
+private func readStatm(_ file: UnsafeMutablePointer<FILE>, _ size: inout UInt, _ resident: inout UInt) -> Bool {
     var line = [CChar](repeating: 0, count: 256)
     guard fgets(&line, 256, file) != nil else { return false }
     let fields = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).split(separator: " ")

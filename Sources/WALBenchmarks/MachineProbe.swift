@@ -13,14 +13,17 @@ public enum MachineProbe {
             withUnsafeBytes(of: value) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         }
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+        let model =
+            cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
             .map { String($0.split(separator: ":", maxSplits: 1).last ?? "").trimmingCharacters(in: .whitespaces) } ?? "unknown"
         let meminfo = (try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) ?? ""
-        let memoryKB = meminfo.split(separator: "\n").first { $0.hasPrefix("MemTotal") }
+        let memoryKB =
+            meminfo.split(separator: "\n").first { $0.hasPrefix("MemTotal") }
             .flatMap { UInt64($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
-        return MachineFingerprint(cpuModel: model, cores: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))),
-                                  memoryBytes: memoryKB * 1024, kernel: field(name.release), architecture: field(name.machine),
-                                  filesystem: filesystemType(of: directory), profile: profile)
+        return MachineFingerprint(
+            cpuModel: model, cores: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))),
+            memoryBytes: memoryKB * 1024, kernel: field(name.release), architecture: field(name.machine),
+            filesystem: filesystemType(of: directory), profile: profile)
     }
 
     /// The file system type of `path` (its nearest existing ancestor), by statfs magic number.
@@ -63,25 +66,25 @@ public enum MachineProbe {
 public enum BuildInfo {
     public static var configuration: String {
         #if DEBUG
-        return "debug"
+            return "debug"
         #else
-        return "release"
+            return "release"
         #endif
     }
 
     public static var toolchain: String {
         #if swift(>=6.5)
-        return "Swift 6.5+"
+            return "Swift 6.5+"
         #elseif swift(>=6.4)
-        return "Swift 6.4"
+            return "Swift 6.4"
         #elseif swift(>=6.3)
-        return "Swift 6.3"
+            return "Swift 6.3"
         #elseif swift(>=6.2)
-        return "Swift 6.2"
+            return "Swift 6.2"
         #elseif swift(>=6.1)
-        return "Swift 6.1"
+            return "Swift 6.1"
         #else
-        return "Swift 6.0"
+            return "Swift 6.0"
         #endif
     }
 }

@@ -5,8 +5,10 @@ import KaelixWAL
 enum OperationBenchmarks {
     /// `wal.open.create/prealloc=<mode>`: create a new log (first segment included).
     static func create(preallocation: Preallocation) -> BenchmarkDefinition {
-        BenchmarkDefinition("wal.open.create/prealloc=\(preallocation.rawValue)",
-                            tags: ["family": "operations", "preallocation": preallocation.rawValue]) { context in
+        BenchmarkDefinition(
+            "wal.open.create/prealloc=\(preallocation.rawValue)",
+            tags: ["family": "operations", "preallocation": preallocation.rawValue]
+        ) { context in
             let repetitions = context.scenario == .smoke ? 2 : 5
             var latencies = LatencyRecorder()
             for i in 0..<repetitions {
@@ -14,9 +16,10 @@ enum OperationBenchmarks {
                 configuration.preallocation = preallocation
                 configuration.prepareSegmentsInBackground = false
                 var log: WriteAheadLog?
-                latencies.record(try context.time {
-                    log = try WriteAheadLog.open(directory: context.path("create-\(i)"), configuration: configuration)
-                })
+                latencies.record(
+                    try context.time {
+                        log = try WriteAheadLog.open(directory: context.path("create-\(i)"), configuration: configuration)
+                    })
                 try log?.close()
             }
             return (repetitions, latencies.values.filter { ["p50", "max", "mean"].contains($0.name) })
@@ -45,11 +48,14 @@ enum OperationBenchmarks {
     /// `wal.convert.<encode|decode>/<size>`: broker message ⇄ storage entry.
     static func convert(encode: Bool, size: Int) -> BenchmarkDefinition {
         let direction = encode ? "encode" : "decode"
-        return BenchmarkDefinition("wal.convert.\(direction)/\(sizeLabel(size))",
-                                   tags: ["family": "convert", "direction": direction, "size": "\(size)"]) { context in
-            let message = BrokerMessage(stream: "orders", key: Array("customer-42".utf8), value: [UInt8](repeating: 7, count: size),
-                                        headers: [.init(name: "trace-id", value: [1, 2, 3, 4, 5, 6, 7, 8])],
-                                        timestampMilliseconds: 1_764_000_000_000)
+        return BenchmarkDefinition(
+            "wal.convert.\(direction)/\(sizeLabel(size))",
+            tags: ["family": "convert", "direction": direction, "size": "\(size)"]
+        ) { context in
+            let message = BrokerMessage(
+                stream: "orders", key: Array("customer-42".utf8), value: [UInt8](repeating: 7, count: size),
+                headers: [.init(name: "trace-id", value: [1, 2, 3, 4, 5, 6, 7, 8])],
+                timestampMilliseconds: 1_764_000_000_000)
             let entry = MessageCodec.encode(message)
             let operations = context.scenario == .smoke ? 1_000 : 200_000
             var sink = 0
@@ -79,11 +85,12 @@ enum OperationBenchmarks {
             var latencies = LatencyRecorder()
             let started = nowNanos()
             for _ in 0..<transactions {
-                latencies.record(try context.time {
-                    let transaction = log.beginTransaction()
-                    for _ in 0..<records { try transaction.append(payload, to: stream) }
-                    try transaction.commit()
-                })
+                latencies.record(
+                    try context.time {
+                        let transaction = log.beginTransaction()
+                        for _ in 0..<records { try transaction.append(payload, to: stream) }
+                        try transaction.commit()
+                    })
             }
             let elapsed = nowNanos() - started
             let messages = transactions * records
@@ -101,18 +108,27 @@ enum OperationBenchmarks {
             let payload = [UInt8](repeating: 1, count: 64)
             for i in 0..<100 { try log.append(payload, to: try log.stream(named: "warm-\(i)")) }
             guard let before = residentBytes() else {
-                return (count, [MeasuredValue(MetricSpec.memoryPerStream, nil,
-                                              unavailableReason: "/proc/self/statm is not readable")])
+                return (
+                    count,
+                    [
+                        MeasuredValue(
+                            MetricSpec.memoryPerStream, nil,
+                            unavailableReason: "/proc/self/statm is not readable")
+                    ]
+                )
             }
             let elapsed = try context.time {
                 for i in 0..<count { try log.append(payload, to: try log.stream(named: "stream-\(i)")) }
             }
             let after = residentBytes() ?? before
             let perStream = Double(after &- min(after, before)) / Double(count)
-            return (count, [
-                MeasuredValue(MetricSpec.memoryPerStream, perStream),
-                MeasuredValue(MetricSpec.createPerStream, Double(elapsed) / Double(count)),
-            ])
+            return (
+                count,
+                [
+                    MeasuredValue(MetricSpec.memoryPerStream, perStream),
+                    MeasuredValue(MetricSpec.createPerStream, Double(elapsed) / Double(count)),
+                ]
+            )
         }
     }
 }

@@ -48,13 +48,18 @@ public final class PairedSession {
             // ABBA: pairs 0 and 3 of each block of four start with one side, pairs 1 and 2 with the other.
             let flip = (pairs % 4 == 1 || pairs % 4 == 2) != startWithB
             for definition in benchmarks.shuffled(using: &generator) {
-                let order = flip ? [false, true] : [true, false] // true = side A
+                let order = flip ? [false, true] : [true, false]  // true = side A
                 for isA in order {
                     let side = isA ? sides.a : sides.b
-                    let report = try SuiteRunner.runRound(definition, round: pairs, seed: generator.next(), scenario: scenario,
-                                                          workDirectory: workDirectory + (isA ? "/a" : "/b"),
-                                                          executable: side.executable, environment: side.environment)
-                    if isA { reportsA[definition.id, default: []].append(report) } else { reportsB[definition.id, default: []].append(report) }
+                    let report = try SuiteRunner.runRound(
+                        definition, round: pairs, seed: generator.next(), scenario: scenario,
+                        workDirectory: workDirectory + (isA ? "/a" : "/b"),
+                        executable: side.executable, environment: side.environment)
+                    if isA {
+                        reportsA[definition.id, default: []].append(report)
+                    } else {
+                        reportsB[definition.id, default: []].append(report)
+                    }
                 }
                 progress(pairs, definition.id)
             }
@@ -65,8 +70,9 @@ public final class PairedSession {
 
     /// The samples so far, aligned by pair: side A's and side B's benchmarks.
     public func results() -> (a: [BenchmarkResult], b: [BenchmarkResult]) {
-        (benchmarks.map { SuiteRunner.aggregate($0, reportsA[$0.id] ?? []) },
-         benchmarks.map { SuiteRunner.aggregate($0, reportsB[$0.id] ?? []) })
+        (
+            benchmarks.map { SuiteRunner.aggregate($0, reportsA[$0.id] ?? []) },
+            benchmarks.map { SuiteRunner.aggregate($0, reportsB[$0.id] ?? []) }
+        )
     }
 }
-

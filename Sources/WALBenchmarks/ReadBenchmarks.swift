@@ -24,8 +24,10 @@ enum ReadBenchmarks {
     /// `wal.read.<pattern>/<size>/mmap`: latency of a zero-copy read by position of resident data.
     static func read(random: Bool, size: Int) -> BenchmarkDefinition {
         let pattern = random ? "random" : "sequential"
-        return BenchmarkDefinition("wal.read.\(pattern)/\(sizeLabel(size))/mmap",
-                                   tags: ["family": "read", "pattern": pattern, "size": "\(size)"]) { context in
+        return BenchmarkDefinition(
+            "wal.read.\(pattern)/\(sizeLabel(size))/mmap",
+            tags: ["family": "read", "pattern": pattern, "size": "\(size)"]
+        ) { context in
             let count = recordCount(context, size: size)
             let log = try filledLog(context, count: count, size: size)
             defer { try? log.close() }
@@ -40,9 +42,10 @@ enum ReadBenchmarks {
             let started = nowNanos()
             for i in 0..<operations {
                 let position = random ? UInt64(rng.next() % UInt64(count)) : UInt64(i)
-                latencies.record(try context.time {
-                    checksum &+= try log.withRecord(at: position) { Int($0.payload[0]) }
-                })
+                latencies.record(
+                    try context.time {
+                        checksum &+= try log.withRecord(at: position) { Int($0.payload[0]) }
+                    })
             }
             let elapsed = nowNanos() - started
             precondition(checksum != Int.min)

@@ -50,10 +50,13 @@ enum RecoveryBenchmarks {
                 throw BenchmarkFailure("recovered \(recovered) records, expected \(written / 1024)")
             }
             let msPerGB = Double(elapsed) / 1e6 * Double(1 << 30) / Double(written)
-            return (1, [
-                MeasuredValue(MetricSpec.recovery, msPerGB),
-                MeasuredValue(MetricSpec.openTime, Double(elapsed)),
-            ])
+            return (
+                1,
+                [
+                    MeasuredValue(MetricSpec.recovery, msPerGB),
+                    MeasuredValue(MetricSpec.openTime, Double(elapsed)),
+                ]
+            )
         }
     }
 }

@@ -28,8 +28,10 @@ enum ReferenceBenchmarks {
     /// `raw.write.batch/64B/batch=10000`: memcpy each message into a buffer, CRC32C the buffer, one
     /// pwrite per batch: the floor of `wal.append.batch/64B/batch=10000`.
     static func batch(size: Int, batch: Int) -> BenchmarkDefinition {
-        BenchmarkDefinition("raw.write.batch/\(sizeLabel(size))/batch=\(batch)",
-                            tags: ["family": "reference", "size": "\(size)", "batch": "\(batch)"]) { context in
+        BenchmarkDefinition(
+            "raw.write.batch/\(sizeLabel(size))/batch=\(batch)",
+            tags: ["family": "reference", "size": "\(size)", "batch": "\(batch)"]
+        ) { context in
             let total = AppendBenchmarks.messages(context, size: size, batch: batch)
             let fd = try scratchFile(context, bytes: total * size + (1 << 20), zeroFill: false)
             defer { close(fd) }
@@ -57,7 +59,9 @@ enum ReferenceBenchmarks {
     /// zero-filled file): floors of the single-append latencies of the unsynced and synced tiers.
     static func single(size: Int, sync: Bool) -> BenchmarkDefinition {
         let name = sync ? "raw.sync.single" : "raw.write.single"
-        return BenchmarkDefinition("\(name)/\(sizeLabel(size))", tags: ["family": "reference", "size": "\(size)", "sync": sync ? "fdatasync" : "none"]) { context in
+        return BenchmarkDefinition(
+            "\(name)/\(sizeLabel(size))", tags: ["family": "reference", "size": "\(size)", "sync": sync ? "fdatasync" : "none"]
+        ) { context in
             let operations = sync ? context.scenario.syncedOperations : max(500, min(20_000, context.scenario.volumeBytes / size))
             let fd = try scratchFile(context, bytes: operations * size + 4096, zeroFill: sync)
             defer { close(fd) }
@@ -66,10 +70,11 @@ enum ReferenceBenchmarks {
             let started = nowNanos()
             message.withUnsafeBytes { source in
                 for i in 0..<operations {
-                    latencies.record(context.time {
-                        _ = pwrite(fd, source.baseAddress, size, off_t(i * size))
-                        if sync { fdatasync(fd) }
-                    })
+                    latencies.record(
+                        context.time {
+                            _ = pwrite(fd, source.baseAddress, size, off_t(i * size))
+                            if sync { fdatasync(fd) }
+                        })
                 }
             }
             let elapsed = nowNanos() - started
@@ -89,10 +94,11 @@ enum ReferenceBenchmarks {
             var latencies = LatencyRecorder()
             block.withUnsafeBytes { source in
                 for i in 0..<operations {
-                    latencies.record(context.time {
-                        _ = pwrite(fd, source.baseAddress, 4096, off_t(i * 4096))
-                        fdatasync(fd)
-                    })
+                    latencies.record(
+                        context.time {
+                            _ = pwrite(fd, source.baseAddress, 4096, off_t(i * 4096))
+                            fdatasync(fd)
+                        })
                 }
             }
             return (operations, latencies.values)

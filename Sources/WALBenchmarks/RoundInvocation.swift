@@ -31,7 +31,8 @@ public struct RoundInvocation: Sendable, Equatable {
 
     /// The child side: runs the round in this process and returns the JSON line to print.
     public func runHere(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
-        try SuiteRunner.runRoundInProcess(benchmark: benchmark, scenario: scenario, directory: directory, seed: seed,
-                                          slowdownSpec: environment[Self.slowdownVariable])
+        try SuiteRunner.runRoundInProcess(
+            benchmark: benchmark, scenario: scenario, directory: directory, seed: seed,
+            slowdownSpec: environment[Self.slowdownVariable])
     }
 }

@@ -46,8 +46,10 @@ public struct SuiteRunner {
         let all = BenchmarkCatalog.benchmarks(for: options.scenario)
         guard !options.filters.isEmpty else { return all }
         for filter in options.filters where !all.contains(where: { Glob.matches(filter, $0.id) }) {
-            throw PerfgateError(.usage, "--filter '\(filter)' matches no benchmark of the \(options.scenario.rawValue) scenario. "
-                                + "List them with `perfgate list --scenario \(options.scenario.rawValue)`")
+            throw PerfgateError(
+                .usage,
+                "--filter '\(filter)' matches no benchmark of the \(options.scenario.rawValue) scenario. "
+                    + "List them with `perfgate list --scenario \(options.scenario.rawValue)`")
         }
         return all.filter { definition in options.filters.contains { Glob.matches($0, definition.id) } }
     }
@@ -66,13 +68,16 @@ public struct SuiteRunner {
         var reports: [String: [RoundReport]] = [:]
         let started = nowNanos()
         for (index, item) in schedule.enumerated() {
-            let report = try Self.runRound(item.definition, round: item.round, seed: generator.next(), scenario: options.scenario,
-                                           workDirectory: options.workDirectory, executable: options.executable,
-                                           environment: options.environment)
+            let report = try Self.runRound(
+                item.definition, round: item.round, seed: generator.next(), scenario: options.scenario,
+                workDirectory: options.workDirectory, executable: options.executable,
+                environment: options.environment)
             reports[item.definition.id, default: []].append(report)
             let elapsed = Double(nowNanos() - started) / 1e9
-            progress(Progress(completed: index + 1, total: schedule.count, benchmark: item.definition.id, elapsedSeconds: elapsed,
-                              estimatedRemainingSeconds: elapsed / Double(index + 1) * Double(schedule.count - index - 1)))
+            progress(
+                Progress(
+                    completed: index + 1, total: schedule.count, benchmark: item.definition.id, elapsedSeconds: elapsed,
+                    estimatedRemainingSeconds: elapsed / Double(index + 1) * Double(schedule.count - index - 1)))
         }
         return selected.map { definition in Self.aggregate(definition, reports[definition.id] ?? []) }
     }
@@ -85,7 +90,8 @@ public struct SuiteRunner {
             for value in report.values {
                 if byName[value.name] == nil {
                     order.append(value.name)
-                    byName[value.name] = Metric(name: value.name, unit: value.unit, direction: value.direction, kind: value.kind, samples: [])
+                    byName[value.name] = Metric(
+                        name: value.name, unit: value.unit, direction: value.direction, kind: value.kind, samples: [])
                 }
                 if let v = value.value {
                     byName[value.name]!.samples.append(v)
@@ -108,30 +114,40 @@ public struct SuiteRunner {
     private func checkFreeSpace(_ selected: [BenchmarkDefinition]) throws {
         let needed = UInt64(options.scenario.requiredFreeBytes)
         if let free = MachineProbe.freeBytes(at: options.workDirectory), free < needed {
-            throw PerfgateError(.environment, "the \(options.scenario.rawValue) scenario needs \(needed >> 20) MB free in "
-                                + "\(options.workDirectory), which has \(free >> 20) MB. Free space, or pass --dir on a larger file system")
+            throw PerfgateError(
+                .environment,
+                "the \(options.scenario.rawValue) scenario needs \(needed >> 20) MB free in "
+                    + "\(options.workDirectory), which has \(free >> 20) MB. Free space, or pass --dir on a larger file system")
         }
     }
 
     /// Runs one round in a child process of `executable` and parses its report.
-    static func runRound(_ definition: BenchmarkDefinition, round: Int, seed: UInt64, scenario: Scenario, workDirectory: String,
-                         executable: String, environment extra: [String: String]) throws -> RoundReport {
+    static func runRound(
+        _ definition: BenchmarkDefinition, round: Int, seed: UInt64, scenario: Scenario, workDirectory: String,
+        executable: String, environment extra: [String: String]
+    ) throws -> RoundReport {
         let directory = workDirectory + "/round-\(round)-\(abs(definition.id.hashValue) % 1_000_000)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var environment = ProcessInfo.processInfo.environment
         environment.merge(extra) { $1 }
         let outcome: ProcessRunner.Outcome
         do {
-            outcome = try ProcessRunner.run(executable, RoundInvocation(benchmark: definition.id, scenario: scenario, directory: directory,
-                                                                         seed: seed).arguments,
-                                            environment: environment)
+            outcome = try ProcessRunner.run(
+                executable,
+                RoundInvocation(
+                    benchmark: definition.id, scenario: scenario, directory: directory,
+                    seed: seed
+                ).arguments,
+                environment: environment)
         } catch {
             throw PerfgateError(.environment, "cannot start \(executable) for a round of \(definition.id): \(error)")
         }
         guard outcome.succeeded else {
-            throw PerfgateError(.environment, "round \(round + 1) of \(definition.id) failed in \(executable) "
-                                + (outcome.crashed ? "(killed by signal \(outcome.status))" : "(exit \(outcome.status))") + ": "
-                                + outcome.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+            throw PerfgateError(
+                .environment,
+                "round \(round + 1) of \(definition.id) failed in \(executable) "
+                    + (outcome.crashed ? "(killed by signal \(outcome.status))" : "(exit \(outcome.status))") + ": "
+                    + outcome.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         let line = outcome.stdout.split(separator: "\n").last.map(String.init) ?? ""
         do {
@@ -142,16 +158,21 @@ public struct SuiteRunner {
     }
 
     /// Runs one round in this process (the child side) and returns its JSON line.
-    public static func runRoundInProcess(benchmark id: String, scenario: Scenario, directory: String, seed: UInt64,
-                                         slowdownSpec: String?) throws -> String {
-        guard let definition = BenchmarkCatalog.benchmarks(for: scenario).first(where: { $0.id == id })
-                ?? BenchmarkCatalog.definition(id: id) else {
+    public static func runRoundInProcess(
+        benchmark id: String, scenario: Scenario, directory: String, seed: UInt64,
+        slowdownSpec: String?
+    ) throws -> String {
+        guard
+            let definition = BenchmarkCatalog.benchmarks(for: scenario).first(where: { $0.id == id })
+                ?? BenchmarkCatalog.definition(id: id)
+        else {
             throw PerfgateError(.usage, "unknown benchmark '\(id)'. List them with `perfgate list`")
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let context = RoundContext(directory: directory, scenario: scenario, seed: seed,
-                                   slowdown: Slowdown.parse(slowdownSpec, for: id))
+        let context = RoundContext(
+            directory: directory, scenario: scenario, seed: seed,
+            slowdown: Slowdown.parse(slowdownSpec, for: id))
         let report = try definition.runRound(context)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -166,10 +187,10 @@ public enum Slowdown {
         for part in spec.split(separator: ",") {
             // Benchmark ids contain '=' (batch=1000), so the percentage follows the last one.
             guard let separator = part.lastIndex(of: "="),
-                  let percent = Double(part[part.index(after: separator)...].replacingOccurrences(of: "%", with: "")) else { continue }
+                let percent = Double(part[part.index(after: separator)...].replacingOccurrences(of: "%", with: ""))
+            else { continue }
             if Glob.matches(String(part[..<separator]), id) { return percent / 100 }
         }
         return 0
     }
 }
-

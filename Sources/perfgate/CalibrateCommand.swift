@@ -7,20 +7,24 @@ import WALBenchmarks
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
-        abstract: "Measure this runner's noise: run this build against itself (A/A) and report, per metric, the noise and the minimum detectable effect.",
+        abstract:
+            "Measure this runner's noise: run this build against itself (A/A) and report, per metric, the noise and the minimum "
+            + "detectable effect.",
         discussion: """
-        The A/A rounds are paired exactly as in `compare --against`. Per metric: the standard \
-        deviation of the per-round log ratios, the per-side noise (that over √2), and the minimum \
-        detectable effect (MDE) of a paired comparison at this many pairs, α = 0.01 and 95 % power. \
-        The proposed paired tolerance covers 90 % of the gated metrics' MDEs. Stored in \
-        baselines/<profile>/calibration-<scenario>.json.
-        """)
+            The A/A rounds are paired exactly as in `compare --against`. Per metric: the standard \
+            deviation of the per-round log ratios, the per-side noise (that over √2), and the minimum \
+            detectable effect (MDE) of a paired comparison at this many pairs, α = 0.01 and 95 % power. \
+            The proposed paired tolerance covers 90 % of the gated metrics' MDEs. Stored in \
+            baselines/<profile>/calibration-<scenario>.json.
+            """)
 
     @Option(help: "The scenario to calibrate.")
     var scenario: Scenario = .ci
 
-    @Option(help: ArgumentHelp("Pairs of rounds (at least 3: the noise of each metric is a standard deviation over the pairs).",
-                               valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Pairs of rounds (at least 3: the noise of each metric is a standard deviation over the pairs).",
+            valueName: "n"))
     var pairs = 10
 
     @Option(name: .customLong("filter"), help: "Only benchmarks matching this glob (repeatable).")
@@ -39,13 +43,15 @@ struct CalibrateCommand: ParsableCommand {
     func run() throws {
         try withExitCodes {
             let root = (try? GitRecording.repository())?.workdir ?? FileManager.default.currentDirectoryPath + "/"
-            var options = SuiteRunner.Options(scenario: scenario, workDirectory: root + ".perfgate/calibrate", executable: Terminal.executablePath)
+            var options = SuiteRunner.Options(
+                scenario: scenario, workDirectory: root + ".perfgate/calibrate", executable: Terminal.executablePath)
             options.filters = filters
             let benchmarks = try SuiteRunner(options: options).selectedBenchmarks()
             try? FileManager.default.createDirectory(atPath: options.workDirectory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: options.workDirectory) }
             let side = PairedSession.Side(label: "A", executable: Terminal.executablePath)
-            let session = PairedSession(scenario: scenario, benchmarks: benchmarks, a: side, b: side, workDirectory: options.workDirectory, seed: 7)
+            let session = PairedSession(
+                scenario: scenario, benchmarks: benchmarks, a: side, b: side, workDirectory: options.workDirectory, seed: 7)
             let started = Date()
             try session.runPairs(pairs) { pair, benchmark in
                 if Terminal.stderrIsTerminal { Terminal.progress("pair \(pair + 1)/\(pairs): \(benchmark)") }
@@ -57,8 +63,10 @@ struct CalibrateCommand: ParsableCommand {
             let path = root + "baselines/\(machine.profile)/calibration-\(scenario.rawValue).json"
             // Never replace a stored calibration with an empty one.
             guard !calibration.entries.isEmpty else {
-                throw PerfgateError(.environment, "no metric could be calibrated (every benchmark was filtered out, or no timing metric had 3 "
-                                    + "usable pairs); \(path) was left as it was. Check --filter and rerun with more --pairs")
+                throw PerfgateError(
+                    .environment,
+                    "no metric could be calibrated (every benchmark was filtered out, or no timing metric had 3 "
+                        + "usable pairs); \(path) was left as it was. Check --filter and rerun with more --pairs")
             }
             try AtomicFile.write(try calibration.encoded(), to: path)
             print(calibration.summary())

@@ -9,21 +9,25 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "The main job: run the ci scenario, record it, compare it with the baseline and check the targets.",
         discussion: """
-        Equivalent to `perfgate run --scenario ci --record` followed by `perfgate compare`. The \
-        result is recorded in git notes only when the work tree is clean. The configuration, the \
-        options and an explicit --baseline are checked before anything is measured.
+            Equivalent to `perfgate run --scenario ci --record` followed by `perfgate compare`. The \
+            result is recorded in git notes only when the work tree is clean. The configuration, the \
+            options and an explicit --baseline are checked before anything is measured.
 
-        Exit codes: \(ExitStatus.oneLine).
-        """)
+            Exit codes: \(ExitStatus.oneLine).
+            """)
 
     @OptionGroup var suite: SuiteOptions
 
-    @Option(help: ArgumentHelp("The baseline: a result file or a git revision (default: baselines/<profile>/<scenario>.json).",
-                               valueName: "file|rev"))
+    @Option(
+        help: ArgumentHelp(
+            "The baseline: a result file or a git revision (default: baselines/<profile>/<scenario>.json).",
+            valueName: "file|rev"))
     var baseline: String?
 
-    @Option(help: ArgumentHelp("Read baselines and perfgate.json from this commit (default: the PR's base on GitHub Actions).",
-                               valueName: "rev"))
+    @Option(
+        help: ArgumentHelp(
+            "Read baselines and perfgate.json from this commit (default: the PR's base on GitHub Actions).",
+            valueName: "rev"))
     var baseRef: String?
 
     @Flag(help: "Do not record the result in git notes.")
@@ -57,7 +61,8 @@ struct CheckCommand: ParsableCommand {
                 }
             }
             print("")
-            try gate.emit(try session.report(current: result, currentSource: path, explicitBaseline: explicit, baseRef: baseRef), session: session)
+            try gate.emit(
+                try session.report(current: result, currentSource: path, explicitBaseline: explicit, baseRef: baseRef), session: session)
         }
     }
 }

@@ -8,7 +8,8 @@ import WALBenchmarks
 /// stored-baseline mode, from comparisons assembled by resampling rounds of independent real runs.
 struct EvidenceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "_evidence", abstract: "Measure the gate's error rates from real runs (scripts/gate_evidence.sh).", shouldDisplay: false)
+        commandName: "_evidence", abstract: "Measure the gate's error rates from real runs (scripts/gate_evidence.sh).",
+        shouldDisplay: false)
 
     @Option(help: "Directory of independent result files of the same scenario (normal runs).")
     var runs: String
@@ -19,7 +20,11 @@ struct EvidenceCommand: ParsableCommand {
     @Option(help: "With --injected: the benchmark that was slowed down.")
     var benchmark: String?
 
-    @Option(help: "With --benchmark and no --injected: scale that benchmark's timings in the current side by this slowdown (a percentage), to explore a rule before collecting real injected runs.")
+    @Option(
+        help: ArgumentHelp(
+            "With --benchmark and no --injected: scale that benchmark's timings in the current side by this slowdown (a "
+                + "percentage), to explore a rule before collecting real injected runs.")
+    )
     var syntheticSlowdown: Double?
 
     @Option(help: "Comparisons to assemble.")
@@ -45,12 +50,16 @@ struct EvidenceCommand: ParsableCommand {
                 throw PerfgateError(.usage, "--synthetic-slowdown needs --benchmark and no --injected (it scales normal runs instead)")
             }
             var known = BenchmarkCatalog.allIDs
-            normal.first?.benchmarks.forEach { known.insert($0.id) }
+            for benchmark in normal.first?.benchmarks ?? [] { known.insert(benchmark.id) }
             let configuration = try GateConfiguration.load(path: config, knownBenchmarks: known)
-            let counts = try ErrorRateStudy(runs: normal, slowed: slowed, benchmark: benchmark, syntheticSlowdown: syntheticSlowdown,
-                                            comparisons: comparisons, rounds: rounds, seed: seed, configuration: configuration).run()
-            print("runs: \(normal.count) independent (\(slowed.count) with injection); \(comparisons) comparisons of \(rounds) rounds per side; "
-                  + "\(counts.gatedMetrics) gated metrics each")
+            let counts = try ErrorRateStudy(
+                runs: normal, slowed: slowed, benchmark: benchmark, syntheticSlowdown: syntheticSlowdown,
+                comparisons: comparisons, rounds: rounds, seed: seed, configuration: configuration
+            ).run()
+            print(
+                "runs: \(normal.count) independent (\(slowed.count) with injection); \(comparisons) comparisons of \(rounds) "
+                    + "rounds per side; "
+                    + "\(counts.gatedMetrics) gated metrics each")
             print("suite-level false alarms (any other metric regressed or improved): \(counts.falseAlarms)")
             if let benchmark, let detections = counts.detections { print("detected slowdown of \(benchmark): \(detections)") }
             if !counts.offenders.isEmpty {

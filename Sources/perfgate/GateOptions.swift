@@ -22,11 +22,14 @@ struct GateOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Also write every report format into this directory (report.txt, .md, .html, .json, .xml).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp("Also write every report format into this directory (report.txt, .md, .html, .json, .xml).", valueName: "dir"))
     var reportDir: String?
 
-    @Option(help: ArgumentHelp("With --report-dir: which formats to write, comma-separated, from "
-                               + "\(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "list"))
+    @Option(
+        help: ArgumentHelp(
+            "With --report-dir: which formats to write, comma-separated, from "
+                + "\(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "list"))
     var reportFormats: String = ReportFormat.allCases.map(\.rawValue).joined(separator: ",")
 
     @Flag(help: "List every metric in the terminal report (default: regressions, improvements, the largest inconclusive changes).")
@@ -60,14 +63,16 @@ struct GateOptions: ParsableArguments {
 
     /// A gate session for this repository and process, with the suite's benchmarks and metrics known.
     func session() -> GateSession {
-        GateSession(policy: policy, repository: try? GitRecording.repository(), environment: .current(),
-                    knownBenchmarks: BenchmarkCatalog.allIDs, knownMetrics: BenchmarkCatalog.allMetricNames)
+        GateSession(
+            policy: policy, repository: try? GitRecording.repository(), environment: .current(),
+            knownBenchmarks: BenchmarkCatalog.allIDs, knownMetrics: BenchmarkCatalog.allMetricNames)
     }
 
     /// Renders and writes `report` as asked, then exits with the status it earns.
     func emit(_ report: GateReport, session: GateSession) throws {
-        let delivery = ReportDelivery(format: format, output: output, directory: reportDir, directoryFormats: reportDirFormats,
-                                      colour: Terminal.stdoutIsTerminal, verbose: verbose)
+        let delivery = ReportDelivery(
+            format: format, output: output, directory: reportDir, directoryFormats: reportDirFormats,
+            colour: Terminal.stdoutIsTerminal, verbose: verbose)
         let status = try delivery.deliver(report, session: session, print: { print($0, terminator: "") }, note: Terminal.note)
         if status != .pass { throw ExitCode(status.rawValue) }
     }

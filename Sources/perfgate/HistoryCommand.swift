@@ -43,13 +43,16 @@ struct HistoryCommand: ParsableCommand {
                 throw PerfgateError(.usage, "--benchmark '\(benchmark!)' matches no recorded benchmark in the last \(limit) commits")
             }
             if let metric, series.isEmpty, case let recorded = history.metricNames(benchmark: benchmark), !recorded.isEmpty {
-                throw PerfgateError(.usage, "--metric '\(metric)' is not a metric of the recorded "
-                                    + (benchmark.map { "benchmarks matching '\($0)'" } ?? "results")
-                                    + " in the last \(limit) commits; recorded metrics: \(recorded.sorted().joined(separator: ", "))")
+                throw PerfgateError(
+                    .usage,
+                    "--metric '\(metric)' is not a metric of the recorded "
+                        + (benchmark.map { "benchmarks matching '\($0)'" } ?? "results")
+                        + " in the last \(limit) commits; recorded metrics: \(recorded.sorted().joined(separator: ", "))")
             }
             if changes {
-                HistoryRenderer.printChanges(history, series: series,
-                                             detector: ChangePointDetector(maxPValue: maxPValue, minMagnitude: minMagnitude))
+                HistoryRenderer.printChanges(
+                    history, series: series,
+                    detector: ChangePointDetector(maxPValue: maxPValue, minMagnitude: minMagnitude))
             } else if json {
                 try HistoryRenderer.printJSON(history, series: series)
             } else {

@@ -15,8 +15,9 @@ enum HistoryRenderer {
         dateFormatter.timeZone = TimeZone(identifier: "UTC")
         for entry in history.entries {
             let values = shown.map { key in history.value(key, at: entry).map { Format.value($0, unit: key.unit) } ?? "–" }
-            rows.append([String(entry.commit.prefix(10)), dateFormatter.string(from: Date(timeIntervalSince1970: TimeInterval(entry.time)))]
-                        + values + [String(entry.summary.prefix(50))])
+            rows.append(
+                [String(entry.commit.prefix(10)), dateFormatter.string(from: Date(timeIntervalSince1970: TimeInterval(entry.time)))]
+                    + values + [String(entry.summary.prefix(50))])
         }
         print(TextTable.render(header: header, rows: rows))
         if series.count > shown.count {
@@ -33,13 +34,16 @@ enum HistoryRenderer {
                 found += 1
                 let commit = values[point.index].commit
                 let worse = key.direction == .lowerIsBetter ? point.change > 0 : point.change < 0
-                print("\(key.benchmark) \(key.metric): \(Format.percent(point.change)) (\(worse ? "worse" : "better")) from "
-                      + "\(Format.value(point.meanBefore, unit: key.unit)) to \(Format.value(point.meanAfter, unit: key.unit)), "
-                      + "first at \(commit.prefix(12)) \"\(summaries[commit] ?? "")\", p=\(Format.pValue(point.pValue))")
+                print(
+                    "\(key.benchmark) \(key.metric): \(Format.percent(point.change)) (\(worse ? "worse" : "better")) from "
+                        + "\(Format.value(point.meanBefore, unit: key.unit)) to \(Format.value(point.meanAfter, unit: key.unit)), "
+                        + "first at \(commit.prefix(12)) \"\(summaries[commit] ?? "")\", p=\(Format.pValue(point.pValue))")
             }
         }
-        print(found == 0 ? "no change points in \(series.count) series over \(history.entries.count) commits"
-                         : "\(found) change point(s) in \(series.count) series over \(history.entries.count) commits")
+        print(
+            found == 0
+                ? "no change points in \(series.count) series over \(history.entries.count) commits"
+                : "\(found) change point(s) in \(series.count) series over \(history.entries.count) commits")
     }
 
     static func printJSON(_ history: ResultHistory, series: [ResultHistory.SeriesKey]) throws {

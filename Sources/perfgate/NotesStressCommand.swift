@@ -32,7 +32,9 @@ struct NotesStressCommand: ParsableCommand {
             if let historyCommits {
                 do {
                     let head = try repository.resolve("HEAD")
-                    targets = try repository.firstParentHistory(from: head, limit: historyCommits).commits.compactMap { ObjectID(hex: $0.id) }
+                    targets = try repository.firstParentHistory(from: head, limit: historyCommits).commits.compactMap {
+                        ObjectID(hex: $0.id)
+                    }
                 } catch { throw PerfgateError(.environment, "\(error)") }
             }
             guard !targets.isEmpty else { throw PerfgateError(.usage, "pass --commit or --history-commits") }

@@ -9,17 +9,19 @@ struct Perfgate: ParsableCommand {
         commandName: "perfgate",
         abstract: "Stop performance regressions before they merge.",
         discussion: """
-        perfgate runs the Kaelix WAL benchmark suite, records results in git notes keyed by commit, \
-        compares them with the baselines committed under baselines/ using statistical change \
-        detection, and fails the build when an absolute target or prior performance regresses.
+            perfgate runs the Kaelix WAL benchmark suite, records results in git notes keyed by commit, \
+            compares them with the baselines committed under baselines/ using statistical change \
+            detection, and fails the build when an absolute target or prior performance regresses.
 
-        Exit codes:
-        \(ExitStatus.helpText)
-        """,
+            Exit codes:
+            \(ExitStatus.helpText)
+            """,
         version: BuildInfo.versionLine,
-        subcommands: [CheckCommand.self, RunCommand.self, CompareCommand.self, BaselineCommand.self, ReportCommand.self, RecordCommand.self,
-                      HistoryCommand.self, NotesCommand.self, CalibrateCommand.self, ListCommand.self, RoundCommand.self,
-                      NotesStressCommand.self, EvidenceCommand.self])
+        subcommands: [
+            CheckCommand.self, RunCommand.self, CompareCommand.self, BaselineCommand.self, ReportCommand.self, RecordCommand.self,
+            HistoryCommand.self, NotesCommand.self, CalibrateCommand.self, ListCommand.self, RoundCommand.self,
+            NotesStressCommand.self, EvidenceCommand.self,
+        ])
 
     /// Parses and runs like `ParsableCommand.main()`, except that every usage error (an unknown
     /// flag, a value that does not parse, a failed `validate()`) exits 2, as documented, rather

@@ -9,10 +9,10 @@ struct RecordCommand: ParsableCommand {
         commandName: "record",
         abstract: "Record a result file in the git note of the commit it measured (refs/notes/perfgate).",
         discussion: """
-        A note holds one line per run; recording the same run twice changes nothing. Share notes \
-        with `perfgate notes sync`. Results measured on a dirty work tree are refused unless \
-        --allow-dirty.
-        """)
+            A note holds one line per run; recording the same run twice changes nothing. Share notes \
+            with `perfgate notes sync`. Results measured on a dirty work tree are refused unless \
+            --allow-dirty.
+            """)
 
     @Argument(help: "The result file to record (from `perfgate run`).")
     var file: String
@@ -20,8 +20,10 @@ struct RecordCommand: ParsableCommand {
     @Flag(help: "Record a result measured with uncommitted changes (it stays marked dirty).")
     var allowDirty = false
 
-    @Option(help: ArgumentHelp("Record on this commit instead of the one the result names (for a result from another clone or harness).",
-                               valueName: "rev"))
+    @Option(
+        help: ArgumentHelp(
+            "Record on this commit instead of the one the result names (for a result from another clone or harness).",
+            valueName: "rev"))
     var commit: String?
 
     @OptionGroup var input: InputFormatOptions
@@ -50,7 +52,9 @@ struct InputFormatOptions: ParsableArguments {
 
     func load(_ path: String) throws -> ResultFile {
         try inputFormat.load(path) { detected in
-            if detected != .perfgate { Terminal.note("reading \(path) as \(detected.rawValue) output (detected; --input-format overrides)") }
+            if detected != .perfgate {
+                Terminal.note("reading \(path) as \(detected.rawValue) output (detected; --input-format overrides)")
+            }
         }
     }
 }

@@ -19,7 +19,8 @@ struct ReportCommand: ParsableCommand {
         try withExitCodes {
             let report = try GateReport.load(path: input)
             guard let format = ReportFormat(rawValue: format) else {
-                throw PerfgateError(.usage, "unknown --format '\(format)'; use one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw PerfgateError(
+                    .usage, "unknown --format '\(format)'; use one of \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let text = try format.render(report, colour: output == nil && Terminal.stdoutIsTerminal)
             if let output { try AtomicFile.write(Data(text.utf8), to: output) } else { print(text, terminator: "") }

@@ -5,7 +5,8 @@ import WALBenchmarks
 /// its report as one JSON line.
 struct RoundCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: RoundInvocation.commandName, abstract: "Run one round of one benchmark (used by `perfgate run`).", shouldDisplay: false)
+        commandName: RoundInvocation.commandName, abstract: "Run one round of one benchmark (used by `perfgate run`).", shouldDisplay: false
+    )
 
     @Option var benchmark: String
     @Option var scenario: Scenario = .ci

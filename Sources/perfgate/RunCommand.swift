@@ -9,11 +9,11 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run the WAL benchmark suite and write a result file.",
         discussion: """
-        Each round of each benchmark runs in a fresh process, and the rounds of all benchmarks are \
-        interleaved in a seeded random order, so every benchmark's samples span the whole run. \
-        The WAL directories live under --dir (default: .perfgate/ in the current directory, on \
-        the file system you are measuring) and are removed afterwards.
-        """)
+            Each round of each benchmark runs in a fresh process, and the rounds of all benchmarks are \
+            interleaved in a seeded random order, so every benchmark's samples span the whole run. \
+            The WAL directories live under --dir (default: .perfgate/ in the current directory, on \
+            the file system you are measuring) and are removed afterwards.
+            """)
 
     @OptionGroup var suite: SuiteOptions
 
@@ -41,8 +41,10 @@ struct RunCommand: ParsableCommand {
             // Check git before spending minutes measuring: --record needs a clean commit.
             let repository = record ? try GitRecording.repository() : try? GitRecording.repository()
             if record, let repository, !allowDirty, (try? repository.isDirty()) == true {
-                throw PerfgateError(.usage, "the work tree has uncommitted changes, so the result would not describe HEAD. "
-                                    + "Commit first, or pass --allow-dirty to record it marked dirty")
+                throw PerfgateError(
+                    .usage,
+                    "the work tree has uncommitted changes, so the result would not describe HEAD. "
+                        + "Commit first, or pass --allow-dirty to record it marked dirty")
             }
             var result = try suite.run(seed: seed, profile: profile)
             if let repository { try? GitRecording.stamp(&result, repository: repository, github: SessionEnvironment.current().github) }
@@ -52,7 +54,8 @@ struct RunCommand: ParsableCommand {
             Terminal.note("wrote \(path)")
             if record, let repository {
                 try GitRecording.record(result, repository: repository, allowDirty: allowDirty, source: path)
-                Terminal.note("recorded run \(result.run.runID.prefix(8)) on \(result.run.commit?.prefix(12) ?? "?") in refs/notes/perfgate")
+                Terminal.note(
+                    "recorded run \(result.run.runID.prefix(8)) on \(result.run.commit?.prefix(12) ?? "?") in refs/notes/perfgate")
             }
         }
     }

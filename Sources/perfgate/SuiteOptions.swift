@@ -8,8 +8,11 @@ struct SuiteOptions: ParsableArguments {
     @Option(help: "The scenario: how much of the suite runs, and how many rounds.")
     var scenario: Scenario = .ci
 
-    @Option(name: .customLong("filter"), help: ArgumentHelp("Only benchmarks whose id matches this glob (repeatable), e.g. 'wal.append.*'.",
-                                                            valueName: "glob"))
+    @Option(
+        name: .customLong("filter"),
+        help: ArgumentHelp(
+            "Only benchmarks whose id matches this glob (repeatable), e.g. 'wal.append.*'.",
+            valueName: "glob"))
     var filters: [String] = []
 
     @Option(help: ArgumentHelp("Directory for the temporary WALs (default: .perfgate/ under the current directory).", valueName: "dir"))
@@ -29,7 +32,8 @@ struct SuiteOptions: ParsableArguments {
         var step = 0
         return try run.run(note: Terminal.note) { progress in
             if step == 0 { step = max(1, progress.total / 20) }
-            let line = "[\(progress.completed)/\(progress.total)] \(progress.benchmark)  \(Terminal.duration(progress.elapsedSeconds)) elapsed, "
+            let line =
+                "[\(progress.completed)/\(progress.total)] \(progress.benchmark)  \(Terminal.duration(progress.elapsedSeconds)) elapsed, "
                 + "~\(Terminal.duration(progress.estimatedRemainingSeconds)) left"
             if Terminal.stderrIsTerminal || progress.completed % step == 0 || progress.completed == progress.total {
                 Terminal.progress(line, final: progress.completed == progress.total)

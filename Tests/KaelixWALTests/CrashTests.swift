@@ -34,7 +34,8 @@ import Testing
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0, let line = output.split(separator: "\n").first(where: { $0.hasPrefix("end ") }),
-              line.hasSuffix("all records intact") else { return (nil, output) }
+            line.hasSuffix("all records intact")
+        else { return (nil, output) }
         return (UInt64(line.dropFirst(4).prefix { $0.isNumber }), output)
     }
 
@@ -72,8 +73,9 @@ import Testing
             verifiedEnd = recovered
         }
         #expect(totalAcknowledged > cycles * writers, "the writers must have made progress")
-        print("crash loop: \(cycles) SIGKILL cycles, \(writers) writer threads, \(totalAcknowledged) records acknowledged, "
-              + "every one verified after recovery (log end \(verifiedEnd))")
+        print(
+            "crash loop: \(cycles) SIGKILL cycles, \(writers) writer threads, \(totalAcknowledged) records acknowledged, "
+                + "every one verified after recovery (log end \(verifiedEnd))")
     }
 
     /// Another process holding the log directory keeps this one out, and its death releases it.

@@ -70,14 +70,17 @@ import Testing
             racer.start()
             appender.wait()
             racerFinished.wait()
-            if case let .success(position) = box.result { acknowledged[position] = 2 }
+            if case .success(let position) = box.result { acknowledged[position] = 2 }
             fs.interceptor = nil
             log.abandon()
             try fs.simulatePowerLoss(.dropUnsynced)
             let recovered = try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration(.group))
             let records = try allRecords(recovered)
-            #expect(prefixViolation(recovered: records, acknowledged: acknowledged) == nil,
-                    "leader first: \(leaderFirst); acknowledged \(box.result.map { "\($0)" } ?? "nothing"), recovered \(records.count) record(s)")
+            let acknowledgedText = box.result.map { "\($0)" } ?? "nothing"
+            #expect(
+                prefixViolation(recovered: records, acknowledged: acknowledged) == nil,
+                "leader first: \(leaderFirst); acknowledged \(acknowledgedText), recovered \(records.count) record(s)"
+            )
             try recovered.close()
         }
     }
@@ -114,7 +117,8 @@ import Testing
         let dir = TemporaryDirectory()
         defer { dir.cleanUp() }
         let fs = FaultInjectingFileSystem()
-        let log = try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration(.none, segmentSize: 16 * 1024), fileSystem: fs)
+        let log = try WriteAheadLog.open(
+            directory: dir.path, configuration: smallConfiguration(.none, segmentSize: 16 * 1024), fileSystem: fs)
         let payload = [UInt8](repeating: 3, count: 1000)
         // The syncs of a rotation under .none: the old segment's seal (data sync 1), the new file's
         // preallocation (2) and header (3), the directory (directory sync 1).
@@ -126,7 +130,7 @@ import Testing
         #expect(failed, "rotation met the injected fault")
         fs.clearFaults()
         let next = walOutcome { try log.append(payload) }
-        guard case let .failure(error) = next, case .failStopped = error else {
+        guard case .failure(let error) = next, case .failStopped = error else {
             Issue.record("the append after a failed \(call) #\(nth) was \(next), not refused as fail-stopped")
             log.abandon()
             return
@@ -150,7 +154,7 @@ import Testing
             second.abandon()
             try fs.simulatePowerLoss(.reorder, seed: seed)
             let opened = walOutcome { try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration(.none)) }
-            guard case let .success(log) = opened else {
+            guard case .success(let log) = opened else {
                 Issue.record("seed \(seed): the log was refused after a power loss: \(opened)")
                 continue
             }
@@ -199,7 +203,10 @@ final class ResultBox: @unchecked Sendable {
         let log = try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration(.group), fileSystem: fs)
         fs.inject(.init(call: .write, nth: 1, errno: EFBIG))
         let outcome = walOutcome { try log.append([1, 2, 3]) }
-        guard case let .failure(error) = outcome else { Issue.record("the append succeeded"); return }
+        guard case .failure(let error) = outcome else {
+            Issue.record("the append succeeded")
+            return
+        }
         if case .diskFull = error { Issue.record("EFBIG reported as a full disk: \(error)") }
         #expect(error.description.contains("file-size limit (EFBIG)"), "\(error)")
         log.abandon()

@@ -11,8 +11,10 @@ import Testing
 @Suite struct FaultInjectionTests {
     /// A seeded workload of single appends, batches and transactions. Returns the acknowledged
     /// (position → attempt id) pairs; stops at the first error and returns it too.
-    static func runWorkload(_ log: WriteAheadLog, operations: Int, seed: UInt64,
-                            attempt: inout UInt64) -> (acknowledged: [UInt64: UInt64], error: WALError?) {
+    static func runWorkload(
+        _ log: WriteAheadLog, operations: Int, seed: UInt64,
+        attempt: inout UInt64
+    ) -> (acknowledged: [UInt64: UInt64], error: WALError?) {
         var rng = SplitMix64(seed: seed)
         var acknowledged: [UInt64: UInt64] = [:]
         for op in 0..<operations {
@@ -23,13 +25,16 @@ import Testing
             let payloads = (0..<count).map { _ -> [UInt8] in
                 attempt += 1
                 attempts.append(attempt)
-                return TestPayload.make(attempt: attempt, transaction: transaction,
-                                        transactionSize: transaction == 0 ? 0 : UInt32(count),
-                                        length: Int(rng.next() % 700))
+                return TestPayload.make(
+                    attempt: attempt, transaction: transaction,
+                    transactionSize: transaction == 0 ? 0 : UInt32(count),
+                    length: Int(rng.next() % 700))
             }
             let result = walOutcome { () throws -> Range<UInt64> in
                 switch kind {
-                case 0: let p = try log.append(payloads[0]); return p..<(p + 1)
+                case 0:
+                    let p = try log.append(payloads[0])
+                    return p..<(p + 1)
                 case 1: return try log.append(batch: payloads)
                 default:
                     let t = log.beginTransaction()
@@ -38,9 +43,9 @@ import Testing
                 }
             }
             switch result {
-            case let .success(range):
+            case .success(let range):
                 for (i, position) in range.enumerated() { acknowledged[position] = attempts[i] }
-            case let .failure(error):
+            case .failure(let error):
                 return (acknowledged, error)
             }
         }
@@ -67,8 +72,9 @@ import Testing
                 let recovered = try WriteAheadLog.open(directory: dir.path, configuration: configuration)
                 let records = try allRecords(recovered)
                 let durable = policy.acknowledgesAfterSync ? acknowledged : [:]
-                #expect(prefixViolation(recovered: records, acknowledged: durable) == nil,
-                        "mode \(mode) seed \(seed) policy \(policy): \(prefixViolation(recovered: records, acknowledged: durable) ?? "")")
+                #expect(
+                    prefixViolation(recovered: records, acknowledged: durable) == nil,
+                    "mode \(mode) seed \(seed) policy \(policy): \(prefixViolation(recovered: records, acknowledged: durable) ?? "")")
                 // The repaired log takes appends again.
                 #expect(try recovered.append([1]) == UInt64(records.count))
                 try recovered.close()
@@ -120,8 +126,9 @@ import Testing
                 try fs.simulatePowerLoss(.dropUnsynced, seed: UInt64(n))
                 let recovered = try WriteAheadLog.open(directory: dir.path, configuration: configuration)
                 let records = try allRecords(recovered)
-                #expect(prefixViolation(recovered: records, acknowledged: acknowledged) == nil,
-                        "\(call) #\(n) persistent=\(persistent): \(prefixViolation(recovered: records, acknowledged: acknowledged) ?? "")")
+                #expect(
+                    prefixViolation(recovered: records, acknowledged: acknowledged) == nil,
+                    "\(call) #\(n) persistent=\(persistent): \(prefixViolation(recovered: records, acknowledged: acknowledged) ?? "")")
                 try recovered.close()
             }
         }
@@ -168,8 +175,11 @@ import Testing
             let payload = [UInt8](repeating: UInt8(i), count: 100)
             switch walOutcome { try log.append(payload) } {
             case .success: written.append(payload)
-            case let .failure(error):
-                guard case .diskFull = error else { Issue.record("\(error)"); return }
+            case .failure(let error):
+                guard case .diskFull = error else {
+                    Issue.record("\(error)")
+                    return
+                }
                 failures += 1
             }
         }

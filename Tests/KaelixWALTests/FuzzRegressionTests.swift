@@ -1,6 +1,7 @@
 import Foundation
-@testable import KaelixWAL
 import Testing
+
+@testable import KaelixWAL
 
 /// Inputs `scripts/fuzz_wal.sh` found, kept as tests. Each builds a segment file byte by byte.
 @Suite struct FuzzRegressionTests {
@@ -18,8 +19,10 @@ import Testing
         for definition in definitions { definition.encode(into: buffer) }
         let padding = FrameLayout.padding(for: buffer.count)
         buffer.appendZeros(padding)
-        FrameHeader(length: UInt32(buffer.count), type: .streamDefinition, padding: UInt8(padding), recordCount: 0, segmentID: 1,
-                    basePosition: 0, durableBefore: 0).write(to: buffer.base)
+        FrameHeader(
+            length: UInt32(buffer.count), type: .streamDefinition, padding: UInt8(padding), recordCount: 0, segmentID: 1,
+            basePosition: 0, durableBefore: 0
+        ).write(to: buffer.base)
         FrameHeader.sealCRC(frame: buffer.base, length: buffer.count)
         return Array(UnsafeRawBufferPointer(start: buffer.base, count: buffer.count))
     }
@@ -31,12 +34,15 @@ import Testing
     func aDefinitionThatSkipsIdsIsDamage(id: UInt32) throws {
         let dir = TemporaryDirectory()
         defer { dir.cleanUp() }
-        try Self.writeSegment(Self.definitionFrame([StreamDefinition(id: 0, name: "", sequenceBase: 0),
-                                                    StreamDefinition(id: id, name: "huge", sequenceBase: 0)]), in: dir.path)
+        try Self.writeSegment(
+            Self.definitionFrame([
+                StreamDefinition(id: 0, name: "", sequenceBase: 0),
+                StreamDefinition(id: id, name: "huge", sequenceBase: 0),
+            ]), in: dir.path)
         #expect {
             try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration())
         } throws: { error in
-            guard case let .corruption(_, offset, reason) = error as? WALError else { return false }
+            guard case .corruption(_, let offset, let reason) = error as? WALError else { return false }
             return offset == Int64(SegmentHeader.size) && reason.hasPrefix("a stream definition skips an id or renames a stream")
         }
         var discarding = smallConfiguration()
@@ -51,13 +57,14 @@ import Testing
     @Test func aDefinitionThatRenamesAStreamIsDamage() throws {
         let dir = TemporaryDirectory()
         defer { dir.cleanUp() }
-        let frames = Self.definitionFrame([StreamDefinition(id: 0, name: "", sequenceBase: 0), StreamDefinition(id: 1, name: "a", sequenceBase: 0)])
+        let frames =
+            Self.definitionFrame([StreamDefinition(id: 0, name: "", sequenceBase: 0), StreamDefinition(id: 1, name: "a", sequenceBase: 0)])
             + Self.definitionFrame([StreamDefinition(id: 1, name: "b", sequenceBase: 0)])
         try Self.writeSegment(frames, in: dir.path)
         #expect {
             try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration())
         } throws: { error in
-            guard case let .corruption(_, _, reason) = error as? WALError else { return false }
+            guard case .corruption(_, _, let reason) = error as? WALError else { return false }
             return reason.hasPrefix("a stream definition renames stream 1")
         }
         var discarding = smallConfiguration()

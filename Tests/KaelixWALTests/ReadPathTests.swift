@@ -1,6 +1,7 @@
 import Foundation
-@testable import KaelixWAL
 import Testing
+
+@testable import KaelixWAL
 
 /// The read path's costs that must stay bounded: checksumming a sealed segment on first read
 /// (without blocking appends, once per segment, damage remembered) and the memory compressed
@@ -44,14 +45,17 @@ import Testing
         let first = dir.segmentFiles[0]
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: first)))
         let lastData = bytes.lastIndex { $0 != 0 }!
-        bytes[lastData - 100] ^= 0x20 // in a record payload near the seal
+        bytes[lastData - 100] ^= 0x20  // in a record payload near the seal
         try Data(bytes).write(to: URL(fileURLWithPath: first))
         let log = try WriteAheadLog.open(directory: dir.path, configuration: configuration)
         defer { try? log.close() }
         var errors: [String] = []
         for position in [0, 1, 2] as [UInt64] {
             do { _ = try log.read(at: position) } catch let error as WALError {
-                guard case .corruption = error else { Issue.record("\(error)"); continue }
+                guard case .corruption = error else {
+                    Issue.record("\(error)")
+                    continue
+                }
                 errors.append(error.description)
             }
         }

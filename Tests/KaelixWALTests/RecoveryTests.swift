@@ -115,8 +115,8 @@ import Testing
             let target = work.path + "/" + URL(fileURLWithPath: files[fileIndex]).lastPathComponent
             try Data(bytes).write(to: URL(fileURLWithPath: target))
             let opened = walOutcome { try WriteAheadLog.open(directory: work.path, configuration: configuration) }
-            guard case let .success(log) = opened else {
-                if case let .failure(error) = opened, case .corruption = error {
+            guard case .success(let log) = opened else {
+                if case .failure(let error) = opened, case .corruption = error {
                     outcomes.refused += 1
                 } else {
                     Issue.record("trial \(trial): unexpected \(opened)")
@@ -127,15 +127,18 @@ import Testing
             var reported = false
             for position in 0..<log.endPosition {
                 switch walOutcome { try log.read(at: position) } {
-                case let .success(record):
+                case .success(let record):
                     if record.payload != payloads[Int(position)] { silent = true }
-                case let .failure(error):
-                    guard case .corruption = error else { Issue.record("trial \(trial): \(error)"); break }
+                case .failure(let error):
+                    guard case .corruption = error else {
+                        Issue.record("trial \(trial): \(error)")
+                        break
+                    }
                     reported = true
                 }
             }
             let cursor = log.cursor()
-            while case let .success(record?) = walOutcome({ try cursor.next() }) {
+            while case .success(let record?) = walOutcome({ try cursor.next() }) {
                 if record.payload != payloads[Int(record.position)] { silent = true }
             }
             try log.close()
@@ -151,8 +154,9 @@ import Testing
         #expect(outcomes.silentlyAccepted == 0)
         #expect(outcomes.refused > trials / 4, "damage to the last frame is refused, not cut: \(outcomes)")
         #expect(outcomes.reportedOnRead > 0)
-        print("bit flips: \(trials) trials, \(outcomes.refused) refused at open, \(outcomes.reportedOnRead) reported on read, "
-              + "\(outcomes.harmless) harmless (flips in bytes nothing reads), \(outcomes.silentlyAccepted) silently accepted")
+        print(
+            "bit flips: \(trials) trials, \(outcomes.refused) refused at open, \(outcomes.reportedOnRead) reported on read, "
+                + "\(outcomes.harmless) harmless (flips in bytes nothing reads), \(outcomes.silentlyAccepted) silently accepted")
     }
 
     /// A frame written whole and damaged afterwards, at the very end of the log: the open refuses
@@ -177,7 +181,7 @@ import Testing
         #expect {
             try WriteAheadLog.open(directory: dir.path, configuration: configuration)
         } throws: { error in
-            guard case let .corruption(path, offset, reason) = error as? WALError else { return false }
+            guard case .corruption(let path, let offset, let reason) = error as? WALError else { return false }
             return path == tail && offset == Int64(lastFrame) && reason.contains("damagedTail = .discard")
         }
         configuration.damagedTail = .discard
@@ -216,7 +220,7 @@ import Testing
         #expect {
             try WriteAheadLog.open(directory: dir.path, configuration: configuration)
         } throws: { error in
-            guard case let .corruption(path, _, reason) = error as? WALError else { return false }
+            guard case .corruption(let path, _, let reason) = error as? WALError else { return false }
             return path == files[1] && reason.contains("a record's stream id was damaged")
         }
     }
@@ -238,12 +242,12 @@ import Testing
         }
         let tail = dir.segmentFiles.last!
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: tail)))
-        bytes[offsets[3] + 50] ^= 0x10 // inside the payload of the fifth record
+        bytes[offsets[3] + 50] ^= 0x10  // inside the payload of the fifth record
         try Data(bytes).write(to: URL(fileURLWithPath: tail))
         #expect {
             try WriteAheadLog.open(directory: dir.path, configuration: configuration)
         } throws: { error in
-            guard case let .corruption(path, offset, _) = error as? WALError else { return false }
+            guard case .corruption(let path, let offset, _) = error as? WALError else { return false }
             return path == tail && offset == Int64(offsets[3])
         }
     }

@@ -61,14 +61,18 @@ import Testing
         try log.truncate(below: positions[orders]![80])
         for reopen in [false, true] {
             if reopen { try log.close() }
-            let current = reopen ? try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration(.none, segmentSize: 16 * 1024)) : log
+            let current =
+                reopen ? try WriteAheadLog.open(directory: dir.path, configuration: smallConfiguration(.none, segmentSize: 16 * 1024)) : log
             let start = current.startPosition
             // By sequence: removed records throw a clear error, never trap.
             do {
                 _ = try current.position(ofSequence: 0, in: orders)
                 Issue.record("sequence 0 was removed; expected sequenceRemoved (reopened: \(reopen))")
             } catch let error as WALError {
-                guard case let .sequenceRemoved(stream, sequence, first) = error else { Issue.record("\(error)"); continue }
+                guard case .sequenceRemoved(let stream, let sequence, let first) = error else {
+                    Issue.record("\(error)")
+                    continue
+                }
                 #expect(stream == "orders" && sequence == 0 && first > 0)
                 #expect(try current.position(ofSequence: first, in: orders).map { $0 >= start } == true)
             }
@@ -110,7 +114,7 @@ import Testing
         let victim = which == "newest" ? files.last! : which == "oldest" ? files.first! : files[files.count / 2]
         try FileManager.default.removeItem(atPath: victim)
         let opened = walOutcome { try Self.log(dir) }
-        guard case let .failure(error) = opened, case let .corruption(path, _, reason) = error else {
+        guard case .failure(let error) = opened, case .corruption(let path, _, let reason) = error else {
             Issue.record("deleting the \(which) segment: the log opened (\(opened)) without it")
             return
         }
@@ -126,7 +130,7 @@ import Testing
         // Found at the next sync() (or interval sync, or rotation), not on every group commit.
         #expect(throws: WALError.self) { try log.sync() }
         let next = walOutcome { try log.append([1]) }
-        guard case let .failure(error) = next, case .failStopped = error else {
+        guard case .failure(let error) = next, case .failStopped = error else {
             Issue.record("an append into a deleted segment was \(next)")
             log.abandon()
             return
@@ -188,9 +192,9 @@ import Testing
             try damaged.write(to: URL(fileURLWithPath: path))
             let opened = walOutcome { try WriteAheadLog.open(directory: dir.path, configuration: configuration) }
             switch opened {
-            case let .failure(error):
+            case .failure(let error):
                 if case .corruption = error { reported += 1 } else { Issue.record("frame \(index): \(error)") }
-            case let .success(reopened):
+            case .success(let reopened):
                 Issue.record("frame \(index) zeroed: the log opened with \(reopened.endPosition) records and no error")
                 try reopened.close()
             }

@@ -230,9 +230,10 @@ import Testing
     }
 
     @Test func messagesConvertLosslessly() throws {
-        let message = BrokerMessage(stream: "payments", key: Array("user-17".utf8), value: [0, 1, 2, 255],
-                                    headers: [.init(name: "trace", value: [7, 7]), .init(name: "ü", value: [])],
-                                    timestampMilliseconds: -1_700_000_000_123)
+        let message = BrokerMessage(
+            stream: "payments", key: Array("user-17".utf8), value: [0, 1, 2, 255],
+            headers: [.init(name: "trace", value: [7, 7]), .init(name: "ü", value: [])],
+            timestampMilliseconds: -1_700_000_000_123)
         let entry = MessageCodec.encode(message)
         #expect(entry.stream == "payments")
         #expect(try MessageCodec.decode(entry) == message)
@@ -277,7 +278,10 @@ import Testing
         #expect(try cursor.next() == nil)
         // A real thread: this test blocks a cooperative-pool thread below, and on 2 cores a Task
         // appender might never get one.
-        Thread { usleep(20_000); _ = try? log.append([42]) }.start()
+        Thread {
+            usleep(20_000)
+            _ = try? log.append([42])
+        }.start()
         #expect(try cursor.next(waitingUpTo: 5_000_000_000)?.payload == [42])
         try log.close()
     }
@@ -309,8 +313,8 @@ import Testing
                     var mine: [UInt64] = []
                     for i in 0..<400 {
                         switch walOutcome { try log.append([UInt8(writer), UInt8(i % 256)]) } {
-                        case let .success(position): mine.append(position)
-                        case let .failure(error):
+                        case .success(let position): mine.append(position)
+                        case .failure(let error):
                             #expect(error == .closed)
                             return mine
                         }
@@ -350,7 +354,7 @@ import Testing
                 let batch = (0..<20).map { j in Array("log line \(i)-\(j): the quick brown fox jumps over the lazy dog ".utf8) }
                 try log.append(batch: batch, to: i % 3 == 0 ? s : .default)
                 expected += batch
-                try log.append(Array("single \(i)".utf8)) // small: stored uncompressed
+                try log.append(Array("single \(i)".utf8))  // small: stored uncompressed
                 expected.append(Array("single \(i)".utf8))
             }
             written = dir.segmentFiles.count * 256 * 1024 - 256 * 1024 + log.tailSegment.writtenBytes
@@ -367,7 +371,10 @@ import Testing
         let stream = try #require(log.existingStream(named: "logs"))
         let cursor = log.cursor(stream: stream)
         var count = 0
-        while let record = try cursor.next() { #expect(record.stream == stream); count += 1 }
+        while let record = try cursor.next() {
+            #expect(record.stream == stream)
+            count += 1
+        }
         #expect(count == 100 * 20)
         try log.close()
         // Damage inside a compressed frame of a sealed segment: reported, never returned.
@@ -376,10 +383,13 @@ import Testing
         bytes[64 + 200] ^= 0x40
         try Data(bytes).write(to: URL(fileURLWithPath: first))
         switch walOutcome { try WriteAheadLog.open(directory: dir.path, configuration: configuration) } {
-        case let .success(damaged):
+        case .success(let damaged):
             #expect(throws: WALError.self) { try damaged.read(at: 0) }
-        case let .failure(error):
-            guard case .corruption = error else { Issue.record("\(error)"); return }
+        case .failure(let error):
+            guard case .corruption = error else {
+                Issue.record("\(error)")
+                return
+            }
         }
     }
 
@@ -397,7 +407,9 @@ import Testing
             let log = try WriteAheadLog.open(directory: dir.path, configuration: configuration)
             for i in 0..<200 {
                 let batch = (0..<Int(rng.next() % 8 + 1)).map { j -> [UInt8] in
-                    i % 2 == 0 ? Array(String(repeating: "abc\(j)", count: 40).utf8) : (0..<Int(rng.next() % 300)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+                    i % 2 == 0
+                        ? Array(String(repeating: "abc\(j)", count: 40).utf8)
+                        : (0..<Int(rng.next() % 300)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
                 }
                 try log.append(batch: batch)
                 expected += batch

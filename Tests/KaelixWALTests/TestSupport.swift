@@ -23,8 +23,9 @@ struct TemporaryDirectory {
 
 /// Small segments so tests cross segment boundaries quickly; no background preparation unless asked.
 func smallConfiguration(_ policy: SyncPolicy = .none, segmentSize: Int = 64 * 1024) -> WALConfiguration {
-    WALConfiguration(segmentSize: segmentSize, syncPolicy: policy, preallocation: .fallocate,
-                     prepareSegmentsInBackground: false)
+    WALConfiguration(
+        segmentSize: segmentSize, syncPolicy: policy, preallocation: .fallocate,
+        prepareSegmentsInBackground: false)
 }
 
 /// Self-describing test payloads: an attempt id, a transaction id and size, then bytes derived

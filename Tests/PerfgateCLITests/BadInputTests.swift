@@ -33,11 +33,13 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir + "/baselines/p", withIntermediateDirectories: true)
         try "{\"kept\": true}\n".write(toFile: stored, atomically: true, encoding: .utf8)
         for pairs in ["0", "2"] {
-            Self.expectBadInput(try ReleaseBinary.run(["calibrate", "--pairs", pairs, "--profile", "p"], in: dir), "--pairs \(pairs)",
-                                "at least 3 pairs")
+            Self.expectBadInput(
+                try ReleaseBinary.run(["calibrate", "--pairs", pairs, "--profile", "p"], in: dir), "--pairs \(pairs)",
+                "at least 3 pairs")
         }
         // A filter that leaves nothing to calibrate must not replace the stored calibration either.
-        let empty = try ReleaseBinary.run(["calibrate", "--pairs", "3", "--profile", "p", "--scenario", "smoke", "--filter", "no.such.*"], in: dir)
+        let empty = try ReleaseBinary.run(
+            ["calibrate", "--pairs", "3", "--profile", "p", "--scenario", "smoke", "--filter", "no.such.*"], in: dir)
         #expect(empty.status == 2)
         #expect(try String(contentsOfFile: stored, encoding: .utf8) == "{\"kept\": true}\n")
     }
@@ -71,14 +73,18 @@ import Testing
         zero.benchmarks[0].metrics[0].samples = Array(repeating: 0, count: 10)
         try zero.write(to: dir + "/zero.json")
         let run = try ReleaseBinary.run(["compare", "--baseline", "base.json", "--current", "zero.json"], in: dir)
-        Self.expectBadInput(run, "zero.json: benchmarks[0] (wal.append.single/64B/sync=none).metrics[0] (mean).samples", "is all zeros",
-                            "a measured time cannot be zero")
+        Self.expectBadInput(
+            run, "zero.json: benchmarks[0] (wal.append.single/64B/sync=none).metrics[0] (mean).samples", "is all zeros",
+            "a measured time cannot be zero")
         #expect(!run.stdout.contains("-100"))
         // Another harness may report 0 for work below its resolution (hyperfine does for `true`):
         // read, flagged in the report, never compared as a −100 % change.
         try ForeignInputTests.scaledHyperfine(by: 0, to: dir + "/zero-hyperfine.json")
-        let foreign = try ReleaseBinary.run(["compare", "--input-format", "hyperfine", "--baseline", ForeignInputTests.fixtures + "/hyperfine.json",
-                                             "--current", "zero-hyperfine.json", "--verbose"], in: dir)
+        let foreign = try ReleaseBinary.run(
+            [
+                "compare", "--input-format", "hyperfine", "--baseline", ForeignInputTests.fixtures + "/hyperfine.json",
+                "--current", "zero-hyperfine.json", "--verbose",
+            ], in: dir)
         #expect(foreign.status == 0, "\(foreign.stdout)\(foreign.stderr)")
         #expect(foreign.stdout.contains("2 metric(s) have an impossible median time of 0, not compared: sleep 0.01 wall_time"))
         #expect(!foreign.stdout.contains("-100"))
@@ -93,16 +99,20 @@ import Testing
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: big))
         try handle.truncate(atOffset: UInt64(InputLimits.maxFileBytes + 1))
         try handle.close()
-        Self.expectBadInput(try ReleaseBinary.run(["compare", "--baseline", "base.json", "--current", "big.json"], in: dir),
-                            "big.json: is 64 MiB, larger than the 64 MiB perfgate reads")
-        Self.expectBadInput(try ReleaseBinary.run(["compare", "--input-format", "hyperfine", "--baseline", "big.json", "--current", "big.json"],
-                                                  in: dir), "larger than the 64 MiB")
+        Self.expectBadInput(
+            try ReleaseBinary.run(["compare", "--baseline", "base.json", "--current", "big.json"], in: dir),
+            "big.json: is 64 MiB, larger than the 64 MiB perfgate reads")
+        Self.expectBadInput(
+            try ReleaseBinary.run(
+                ["compare", "--input-format", "hyperfine", "--baseline", "big.json", "--current", "big.json"],
+                in: dir), "larger than the 64 MiB")
         // Too many samples in one metric (a valid file well under the size limit).
         var many = CLITests.result(factor: 1)
         many.benchmarks[0].metrics[0].samples = (0...InputLimits.maxSamplesPerMetric).map { 100 + Double($0 % 7) }
         try many.write(to: dir + "/many.json")
-        Self.expectBadInput(try ReleaseBinary.run(["compare", "--baseline", "base.json", "--current", "many.json"], in: dir),
-                            "has 10001 samples, more than the 10000 perfgate reads per metric")
+        Self.expectBadInput(
+            try ReleaseBinary.run(["compare", "--baseline", "base.json", "--current", "many.json"], in: dir),
+            "has 10001 samples, more than the 10000 perfgate reads per metric")
     }
 
     @Test func aBaselineOfAnotherScenarioIsRefusedUnlessAllowed() throws {
@@ -111,9 +121,11 @@ import Testing
         var quick = CLITests.result(factor: 1)
         quick.run.scenario = "quick"
         try quick.write(to: dir + "/quick.json")
-        Self.expectBadInput(try ReleaseBinary.run(["compare", "--baseline", "quick.json", "--current", "base.json"], in: dir),
-                            "quick.json: run.scenario: is quick, but the current run (base.json) is ci", "--allow-cross-scenario")
-        let allowed = try ReleaseBinary.run(["compare", "--baseline", "quick.json", "--current", "base.json", "--allow-cross-scenario"], in: dir)
+        Self.expectBadInput(
+            try ReleaseBinary.run(["compare", "--baseline", "quick.json", "--current", "base.json"], in: dir),
+            "quick.json: run.scenario: is quick, but the current run (base.json) is ci", "--allow-cross-scenario")
+        let allowed = try ReleaseBinary.run(
+            ["compare", "--baseline", "quick.json", "--current", "base.json", "--allow-cross-scenario"], in: dir)
         #expect(allowed.status == 0, "\(allowed.stderr)")
         #expect(allowed.stdout.contains("cross-scenario comparison"))
     }
@@ -124,24 +136,27 @@ import Testing
         let text = try String(contentsOfFile: dir + "/base.json", encoding: .utf8)
         try text.replacingOccurrences(of: "\"direction\" : \"lower\"", with: "\"direction\" : \"down\"")
             .write(toFile: dir + "/bad.json", atomically: true, encoding: .utf8)
-        Self.expectBadInput(try ReleaseBinary.run(["compare", "--baseline", "base.json", "--current", "bad.json"], in: dir),
-                            "bad.json: benchmarks[0].metrics[0].direction", "is \"down\"", "\"lower\"", "\"higher\"")
+        Self.expectBadInput(
+            try ReleaseBinary.run(["compare", "--baseline", "base.json", "--current", "bad.json"], in: dir),
+            "bad.json: benchmarks[0].metrics[0].direction", "is \"down\"", "\"lower\"", "\"higher\"")
     }
 
     @Test func aNegativeSeedNamesItsField() throws {
         let dir = try Self.repository()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try #"{"version": 1, "gate": {"seed": -1}}"#.write(toFile: dir + "/perfgate.json", atomically: true, encoding: .utf8)
-        Self.expectBadInput(try ReleaseBinary.run(["compare", "--baseline", "base.json", "--current", "base.json"], in: dir),
-                            "perfgate.json: gate.seed: is -1; it must be a whole number ≥ 0")
+        Self.expectBadInput(
+            try ReleaseBinary.run(["compare", "--baseline", "base.json", "--current", "base.json"], in: dir),
+            "perfgate.json: gate.seed: is -1; it must be a whole number ≥ 0")
     }
 
     @Test func historyOfAMetricThatDoesNotExistListsTheOnesThatDo() throws {
         let dir = try Self.repository()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(try ReleaseBinary.run(["record", "base.json", "--commit", "HEAD"], in: dir).status == 0)
-        Self.expectBadInput(try ReleaseBinary.run(["history", "--metric", "nosuch"], in: dir),
-                            "--metric 'nosuch' is not a metric of the recorded results", "recorded metrics: mean")
+        Self.expectBadInput(
+            try ReleaseBinary.run(["history", "--metric", "nosuch"], in: dir),
+            "--metric 'nosuch' is not a metric of the recorded results", "recorded metrics: mean")
     }
 
     @Test func anUnreadableNoteIsNamed() throws {
@@ -149,7 +164,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         CLITests.git("notes", "--ref=perfgate", "add", "-m", "not a perfgate line", "HEAD~1", in: dir)
         let run = try ReleaseBinary.run(["compare", "--baseline", "HEAD~1", "--current", "base.json"], in: dir)
-        Self.expectBadInput(run, "the note on ", "(HEAD~1) in refs/notes/perfgate: line 1: is not a perfgate result", "git notes --ref=perfgate show")
+        Self.expectBadInput(
+            run, "the note on ", "(HEAD~1) in refs/notes/perfgate: line 1: is not a perfgate result", "git notes --ref=perfgate show")
     }
 
     @Test func outsideARepositoryTheAdviceNamesNoFlagThatDoesNotExist() throws {
@@ -167,8 +183,9 @@ import Testing
         var foreign = CLITests.result(factor: 1)
         foreign.run.commit = String(repeating: "ab", count: 20)
         try foreign.write(to: dir + "/.perfgate/foreign.json")
-        Self.expectBadInput(try ReleaseBinary.run(["record", ".perfgate/foreign.json"], in: dir),
-                            "run.commit: names abababababababababababababababababababab, which is not a commit of this repository", "--commit")
+        Self.expectBadInput(
+            try ReleaseBinary.run(["record", ".perfgate/foreign.json"], in: dir),
+            "run.commit: names abababababababababababababababababababab, which is not a commit of this repository", "--commit")
         let told = try ReleaseBinary.run(["record", ".perfgate/foreign.json", "--commit", "HEAD"], in: dir)
         #expect(told.status == 0, "\(told.stderr)")
         Self.expectBadInput(try ReleaseBinary.run(["record", ".perfgate/foreign.json", "--commit", "nosuch"], in: dir), "--commit nosuch")
@@ -197,6 +214,7 @@ import Testing
     @Test func aBudgetThatIsNotADurationIsAUsageError() throws {
         let dir = try Self.repository()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        Self.expectBadInput(try ReleaseBinary.run(["compare", "--against", "HEAD", "--budget", "5x"], in: dir), "'5x' is invalid for '--budget")
+        Self.expectBadInput(
+            try ReleaseBinary.run(["compare", "--against", "HEAD", "--budget", "5x"], in: dir), "'5x' is invalid for '--budget")
     }
 }

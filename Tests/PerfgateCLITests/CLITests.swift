@@ -11,8 +11,10 @@ import Testing
 
     /// Runs the release `perfgate` (or `executable`, e.g. a script) in `directory`.
     @discardableResult
-    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:], executable: String? = nil,
-                    sourceLocation: SourceLocation = #_sourceLocation) throws -> ProcessRunner.Outcome {
+    static func run(
+        _ arguments: [String], in directory: String, environment: [String: String] = [:], executable: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> ProcessRunner.Outcome {
         guard let executable else {
             return try ReleaseBinary.run(arguments, in: directory, environment: environment, sourceLocation: sourceLocation)
         }
@@ -39,9 +41,15 @@ import Testing
 
     static func result(factor: Double, profile: String? = nil) -> ResultFile {
         let base = [100, 101, 99, 100.5, 99.5, 100.2, 99.8, 100.1, 99.9, 100.3]
-        return ResultFixtures.result(["wal.append.single/64B/sync=none": [Metric(name: "mean", unit: "ns", direction: .lowerIsBetter,
-                                                                                 samples: base.map { $0 * factor })]],
-                                     machine: ResultFixtures.machine(profile: profile ?? "cli-test-2c", cpuModel: "CLI Test CPU"), commit: nil)
+        return ResultFixtures.result(
+            [
+                "wal.append.single/64B/sync=none": [
+                    Metric(
+                        name: "mean", unit: "ns", direction: .lowerIsBetter,
+                        samples: base.map { $0 * factor })
+                ]
+            ],
+            machine: ResultFixtures.machine(profile: profile ?? "cli-test-2c", cpuModel: "CLI Test CPU"), commit: nil)
     }
 
     @Test func compareExitCodesAndOneLineExplanations() throws {
@@ -73,7 +81,8 @@ import Testing
         #expect(cross.status == 2)
         #expect(cross.stderr.contains("--allow-cross-machine"))
 
-        try "{\"schema\": \"perfgate.result\", \"schemaVersion\": 1, \"run\": {".write(toFile: dir + "/truncated.json", atomically: true, encoding: .utf8)
+        try "{\"schema\": \"perfgate.result\", \"schemaVersion\": 1, \"run\": {".write(
+            toFile: dir + "/truncated.json", atomically: true, encoding: .utf8)
         let bad = try Self.run(["compare", "--baseline", "truncated.json", "--current", "same.json"], in: dir)
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("truncated.json") && bad.stderr.contains("not valid JSON"))
@@ -89,18 +98,28 @@ import Testing
     @Test func pairedModeLooksOnItsScheduleAndSaysWhyItStopped() throws {
         let dir = Self.repository()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let run = try Self.run(["compare", "--against", "HEAD", "--base-binary", Self.binary, "--head-binary", Self.binary,
-                                "--scenario", "smoke", "--filter", "wal.convert.encode/64B", "--initial-pairs", "2", "--max-pairs", "6",
-                                "--allow-missing-baseline"], in: dir)
+        let run = try Self.run(
+            [
+                "compare", "--against", "HEAD", "--base-binary", Self.binary, "--head-binary", Self.binary,
+                "--scenario", "smoke", "--filter", "wal.convert.encode/64B", "--initial-pairs", "2", "--max-pairs", "6",
+                "--allow-missing-baseline",
+            ], in: dir)
         #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
         #expect(run.stderr.contains("looks at 2, 6 pairs"))
-        #expect(run.stdout.contains("over 2 of 2 planned looks, each at α/2 = 0.0050; stopped: the pair cap (--max-pairs 6) reached")
+        #expect(
+            run.stdout.contains("over 2 of 2 planned looks, each at α/2 = 0.0050; stopped: the pair cap (--max-pairs 6) reached")
                 || run.stdout.contains("stopped: every gated metric decided"), "\(run.stdout)")
-        let bad = try Self.run(["compare", "--against", "no-such-ref", "--base-binary", Self.binary, "--head-binary", Self.binary,
-                                "--scenario", "smoke"], in: dir)
+        let bad = try Self.run(
+            [
+                "compare", "--against", "no-such-ref", "--base-binary", Self.binary, "--head-binary", Self.binary,
+                "--scenario", "smoke",
+            ], in: dir)
         #expect(bad.status == 2)
-        let tooFew = try Self.run(["compare", "--against", "HEAD", "--base-binary", Self.binary, "--head-binary", Self.binary,
-                                   "--scenario", "smoke", "--initial-pairs", "1"], in: dir)
+        let tooFew = try Self.run(
+            [
+                "compare", "--against", "HEAD", "--base-binary", Self.binary, "--head-binary", Self.binary,
+                "--scenario", "smoke", "--initial-pairs", "1",
+            ], in: dir)
         #expect(tooFew.status == 2 && tooFew.stderr.contains("--initial-pairs 1") && tooFew.stderr.contains("at least 2 pairs"))
     }
 
@@ -131,8 +150,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Self.result(factor: 1).write(to: dir + "/base.json")
         try Self.result(factor: 1.25).write(to: dir + "/slow.json")
-        let run = try Self.run(["compare", "--baseline", "base.json", "--current", "slow.json", "--format", "html", "--output", "r.html"],
-                               in: dir)
+        let run = try Self.run(
+            ["compare", "--baseline", "base.json", "--current", "slow.json", "--format", "html", "--output", "r.html"],
+            in: dir)
         #expect(run.status == 1)
         let check = try Self.run([Self.projectRoot + "/scripts/check_html_report.sh", dir + "/r.html"], in: dir, executable: "/bin/bash")
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
@@ -173,10 +193,12 @@ import Testing
         let dir = Self.repository()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = dir + "/.perfgate/sim"
-        let run = try Self.run([Self.projectRoot + "/scripts/simulate_action.sh", out], in: dir, environment: [
-            "PERFGATE_BIN": Self.binary, "INPUT_SCENARIO": "smoke",
-            "PERFGATE_EXTRA_ARGS": "--filter wal.recovery/warm --rounds 2 --allow-missing-baseline --no-record",
-        ], executable: "/bin/bash")
+        let run = try Self.run(
+            [Self.projectRoot + "/scripts/simulate_action.sh", out], in: dir,
+            environment: [
+                "PERFGATE_BIN": Self.binary, "INPUT_SCENARIO": "smoke",
+                "PERFGATE_EXTRA_ARGS": "--filter wal.recovery/warm --rounds 2 --allow-missing-baseline --no-record",
+            ], executable: "/bin/bash")
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         let outputs = try String(contentsOfFile: out + "/output.txt", encoding: .utf8)
         #expect(outputs.contains("verdict=no baseline"))

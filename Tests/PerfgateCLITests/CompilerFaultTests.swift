@@ -15,7 +15,10 @@ import Testing
         let binary = NSTemporaryDirectory() + "perfgate-fso-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: binary) }
         let compile = try ProcessRunner.run("/usr/bin/env", ["swiftc", "-O"] + flags + [reducer, "-o", binary])
-        guard compile.status == 0 else { Issue.record("swiftc failed: \(compile.stderr)"); return "" }
+        guard compile.status == 0 else {
+            Issue.record("swiftc failed: \(compile.stderr)")
+            return ""
+        }
         return try ProcessRunner.run(binary, []).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -43,11 +43,15 @@ import Testing
     @Test func foreignMetricsAreGatedUnderAWALOnlyMetricList() throws {
         let dir = CLITests.repository()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try #"{"version": 1, "gate": {"metrics": ["p50", "p99", "throughput"]}}"#.write(toFile: dir + "/perfgate.json", atomically: true,
-                                                                                          encoding: .utf8)
+        try #"{"version": 1, "gate": {"metrics": ["p50", "p99", "throughput"]}}"#.write(
+            toFile: dir + "/perfgate.json", atomically: true,
+            encoding: .utf8)
         try Self.scaledHyperfine(by: 1.2, to: dir + "/slow.json")
-        let run = try ReleaseBinary.run(["compare", "--input-format", "hyperfine", "--baseline", Self.fixtures + "/hyperfine.json",
-                                         "--current", "slow.json"], in: dir)
+        let run = try ReleaseBinary.run(
+            [
+                "compare", "--input-format", "hyperfine", "--baseline", Self.fixtures + "/hyperfine.json",
+                "--current", "slow.json",
+            ], in: dir)
         #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("wall_time: +20.0 %"))
         #expect(run.stdout.contains("gate.metrics names none of hyperfine's metrics"))
@@ -57,10 +61,14 @@ import Testing
     @Test func unknownGateMetricIsAnError() throws {
         let dir = CLITests.repository()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try #"{"version": 1, "gate": {"metrics": ["P99", "thruput"]}}"#.write(toFile: dir + "/perfgate.json", atomically: true, encoding: .utf8)
+        try #"{"version": 1, "gate": {"metrics": ["P99", "thruput"]}}"#.write(
+            toFile: dir + "/perfgate.json", atomically: true, encoding: .utf8)
         try Self.scaledHyperfine(by: 1.3, to: dir + "/slow.json")
-        let run = try ReleaseBinary.run(["compare", "--input-format", "hyperfine", "--baseline", Self.fixtures + "/hyperfine.json",
-                                         "--current", "slow.json"], in: dir)
+        let run = try ReleaseBinary.run(
+            [
+                "compare", "--input-format", "hyperfine", "--baseline", Self.fixtures + "/hyperfine.json",
+                "--current", "slow.json",
+            ], in: dir)
         #expect(run.status == 2)
         #expect(run.stderr.contains("perfgate.json: gate.metrics[0]: 'P99' is not a metric"))
         #expect(run.stderr.contains("wall_time") && run.stderr.contains("p99"), "lists the names that exist")
@@ -72,8 +80,12 @@ import Testing
         let dir = CLITests.repository()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         func hyperfine(_ seconds: String, _ file: String) throws {
-            let run = try ProcessRunner.run(ProcessRunner.which("hyperfine")!, ["-N", "--runs", "20", "--warmup", "2", "--style", "none",
-                                                                               "--export-json", dir + "/" + file, "sleep \(seconds)"])
+            let run = try ProcessRunner.run(
+                ProcessRunner.which("hyperfine")!,
+                [
+                    "-N", "--runs", "20", "--warmup", "2", "--style", "none",
+                    "--export-json", dir + "/" + file, "sleep \(seconds)",
+                ])
             #expect(run.status == 0, "\(run.stderr)")
         }
         // 100 ms sleeps: scheduling jitter of a busy machine is a few per cent of that, within the 5 % tolerance.
@@ -83,7 +95,8 @@ import Testing
         let same = try ReleaseBinary.run(["compare", "--baseline", "a.json", "--current", "b.json"], in: dir)
         #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
         // The commands differ in their text, so the slower one is compared under the same id.
-        let slowText = try String(contentsOfFile: dir + "/slow.json", encoding: .utf8).replacingOccurrences(of: "sleep 0.12", with: "sleep 0.1")
+        let slowText = try String(contentsOfFile: dir + "/slow.json", encoding: .utf8).replacingOccurrences(
+            of: "sleep 0.12", with: "sleep 0.1")
         try slowText.write(toFile: dir + "/slow.json", atomically: true, encoding: .utf8)
         let slow = try ReleaseBinary.run(["compare", "--baseline", "a.json", "--current", "slow.json"], in: dir)
         #expect(slow.status == 1, "\(slow.stdout)\(slow.stderr)")

@@ -23,8 +23,10 @@ enum ReleaseBinary {
         }
         let path = projectRoot + "/.build/release/perfgate"
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            return .failure(LocateError(description: "no release binary at \(path): build it with "
-                                        + "`swift build -c release --product perfgate` (scripts/test.sh does)"))
+            return .failure(
+                LocateError(
+                    description: "no release binary at \(path): build it with "
+                        + "`swift build -c release --product perfgate` (scripts/test.sh does)"))
         }
         let built = modified(path)
         var newest: (path: String, date: Date)?
@@ -37,8 +39,10 @@ enum ReleaseBinary {
             }
         }
         if let newest, newest.date > built {
-            return .failure(LocateError(description: "the release binary \(path) is older than \(newest.path): rebuild it with "
-                                        + "`swift build -c release --product perfgate` (scripts/test.sh does)"))
+            return .failure(
+                LocateError(
+                    description: "the release binary \(path) is older than \(newest.path): rebuild it with "
+                        + "`swift build -c release --product perfgate` (scripts/test.sh does)"))
         }
         return .success(path)
     }
@@ -50,8 +54,8 @@ enum ReleaseBinary {
     /// The binary's path; records a test failure (not a skip) when there is no usable release build.
     static func path(sourceLocation: SourceLocation = #_sourceLocation) -> String {
         switch located {
-        case let .success(path): return path
-        case let .failure(error):
+        case .success(let path): return path
+        case .failure(let error):
             Issue.record(Comment(rawValue: error.description), sourceLocation: sourceLocation)
             return "/nonexistent/perfgate"
         }
@@ -60,15 +64,18 @@ enum ReleaseBinary {
     /// Runs the release binary in `directory` with GitHub's variables removed (plus `environment`),
     /// and records a failure when it crashes (a signal, or a status of 128 and above).
     @discardableResult
-    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:],
-                    sourceLocation: SourceLocation = #_sourceLocation) throws -> ProcessRunner.Outcome {
+    static func run(
+        _ arguments: [String], in directory: String, environment: [String: String] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> ProcessRunner.Outcome {
         var env = ProcessInfo.processInfo.environment
         for key in env.keys where key.hasPrefix("GITHUB_") || key.hasPrefix("PERFGATE_") { env.removeValue(forKey: key) }
         env.merge(environment) { $1 }
         let outcome = try ProcessRunner.run(path(sourceLocation: sourceLocation), arguments, in: directory, environment: env)
         if outcome.crashed || outcome.status >= 128 {
-            Issue.record("perfgate \(arguments.joined(separator: " ")) crashed (status \(outcome.status)):\n\(outcome.stderr.prefix(3000))",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "perfgate \(arguments.joined(separator: " ")) crashed (status \(outcome.status)):\n\(outcome.stderr.prefix(3000))",
+                sourceLocation: sourceLocation)
         }
         return outcome
     }

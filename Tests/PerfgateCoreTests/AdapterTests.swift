@@ -82,9 +82,20 @@ import Testing
     @Test(arguments: [
         ("hyperfine", "{\"results\": [{\"command\": \"x\"}]}", "results[0].times"),
         ("hyperfine", "{\"results\": [{\"times\": [1]}]}", "results[0].command"),
-        ("google-benchmark", "{\"context\": {}, \"benchmarks\": [{\"name\": \"a\", \"run_type\": \"iteration\", \"cpu_time\": 1}]}", "benchmarks[0].real_time"),
-        ("google-benchmark", "{\"context\": {}, \"benchmarks\": [{\"name\": \"a\", \"real_time\": 1, \"cpu_time\": 1, \"time_unit\": \"fortnight\"}]}", "time_unit"),
-        ("google-benchmark", "{\"context\": {}, \"benchmarks\": [{\"name\": \"a_mean\", \"run_type\": \"aggregate\", \"real_time\": 1, \"cpu_time\": 1}]}", "no iteration rows"),
+        (
+            "google-benchmark", "{\"context\": {}, \"benchmarks\": [{\"name\": \"a\", \"run_type\": \"iteration\", \"cpu_time\": 1}]}",
+            "benchmarks[0].real_time"
+        ),
+        (
+            "google-benchmark",
+            "{\"context\": {}, \"benchmarks\": [{\"name\": \"a\", \"real_time\": 1, \"cpu_time\": 1, \"time_unit\": \"fortnight\"}]}",
+            "time_unit"
+        ),
+        (
+            "google-benchmark",
+            "{\"context\": {}, \"benchmarks\": [{\"name\": \"a_mean\", \"run_type\": \"aggregate\", \"real_time\": 1, \"cpu_time\": 1}]}",
+            "no iteration rows"
+        ),
         ("package-benchmark", "[{\"name\": \"a - b\", \"unit\": \"ns\"}]", "[0].value"),
         ("hyperfine", "{\"results\": [{\"command\": \"x\", \"times\": [0.1, -0.2]}]}", "negative"),
     ])

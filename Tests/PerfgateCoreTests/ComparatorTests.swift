@@ -1,8 +1,9 @@
 import Foundation
-@testable import PerfgateCore
 import PerfgateSupport
 import PerfgateTestSupport
 import Testing
+
+@testable import PerfgateCore
 
 /// Verdict logic on constructed samples, the A/A false-alarm bound, injected shifts, targets,
 /// configuration errors and exit codes.
@@ -19,8 +20,10 @@ import Testing
 
     static func latency(_ samples: [Double], name: String = "p50") -> Metric { ResultFixtures.latency(samples, name: name) }
 
-    func verdict(baseline: [Double], current: [Double], direction: MetricDirection = .lowerIsBetter,
-                 mode: GateReport.Mode = .storedBaseline) -> MetricComparison {
+    func verdict(
+        baseline: [Double], current: [Double], direction: MetricDirection = .lowerIsBetter,
+        mode: GateReport.Mode = .storedBaseline
+    ) -> MetricComparison {
         let b = Self.result(["x": [Metric(name: "mean", unit: "ns", direction: direction, samples: baseline)]])
         let c = Self.result(["x": [Metric(name: "mean", unit: "ns", direction: direction, samples: current)]])
         return Comparator(configuration: GateConfiguration(), mode: mode)
@@ -59,19 +62,37 @@ import Testing
     }
 
     @Test func tailPercentilesWithTooFewSamplesAreNotGated() {
-        let base = Self.result(["x": [Self.latency([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], name: "p99.9"), Self.latency([1, 1, 1, 1, 1, 1, 1, 1, 1, 1], name: "max")]], operations: 300)
-        let cur = Self.result(["x": [Self.latency([9, 9, 9, 9, 9, 9, 9, 9, 9, 90], name: "p99.9"), Self.latency([5, 5, 5, 5, 5, 5, 5, 5, 5, 5], name: "max")]], operations: 300)
-        let report = Comparator(configuration: GateConfiguration()).compare(baseline: base, current: cur, baselineSource: "b", currentSource: "c")
+        let base = Self.result(
+            [
+                "x": [
+                    Self.latency([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], name: "p99.9"),
+                    Self.latency([1, 1, 1, 1, 1, 1, 1, 1, 1, 1], name: "max"),
+                ]
+            ], operations: 300)
+        let cur = Self.result(
+            [
+                "x": [
+                    Self.latency([9, 9, 9, 9, 9, 9, 9, 9, 9, 90], name: "p99.9"),
+                    Self.latency([5, 5, 5, 5, 5, 5, 5, 5, 5, 5], name: "max"),
+                ]
+            ], operations: 300)
+        let report = Comparator(configuration: GateConfiguration()).compare(
+            baseline: base, current: cur, baselineSource: "b", currentSource: "c")
         #expect(report.comparisons.allSatisfy { $0.verdict == .notGated })
         #expect(report.comparisons.first { $0.metric == "p99.9" }?.reason?.contains("low confidence") == true)
     }
 
     @Test func countersAreGatedExactlyAndUnavailableIsNeverZero() {
-        let counter = { (v: Double) in Metric(name: "fdatasync_per_msg", unit: "count/msg", direction: .lowerIsBetter, kind: .counter, samples: [v, v, v]) }
-        let missing = Metric(name: "allocations", unit: "count/msg", direction: .lowerIsBetter, kind: .counter, samples: [], available: false, unavailableReason: "no malloc hooks")
+        let counter = { (v: Double) in
+            Metric(name: "fdatasync_per_msg", unit: "count/msg", direction: .lowerIsBetter, kind: .counter, samples: [v, v, v])
+        }
+        let missing = Metric(
+            name: "allocations", unit: "count/msg", direction: .lowerIsBetter, kind: .counter, samples: [], available: false,
+            unavailableReason: "no malloc hooks")
         let base = Self.result(["x": [counter(1.0), missing]])
         let cur = Self.result(["x": [counter(1.25), missing]])
-        let report = Comparator(configuration: GateConfiguration()).compare(baseline: base, current: cur, baselineSource: "b", currentSource: "c")
+        let report = Comparator(configuration: GateConfiguration()).compare(
+            baseline: base, current: cur, baselineSource: "b", currentSource: "c")
         #expect(report.comparisons.first { $0.metric == "fdatasync_per_msg" }?.verdict == .regressed)
         let unavailable = report.comparisons.first { $0.metric == "allocations" }
         #expect(unavailable?.verdict == .unavailable)
@@ -95,7 +116,8 @@ import Testing
         configuration.gate.bootstrapResamples = 500
         for _ in 0..<trials {
             let drift = 1 + maxDrift * (Double(rng.next() % 20_001) / 10_000 - 1)
-            var base: [String: [Metric]] = [:], cur: [String: [Metric]] = [:]
+            var base: [String: [Metric]] = [:]
+            var cur: [String: [Metric]] = [:]
             for b in 0..<60 {
                 let level = Double(100 + b)
                 base["b\(b)"] = [Self.latency(Self.noisy(level, cv: 0.02, rng: &rng), name: "mean")]
@@ -115,12 +137,14 @@ import Testing
         var configuration = GateConfiguration()
         configuration.gate.bootstrapResamples = 1000
         for _ in 0..<50 {
-            var base: [String: [Metric]] = [:], cur: [String: [Metric]] = [:]
+            var base: [String: [Metric]] = [:]
+            var cur: [String: [Metric]] = [:]
             for b in 0..<30 {
                 base["b\(b)"] = [Self.latency(Self.noisy(100, cv: 0.01, rng: &rng), name: "mean")]
                 cur["b\(b)"] = [Self.latency(Self.noisy(b == 7 ? 100 * (1 + shift) : 100, cv: 0.01, rng: &rng), name: "mean")]
             }
-            let report = Comparator(configuration: configuration).compare(baseline: Self.result(base), current: Self.result(cur), baselineSource: "b", currentSource: "c")
+            let report = Comparator(configuration: configuration).compare(
+                baseline: Self.result(base), current: Self.result(cur), baselineSource: "b", currentSource: "c")
             let target = report.comparisons.first { $0.benchmark == "b7" }!
             if target.verdict == (shift > 0 ? .regressed : .improved) { detected += 1 }
         }
@@ -129,12 +153,13 @@ import Testing
 
     @Test func targetsUseTheIntervalAndProfiles() throws {
         let json = """
-        {"version": 1, "targets": [
-          {"name": "write", "benchmark": "w", "metric": "p99", "max": 10000, "unit": "ns", "severity": "fail", "profiles": {"tiny-2c": 20000}},
-          {"name": "tput", "benchmark": "t", "metric": "throughput", "min": 1000, "unit": "msg/s", "severity": "warn"},
-          {"name": "absent", "benchmark": "gone*", "metric": "p99", "max": 1, "unit": "ns", "severity": "fail"}
-        ]}
-        """
+            {"version": 1, "targets": [
+              {"name": "write", "benchmark": "w", "metric": "p99", "max": 10000, "unit": "ns", "severity": "fail",
+               "profiles": {"tiny-2c": 20000}},
+              {"name": "tput", "benchmark": "t", "metric": "throughput", "min": 1000, "unit": "msg/s", "severity": "warn"},
+              {"name": "absent", "benchmark": "gone*", "metric": "p99", "max": 1, "unit": "ns", "severity": "fail"}
+            ]}
+            """
         let configuration = try GateConfiguration.decode(Data(json.utf8), source: "perfgate.json", knownBenchmarks: ["w", "t", "gone.1"])
         let current = Self.result([
             "w": [Self.latency([12000, 12500, 11800, 12200, 12100], name: "p99")],
@@ -147,20 +172,35 @@ import Testing
         var onProfile = current
         onProfile.run.machine.profile = "tiny-2c"
         #expect(Comparator(configuration: configuration).checkTargets(onProfile).first { $0.name == "write" }?.status == .met)
-        let report = Comparator(configuration: configuration).compare(baseline: nil, current: current, baselineSource: "none", currentSource: "c")
-        #expect(report.exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: true) == .failed, "a failed target fails even without a baseline")
+        let report = Comparator(configuration: configuration).compare(
+            baseline: nil, current: current, baselineSource: "none", currentSource: "c")
+        #expect(
+            report.exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: true) == .failed,
+            "a failed target fails even without a baseline")
     }
 
     @Test(arguments: [
         ("{\"version\": 1, \"gate\": {\"alpah\": 0.01}}", "gate.alpah: is not a known setting"),
         ("{\"version\": 1, \"colour\": true}", "colour: is not a known setting"),
-        ("{\"version\": 1, \"targets\": [{\"name\": \"n\", \"benchmark\": \"nope\", \"metric\": \"p99\", \"max\": 1, \"unit\": \"ns\", \"severity\": \"fail\"}]}", "matches no benchmark"),
-        ("{\"version\": 1, \"targets\": [{\"name\": \"n\", \"benchmark\": \"w\", \"metric\": \"p99\", \"unit\": \"ns\", \"severity\": \"fail\"}]}", "exactly one of"),
+        (
+            "{\"version\": 1, \"targets\": [{\"name\": \"n\", \"benchmark\": \"nope\", \"metric\": \"p99\", \"max\": 1, "
+                + "\"unit\": \"ns\", \"severity\": \"fail\"}]}",
+            "matches no benchmark"
+        ),
+        (
+            "{\"version\": 1, \"targets\": [{\"name\": \"n\", \"benchmark\": \"w\", \"metric\": \"p99\", \"unit\": \"ns\", "
+                + "\"severity\": \"fail\"}]}",
+            "exactly one of"
+        ),
         ("{\"version\": 1, \"tolerances\": [{\"benchmark\": \"w\", \"tolerance\": 5}]}", "tolerance: must be a fraction"),
         ("{\"version\": 2}", "version: is 2"),
         ("{\"version\": 1, \"gate\": {\"pairedAlpha\": 0.5}}", "gate.pairedAlpha: must be in (0, 0.5)"),
         ("{\"version\": 1, \"gate\": {", "not valid JSON"),
-        ("{\"version\": 1, \"targets\": [{\"name\": \"n\", \"benchmark\": \"w\", \"metric\": \"p99\", \"max\": 1, \"unit\": \"ns\", \"severity\": \"loud\"}]}", "targets"),
+        (
+            "{\"version\": 1, \"targets\": [{\"name\": \"n\", \"benchmark\": \"w\", \"metric\": \"p99\", \"max\": 1, \"unit\": "
+                + "\"ns\", \"severity\": \"loud\"}]}",
+            "targets"
+        ),
     ])
     func badConfigurationIsRefusedWithItsField(json: String, expected: String) {
         #expect {
@@ -176,7 +216,8 @@ import Testing
         func report(_ factor: Double, baseline: Bool = true) -> GateReport {
             Comparator(configuration: GateConfiguration()).compare(
                 baseline: baseline ? Self.result(["x": [Self.latency(base, name: "mean")]]) : nil,
-                current: Self.result(["x": [Self.latency(base.map { $0 * factor }, name: "mean")]]), baselineSource: "b", currentSource: "c")
+                current: Self.result(["x": [Self.latency(base.map { $0 * factor }, name: "mean")]]), baselineSource: "b", currentSource: "c"
+            )
         }
         #expect(report(1.0).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == .pass)
         #expect(report(1.3).exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: false) == .failed)
@@ -192,9 +233,10 @@ import Testing
     @Test func holmCorrectionProtectsLargeSuites() {
         // 100 metrics each with a nominally "significant" p of 0.005: uncorrected, all would fire.
         var comparisons: [MetricComparison] = (0..<100).map { i in
-            MetricComparison(benchmark: "b\(i)", metric: "mean", unit: "ns", direction: .lowerIsBetter, kind: .timing,
-                             baselineMedian: 100, currentMedian: 120, change: 0.2, intervalLow: 0.15, intervalHigh: 0.25,
-                             pValue: 0.005, baselineSamples: 10, currentSamples: 10, tolerance: 0.05, verdict: .inconclusive)
+            MetricComparison(
+                benchmark: "b\(i)", metric: "mean", unit: "ns", direction: .lowerIsBetter, kind: .timing,
+                baselineMedian: 100, currentMedian: 120, change: 0.2, intervalLow: 0.15, intervalHigh: 0.25,
+                pValue: 0.005, baselineSamples: 10, currentSamples: 10, tolerance: 0.05, verdict: .inconclusive)
         }
         Comparator(configuration: GateConfiguration()).applyHolm(&comparisons)
         #expect(comparisons.allSatisfy { $0.verdict == .inconclusive && $0.adjustedPValue! == 0.5 })
@@ -203,20 +245,26 @@ import Testing
     /// A metric decided at an earlier look keeps that verdict; undecided ones take the new look's.
     @Test func pairedLooksKeepEarlierVerdicts() {
         func comparison(_ name: String, _ verdict: Verdict, p: Double?) -> MetricComparison {
-            MetricComparison(benchmark: "b", metric: name, unit: "ns", direction: .lowerIsBetter, kind: .timing, baselineMedian: 1,
-                             currentMedian: 1, adjustedPValue: p, baselineSamples: 8, currentSamples: 8, tolerance: 0.03, verdict: verdict)
+            MetricComparison(
+                benchmark: "b", metric: name, unit: "ns", direction: .lowerIsBetter, kind: .timing, baselineMedian: 1,
+                currentMedian: 1, adjustedPValue: p, baselineSamples: 8, currentSamples: 8, tolerance: 0.03, verdict: verdict)
         }
         func report(_ comparisons: [MetricComparison]) -> GateReport {
-            var r = GateReport(mode: .paired, baselineSource: "a", currentSource: "b", baselineCommit: nil, currentCommit: nil, scenario: "ci",
-                               profile: "p", comparisons: comparisons, targets: [], notes: [], alpha: 0.01, outcome: .pass)
+            var r = GateReport(
+                mode: .paired, baselineSource: "a", currentSource: "b", baselineCommit: nil, currentCommit: nil, scenario: "ci",
+                profile: "p", comparisons: comparisons, targets: [], notes: [], alpha: 0.01, outcome: .pass)
             r.recomputeOutcome()
             return r
         }
         var decided: [String: MetricComparison] = [:]
-        var first = report([comparison("p50", .regressed, p: 1e-6), comparison("p99", .inconclusive, p: 0.2), comparison("max", .notGated, p: nil)])
+        var first = report([
+            comparison("p50", .regressed, p: 1e-6), comparison("p99", .inconclusive, p: 0.2), comparison("max", .notGated, p: nil),
+        ])
         PairedAnalysis.carryForward(&first, decided: &decided)
         #expect(first.outcome == .regression && decided.count == 1)
-        var second = report([comparison("p50", .inconclusive, p: 0.02), comparison("p99", .unchanged, p: 0.5), comparison("max", .notGated, p: nil)])
+        var second = report([
+            comparison("p50", .inconclusive, p: 0.02), comparison("p99", .unchanged, p: 0.5), comparison("max", .notGated, p: nil),
+        ])
         PairedAnalysis.carryForward(&second, decided: &decided)
         #expect(second.comparisons.map(\.verdict) == [.regressed, .unchanged, .notGated])
         #expect(second.outcome == .regression)
@@ -226,12 +274,17 @@ import Testing
     /// The two modes' rules for "large": paired needs the whole interval beyond the tolerance;
     /// stored needs the interval to exclude no change and the estimate beyond the tolerance.
     @Test func regressionRulesOfTheTwoModes() {
-        func decided(_ mode: GateReport.Mode, change: Double, low: Double, high: Double, p: Double = 1e-6,
-                     direction: MetricDirection = .lowerIsBetter) -> MetricComparison {
-            var comparisons = [MetricComparison(benchmark: "b", metric: "p50", unit: "ns", direction: direction, kind: .timing,
-                                                baselineMedian: 100, currentMedian: 100 * (1 + change), change: change,
-                                                intervalLow: low, intervalHigh: high, pValue: p, baselineSamples: 20,
-                                                currentSamples: 20, tolerance: 0.05, verdict: .inconclusive)]
+        func decided(
+            _ mode: GateReport.Mode, change: Double, low: Double, high: Double, p: Double = 1e-6,
+            direction: MetricDirection = .lowerIsBetter
+        ) -> MetricComparison {
+            var comparisons = [
+                MetricComparison(
+                    benchmark: "b", metric: "p50", unit: "ns", direction: direction, kind: .timing,
+                    baselineMedian: 100, currentMedian: 100 * (1 + change), change: change,
+                    intervalLow: low, intervalHigh: high, pValue: p, baselineSamples: 20,
+                    currentSamples: 20, tolerance: 0.05, verdict: .inconclusive)
+            ]
             Comparator(configuration: GateConfiguration(), mode: mode).applyHolm(&comparisons)
             return comparisons[0]
         }

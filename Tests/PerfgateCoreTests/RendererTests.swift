@@ -4,18 +4,20 @@ import Testing
 
 @Suite struct RendererTests {
     static func report(benchmark: String) -> GateReport {
-        let comparison = MetricComparison(benchmark: benchmark, metric: "p99", unit: "ns", direction: .lowerIsBetter, kind: .timing,
-                                          baselineMedian: 1000, currentMedian: 1300, change: 0.3, intervalLow: 0.2, intervalHigh: 0.4,
-                                          pValue: 0.0001, adjustedPValue: 0.0002, baselineSamples: 10, currentSamples: 10,
-                                          tolerance: 0.05, minimumDetectableEffect: 0.15, verdict: .regressed)
+        let comparison = MetricComparison(
+            benchmark: benchmark, metric: "p99", unit: "ns", direction: .lowerIsBetter, kind: .timing,
+            baselineMedian: 1000, currentMedian: 1300, change: 0.3, intervalLow: 0.2, intervalHigh: 0.4,
+            pValue: 0.0001, adjustedPValue: 0.0002, baselineSamples: 10, currentSamples: 10,
+            tolerance: 0.05, minimumDetectableEffect: 0.15, verdict: .regressed)
         var unchanged = comparison
         unchanged.benchmark = "plain"
         unchanged.change = 0.001
         unchanged.intervalLow = -0.01
         unchanged.intervalHigh = 0.01
         unchanged.verdict = .unchanged
-        return GateReport(mode: .storedBaseline, baselineSource: "b", currentSource: "c", baselineCommit: nil, currentCommit: nil,
-                          scenario: "ci", profile: "p", comparisons: [comparison, unchanged], targets: [], notes: [], alpha: 0.01, outcome: .regression)
+        return GateReport(
+            mode: .storedBaseline, baselineSource: "b", currentSource: "c", baselineCommit: nil, currentCommit: nil,
+            scenario: "ci", profile: "p", comparisons: [comparison, unchanged], targets: [], notes: [], alpha: 0.01, outcome: .regression)
     }
 
     /// Hostile benchmark names cannot break the Markdown table, inject HTML or XML, or spoof workflow commands.

@@ -5,18 +5,27 @@ import Testing
 
 @Suite struct ResultFileTests {
     static func sample() -> ResultFile {
-        let machine = MachineFingerprint(cpuModel: "AMD EPYC 7B13 64-Core Processor", cores: 2, memoryBytes: 24 << 30,
-                                         kernel: "6.1", architecture: "x86_64", filesystem: "ext4")
-        let run = RunMetadata(runID: "run-1", scenario: "ci", commit: String(repeating: "a", count: 40), dirty: false, branch: "main",
-                              startedAt: Date(timeIntervalSince1970: 1_700_000_000), finishedAt: Date(timeIntervalSince1970: 1_700_000_300),
-                              toolchain: "Swift 6.3", buildConfiguration: "release", machine: machine, rounds: 3)
-        return ResultFile(run: run, benchmarks: [
-            BenchmarkResult(id: "wal.append.single/64B/sync=none", tags: ["size": "64"], metrics: [
-                Metric(name: "p99", unit: "ns", direction: .lowerIsBetter, samples: [1500, 1520, 1490]),
-                Metric(name: "fdatasync_per_msg", unit: "count/msg", direction: .lowerIsBetter, kind: .counter, samples: [0, 0, 0]),
-                Metric(name: "rss", unit: "B", direction: .lowerIsBetter, samples: [], available: false, unavailableReason: "no /proc"),
-            ]),
-        ], score: PerformanceScore(writeP99Nanoseconds: 1500, peakMessagesPerSecond: 12e6, latencyScore: 10, throughputScore: 8))
+        let machine = MachineFingerprint(
+            cpuModel: "AMD EPYC 7B13 64-Core Processor", cores: 2, memoryBytes: 24 << 30,
+            kernel: "6.1", architecture: "x86_64", filesystem: "ext4")
+        let run = RunMetadata(
+            runID: "run-1", scenario: "ci", commit: String(repeating: "a", count: 40), dirty: false, branch: "main",
+            startedAt: Date(timeIntervalSince1970: 1_700_000_000), finishedAt: Date(timeIntervalSince1970: 1_700_000_300),
+            toolchain: "Swift 6.3", buildConfiguration: "release", machine: machine, rounds: 3)
+        return ResultFile(
+            run: run,
+            benchmarks: [
+                BenchmarkResult(
+                    id: "wal.append.single/64B/sync=none", tags: ["size": "64"],
+                    metrics: [
+                        Metric(name: "p99", unit: "ns", direction: .lowerIsBetter, samples: [1500, 1520, 1490]),
+                        Metric(
+                            name: "fdatasync_per_msg", unit: "count/msg", direction: .lowerIsBetter, kind: .counter, samples: [0, 0, 0]),
+                        Metric(
+                            name: "rss", unit: "B", direction: .lowerIsBetter, samples: [], available: false,
+                            unavailableReason: "no /proc"),
+                    ])
+            ], score: PerformanceScore(writeP99Nanoseconds: 1500, peakMessagesPerSecond: 12e6, latencyScore: 10, throughputScore: 8))
     }
 
     static func write(_ text: String) -> String {
@@ -39,7 +48,8 @@ import Testing
 
     @Test func profileIsDerivedFromTheCPU() {
         #expect(Self.sample().run.machine.profile == "x86_64-amd-epyc-7b13-2c")
-        #expect(MachineFingerprint.deriveProfile(cpuModel: "Intel(R) Xeon(R) CPU @ 2.20GHz", architecture: "x86_64", cores: 4)
+        #expect(
+            MachineFingerprint.deriveProfile(cpuModel: "Intel(R) Xeon(R) CPU @ 2.20GHz", architecture: "x86_64", cores: 4)
                 == "x86_64-intel-xeon-4c")
     }
 
@@ -117,17 +127,22 @@ import Testing
         let path = NSTemporaryDirectory() + "perfgate-schema-\(UUID().uuidString.prefix(8)).json"
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Self.sample().write(to: path)
-        let outcome = try ProcessRunner.run("/usr/bin/env", ["python3", "-c", """
-            import json, sys
-            import jsonschema
-            schema = json.load(open(sys.argv[1])); doc = json.load(open(sys.argv[2]))
-            jsonschema.validate(doc, schema)
-            bad = dict(doc); bad["schemaVersion"] = "one"
-            try:
-                jsonschema.validate(bad, schema); sys.exit(3)
-            except jsonschema.ValidationError:
-                print("ok")
-            """, schema, path])
+        let outcome = try ProcessRunner.run(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                """
+                import json, sys
+                import jsonschema
+                schema = json.load(open(sys.argv[1])); doc = json.load(open(sys.argv[2]))
+                jsonschema.validate(doc, schema)
+                bad = dict(doc); bad["schemaVersion"] = "one"
+                try:
+                    jsonschema.validate(bad, schema); sys.exit(3)
+                except jsonschema.ValidationError:
+                    print("ok")
+                """, schema, path,
+            ])
         #expect(outcome.succeeded, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("ok"))
     }

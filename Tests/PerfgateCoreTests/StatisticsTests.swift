@@ -1,23 +1,58 @@
 import Foundation
-@testable import PerfgateCore
 import PerfgateSupport
 import Testing
+
+@testable import PerfgateCore
 
 /// perfgate's statistics against SciPy 1.17 and Apache Otava 0.8 on the same data. The reference
 /// values are in Fixtures/statistics.json, made by scripts/stat_fixtures.py.
 @Suite struct StatisticsTests {
     struct Fixture: Decodable {
-        struct MWU: Decodable { var x: [Double]; var y: [Double]; var method: String; var u: Double; var p: Double }
-        struct TTest: Decodable { var mean1, std1: Double; var n1: Int; var mean2, std2: Double; var n2: Int; var p: Double }
-        struct PPF: Decodable { var p: Double; var z: Double }
+        struct MWU: Decodable {
+            var x: [Double]
+            var y: [Double]
+            var method: String
+            var u: Double
+            var p: Double
+        }
+        struct TTest: Decodable {
+            var mean1, std1: Double
+            var n1: Int
+            var mean2, std2: Double
+            var n2: Int
+            var p: Double
+        }
+        struct PPF: Decodable {
+            var p: Double
+            var z: Double
+        }
         struct Beta: Decodable { var x, a, b, value: Double }
-        struct Boot: Decodable { var baseline: [Double]; var current: [Double]; var low: Double; var high: Double }
+        struct Boot: Decodable {
+            var baseline: [Double]
+            var current: [Double]
+            var low: Double
+            var high: Double
+        }
         struct ChangePoints: Decodable {
-            struct Otava: Decodable { struct Point: Decodable { var index: Int; var p: Double }; var version: String; var points: [[Point]] }
-            var max_pvalue: Double; var window: Int; var min_magnitude: Double; var series: [[Double]]; var otava: Otava?
+            struct Otava: Decodable {
+                struct Point: Decodable {
+                    var index: Int
+                    var p: Double
+                }
+                var version: String
+                var points: [[Point]]
+            }
+            // swift-format-ignore: AlwaysUseLowerCamelCase
+            var max_pvalue: Double
+            var window: Int
+            // swift-format-ignore: AlwaysUseLowerCamelCase
+            var min_magnitude: Double
+            var series: [[Double]]
+            var otava: Otava?
         }
         var mannwhitney: [MWU]
         var ttest: [TTest]
+        // swift-format-ignore: AlwaysUseLowerCamelCase
         var norm_ppf: [PPF]
         var betainc: [Beta]
         var bootstrap: [Boot]
@@ -90,7 +125,8 @@ import Testing
         for n in 1...25 {
             let values = (0..<n).map { _ in Double(data.next() % 7) + Double(data.next() % 1000) / 1000 * Double(n % 3) }
             var fast = ResampledMedian(values)
-            var rngFast = SplitMix64(seed: UInt64(n)), rngSlow = SplitMix64(seed: UInt64(n))
+            var rngFast = SplitMix64(seed: UInt64(n))
+            var rngSlow = SplitMix64(seed: UInt64(n))
             for _ in 0..<200 {
                 let resample = (0..<n).map { _ in values[Int(rngSlow.next() % UInt64(n))] }.sorted()
                 let expected = n % 2 == 1 ? resample[n / 2] : (resample[n / 2 - 1] + resample[n / 2]) / 2
@@ -112,7 +148,7 @@ import Testing
     @Test func quantilesInterpolateLinearly() {
         #expect(Quantile.median([3, 1, 2]) == 2)
         #expect(Quantile.median([4, 1, 2, 3]) == 2.5)
-        #expect(Quantile.quantile([1, 2, 3, 4, 5], 0.9) == 4.6) // NumPy: np.quantile([1..5], 0.9) == 4.6
+        #expect(Quantile.quantile([1, 2, 3, 4, 5], 0.9) == 4.6)  // NumPy: np.quantile([1..5], 0.9) == 4.6
         #expect(Quantile.median([]) == nil)
     }
 
@@ -122,7 +158,9 @@ import Testing
         let detector = ChangePointDetector(maxPValue: cp.max_pvalue, minMagnitude: cp.min_magnitude, window: cp.window)
         for (series, expected) in zip(cp.series, otava.points) {
             let found = detector.detect(series)
-            #expect(found.map(\.index) == expected.map(\.index), "series of \(series.count): \(found.map(\.index)) vs Otava \(expected.map(\.index))")
+            #expect(
+                found.map(\.index) == expected.map(\.index),
+                "series of \(series.count): \(found.map(\.index)) vs Otava \(expected.map(\.index))")
             // p-values agree where they mean anything; below 1e-20 both are "certain" and the
             // t-distribution's extreme tail is computed differently.
             for (a, b) in zip(found, expected) where b.p > 1e-20 { #expect(Self.close(a.pValue, b.p, relative: 1e-6)) }

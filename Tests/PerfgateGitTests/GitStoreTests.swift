@@ -1,7 +1,8 @@
 import Foundation
-@testable import PerfgateGit
 import PerfgateTestSupport
 import Testing
+
+@testable import PerfgateGit
 
 @Suite struct GitStoreTests {
     @Test func identityOfHeadBranchAndDirtiness() throws {
@@ -47,7 +48,7 @@ import Testing
         let head = fixture.head()
         try store.append(line: "{\"run\":{\"runID\":\"a\"}}", to: head)
         try store.append(line: "{\"run\":{\"runID\":\"b\"}}", to: head)
-        try store.append(line: "{\"run\":{\"runID\":\"a\"}}", to: head) // same run: no change
+        try store.append(line: "{\"run\":{\"runID\":\"a\"}}", to: head)  // same run: no change
         #expect(try store.lines(for: head) == ["{\"run\":{\"runID\":\"a\"}}", "{\"run\":{\"runID\":\"b\"}}"])
         #expect(fixture.git("notes", "--ref=perfgate", "show", "HEAD") == "{\"run\":{\"runID\":\"a\"}}\n{\"run\":{\"runID\":\"b\"}}")
         // The tree is fanned out: <2 hex>/<38 hex>.
@@ -97,8 +98,8 @@ import Testing
             process.standardOutput = FileHandle.nullDevice
             return process
         }
-        try processes.forEach { try $0.run() }
-        processes.forEach { $0.waitUntilExit() }
+        for process in processes { try process.run() }
+        for process in processes { process.waitUntilExit() }
         #expect(processes.allSatisfy { $0.terminationStatus == 0 })
         let store = GitNotesStore(repository: try fixture.repository(), key: runKey)
         var keys = Set<String>()
@@ -112,8 +113,12 @@ import Testing
         let remote = GitFixture("remote")
         defer { remote.cleanUp() }
         origin.git("clone", "-q", "--bare", origin.path, remote.path + "/r.git", in: "/")
-        let a = GitFixture("a"), b = GitFixture("b")
-        defer { a.cleanUp(); b.cleanUp() }
+        let a = GitFixture("a")
+        let b = GitFixture("b")
+        defer {
+            a.cleanUp()
+            b.cleanUp()
+        }
         for clone in [a, b] {
             clone.git("clone", "-q", remote.path + "/r.git", clone.path + "/w", in: "/")
             clone.git("config", "user.email", "t@example.com", in: clone.path + "/w")
@@ -129,14 +134,17 @@ import Testing
         try storeB.append(line: "{\"runID\":\"shared\"}", to: head)
         try storeA.append(line: "{\"runID\":\"shared\"}", to: head)
         _ = try NotesSync(repositoryPath: a.path + "/w").run(key: runKey)
-        _ = try NotesSync(repositoryPath: b.path + "/w").run(key: runKey) // fetches A's, merges, pushes
-        _ = try NotesSync(repositoryPath: a.path + "/w").run(key: runKey) // fast-forwards to the merge
+        _ = try NotesSync(repositoryPath: b.path + "/w").run(key: runKey)  // fetches A's, merges, pushes
+        _ = try NotesSync(repositoryPath: a.path + "/w").run(key: runKey)  // fast-forwards to the merge
         for store in [storeA, storeB] {
             #expect(Set(try store.lines(for: head).map(runKey)) == ["a1", "b1", "shared"])
             #expect(try store.lines(for: parent).map(runKey) == ["a2"])
         }
-        #expect(a.git("rev-parse", "refs/notes/perfgate", in: a.path + "/w") == b.git("rev-parse", "refs/notes/perfgate", in: b.path + "/w"))
-        #expect(remote.git("rev-parse", "refs/notes/perfgate", in: remote.path + "/r.git") == a.git("rev-parse", "refs/notes/perfgate", in: a.path + "/w"))
+        #expect(
+            a.git("rev-parse", "refs/notes/perfgate", in: a.path + "/w") == b.git("rev-parse", "refs/notes/perfgate", in: b.path + "/w"))
+        #expect(
+            remote.git("rev-parse", "refs/notes/perfgate", in: remote.path + "/r.git")
+                == a.git("rev-parse", "refs/notes/perfgate", in: a.path + "/w"))
     }
 
     @Test func shallowClonesSayWhereHistoryEnds() throws {

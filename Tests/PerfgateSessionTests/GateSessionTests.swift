@@ -10,8 +10,9 @@ import Testing
     static let base = [100, 101, 99, 100.5, 99.5, 100.2, 99.8, 100.1, 99.9, 100.3]
 
     static func result(factor: Double, profile: String = "test-2c", scenario: String = "ci") -> ResultFile {
-        ResultFixtures.result(["wal.append.single/64B/sync=none": [ResultFixtures.latency(base.map { $0 * factor }, name: "mean")]],
-                              scenario: scenario, machine: ResultFixtures.machine(profile: profile), commit: nil)
+        ResultFixtures.result(
+            ["wal.append.single/64B/sync=none": [ResultFixtures.latency(base.map { $0 * factor }, name: "mean")]],
+            scenario: scenario, machine: ResultFixtures.machine(profile: profile), commit: nil)
     }
 
     /// A repository whose main branch holds a baseline at 1×; returns the fixture and that commit.
@@ -25,9 +26,10 @@ import Testing
     }
 
     static func session(_ fixture: GitFixture, variables: [String: String] = [:], policy: GatePolicy = GatePolicy()) throws -> GateSession {
-        GateSession(policy: policy, repository: try fixture.repository(),
-                    environment: SessionEnvironment(variables: variables, currentDirectory: fixture.path),
-                    knownBenchmarks: [], knownMetrics: [])
+        GateSession(
+            policy: policy, repository: try fixture.repository(),
+            environment: SessionEnvironment(variables: variables, currentDirectory: fixture.path),
+            knownBenchmarks: [], knownMetrics: [])
     }
 
     /// A pull request that loosens its own baseline (here: records a 1.3× one) is still judged by
@@ -58,8 +60,9 @@ import Testing
         let same = try session.report(current: Self.result(factor: 1.0), currentSource: "current", explicitBaseline: nil, baseRef: nil)
         #expect(same.baselineSource == "baselines/test-2c/ci.json")
         #expect(session.policy.exitStatus(of: same) == .pass)
-        let other = try session.report(current: Self.result(factor: 1.0, scenario: "quick"), currentSource: "current",
-                                       explicitBaseline: nil, baseRef: nil)
+        let other = try session.report(
+            current: Self.result(factor: 1.0, scenario: "quick"), currentSource: "current",
+            explicitBaseline: nil, baseRef: nil)
         #expect(other.baselineSource == "baselines/test-2c/quick.json (missing)")
         #expect(other.notes.contains { $0.hasPrefix("no baseline baselines/test-2c/quick.json") })
         #expect(session.policy.exitStatus(of: other) == .noBaseline)

@@ -46,10 +46,13 @@ import Testing
 
     private func run(_ rounds: SyntheticRounds, budget: Double = 10_000, maxPairs: Int = 512) throws -> PairedLooks.Outcome {
         let looks = PairedLooks(configuration: GateConfiguration(), initialPairs: 8, step: 4, maxPairs: maxPairs, budgetSeconds: budget)
-        return try looks.run(rounds, report: { base, head in
-            looks.analysis.compare(base: ResultFixtures.result(["x": base[0].metrics]), head: ResultFixtures.result(["x": head[0].metrics]),
-                                   baseSource: "a", headSource: "b")
-        })
+        return try looks.run(
+            rounds,
+            report: { base, head in
+                looks.analysis.compare(
+                    base: ResultFixtures.result(["x": base[0].metrics]), head: ResultFixtures.result(["x": head[0].metrics]),
+                    baseSource: "a", headSource: "b")
+            })
     }
 
     /// A 10 % slowdown under 5 % session noise: the pairs cancel the session, so the first look decides it.

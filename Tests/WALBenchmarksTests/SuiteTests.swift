@@ -1,6 +1,7 @@
 import Foundation
 import PerfgateCore
 import Testing
+
 @testable import WALBenchmarks
 
 /// Every benchmark runs one round at the smoke scenario's tiny size, in-process, and yields
@@ -39,9 +40,11 @@ import Testing
             #expect(Set(ids).count == ids.count, "\(scenario)")
         }
         let ci = Set(BenchmarkCatalog.benchmarks(for: .ci).map(\.id))
-        for id in ["wal.append.single/64B/sync=none", "wal.append.single/64B/sync=group", "wal.append.batch/64B/batch=10000",
-                   "wal.read.random/64B/mmap", "wal.recovery/warm", "wal.streams.inactive", "raw.write.batch/64B/batch=10000",
-                   "wal.append.concurrent/writers=16/64B/sync=group", "wal.txn/k=10", "wal.replay/64B", "wal.convert.decode/64B"] {
+        for id in [
+            "wal.append.single/64B/sync=none", "wal.append.single/64B/sync=group", "wal.append.batch/64B/batch=10000",
+            "wal.read.random/64B/mmap", "wal.recovery/warm", "wal.streams.inactive", "raw.write.batch/64B/batch=10000",
+            "wal.append.concurrent/writers=16/64B/sync=group", "wal.txn/k=10", "wal.replay/64B", "wal.convert.decode/64B",
+        ] {
             #expect(ci.contains(id), "ci must measure \(id)")
         }
         let comprehensive = BenchmarkCatalog.benchmarks(for: .comprehensive).map(\.id)
@@ -69,8 +72,9 @@ import Testing
         let spec = MetricSpec("p99", "ns", .lowerIsBetter)
         let missing = MetricSpec("rss", "B", .lowerIsBetter)
         let reports = (0..<3).map { i in
-            RoundReport(benchmark: definition.id, operations: 10,
-                        values: [MeasuredValue(spec, Double(100 + i)), MeasuredValue(missing, nil, unavailableReason: "no /proc")])
+            RoundReport(
+                benchmark: definition.id, operations: 10,
+                values: [MeasuredValue(spec, Double(100 + i)), MeasuredValue(missing, nil, unavailableReason: "no /proc")])
         }
         let result = SuiteRunner.aggregate(definition, reports)
         #expect(result.metric(named: "p99")?.samples == [100, 101, 102])

@@ -18,13 +18,36 @@ struct PErr: Error {
     var message: String
 }
 
-struct M { var name: String; var unit: String; var samples: [Double]; var available: Bool; var reason: String? }
-struct B { var id: String; var metrics: [M] }
-struct Run {
-    var id: String; var scenario: String; var commit: String?; var dirty: Bool; var branch: String?
-    var start: Double; var end: Double; var toolchain: String; var config: String; var source: String; var rounds: Int
+struct M {
+    var name: String
+    var unit: String
+    var samples: [Double]
+    var available: Bool
+    var reason: String?
 }
-struct R { var schema: String; var version: Int; var run: Run; var benchmarks: [B] }
+struct B {
+    var id: String
+    var metrics: [M]
+}
+struct Run {
+    var id: String
+    var scenario: String
+    var commit: String?
+    var dirty: Bool
+    var branch: String?
+    var start: Double
+    var end: Double
+    var toolchain: String
+    var config: String
+    var source: String
+    var rounds: Int
+}
+struct R {
+    var schema: String
+    var version: Int
+    var run: Run
+    var benchmarks: [B]
+}
 
 @inline(never)
 func finish(_ result: R, path: String) throws(PErr) -> R {
@@ -38,8 +61,9 @@ func finish(_ result: R, path: String) throws(PErr) -> R {
 
 @inline(never)
 func make() -> R {
-    let run = Run(id: "id", scenario: "h", commit: nil, dirty: false, branch: nil, start: 1, end: 2,
-                  toolchain: "u", config: "u", source: "h", rounds: 3)
+    let run = Run(
+        id: "id", scenario: "h", commit: nil, dirty: false, branch: nil, start: 1, end: 2,
+        toolchain: "u", config: "u", source: "h", rounds: 3)
     let metric = M(name: "t", unit: "ns", samples: [1, 2, 3], available: true, reason: nil)
     return R(schema: "s", version: 1, run: run, benchmarks: [B(id: "x", metrics: [metric])])
 }

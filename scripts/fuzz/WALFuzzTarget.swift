@@ -19,19 +19,24 @@ private let fuzzDirectory: String = {
 
 /// Writes real segment bodies into the corpus directory (the first non-flag argument) unless it has them.
 @_cdecl("LLVMFuzzerInitialize")
-public func fuzzInitialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> Int32 {
+public func fuzzInitialize(
+    _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
+) -> Int32 {
     let arguments = (0..<Int(argc.pointee)).compactMap { argv.pointee?[$0].map { String(cString: $0) } }
     guard let corpus = arguments.dropFirst().first(where: { !$0.hasPrefix("-") }),
-          let existing = try? PosixFileSystem().listDirectory(corpus), !existing.contains("segment-0") else { return 0 }
+        let existing = try? PosixFileSystem().listDirectory(corpus), !existing.contains("segment-0")
+    else { return 0 }
     let capacity = 64 * 1024
     for (index, compression) in [WALConfiguration.Compression.none, .zlib(level: 1)].enumerated() {
         let directory = fuzzDirectory + "-seed\(index)"
-        var configuration = WALConfiguration(segmentSize: capacity, syncPolicy: .none, preallocation: .sparse,
-                                             prepareSegmentsInBackground: false)
+        var configuration = WALConfiguration(
+            segmentSize: capacity, syncPolicy: .none, preallocation: .sparse,
+            prepareSegmentsInBackground: false)
         configuration.compression = compression
         configuration.compressionThreshold = 64
         guard let log = try? WriteAheadLog.open(directory: directory, configuration: configuration),
-              let orders = try? log.stream(named: "orders") else { continue }
+            let orders = try? log.stream(named: "orders")
+        else { continue }
         _ = try? log.append(Array("hello".utf8))
         _ = try? log.append(batch: (0..<20).map { [UInt8](repeating: UInt8($0), count: 30 + $0) }, to: orders)
         let transaction = log.beginTransaction()
@@ -77,12 +82,14 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     if let base = body.baseAddress {
         var offset = 0
         while offset < body.count {
-            guard case let .valid(header) = FrameParser.check(base, size: body.count, offset: offset, segmentID: 1) else { break }
+            guard case .valid(let header) = FrameParser.check(base, size: body.count, offset: offset, segmentID: 1) else { break }
             if header.type == FrameType.data.rawValue {
                 if header.flags & FrameLayout.compressedFlag != 0 {
                     if let inflated = FrameParser.inflate(base, frameOffset: offset, header: header, limit: 1 << 22) {
-                        _ = FrameParser.forEachRecord(UnsafeRawPointer(inflated.baseAddress!), start: 0, end: inflated.count,
-                                                      count: header.recordCount) { _, _, _ in }
+                        _ = FrameParser.forEachRecord(
+                            UnsafeRawPointer(inflated.baseAddress!), start: 0, end: inflated.count,
+                            count: header.recordCount
+                        ) { _, _, _ in }
                         inflated.deallocate()
                     }
                 } else {
@@ -103,8 +110,9 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o644)
     _ = file.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
     close(fd)
-    var configuration = WALConfiguration(segmentSize: capacity, syncPolicy: .none, preallocation: .sparse,
-                                         prepareSegmentsInBackground: false)
+    var configuration = WALConfiguration(
+        segmentSize: capacity, syncPolicy: .none, preallocation: .sparse,
+        prepareSegmentsInBackground: false)
     configuration.maxBatchDelayNanoseconds = 0
     if let log = try? WriteAheadLog.open(directory: fuzzDirectory, configuration: configuration) {
         for position in 0..<min(log.endPosition, 10_000) { _ = try? log.read(at: position) }

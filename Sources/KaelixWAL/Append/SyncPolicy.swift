@@ -3,8 +3,10 @@
 /// | policy | the append returns once… | a process crash loses | a power loss loses |
 /// |---|---|---|---|
 /// | ``none`` | the bytes are in the page cache | nothing acknowledged | anything not yet written back by the kernel |
-/// | ``interval(milliseconds:)`` | the bytes are in the page cache; a background thread fdatasyncs every N ms | nothing acknowledged | at most the last N ms (plus one sync) of acknowledged appends |
-/// | ``group`` | the fdatasync that covers the record returned; concurrent appends share one sync | nothing acknowledged | nothing acknowledged |
+/// | ``interval(milliseconds:)`` | the bytes are in the page cache; a background thread fdatasyncs every N ms | nothing acknowledged |
+/// at most the last N ms (plus one sync) of acknowledged appends |
+/// | ``group`` | the fdatasync that covers the record returned; concurrent appends share one sync | nothing acknowledged | nothing
+/// acknowledged |
 /// | ``everyWrite`` | each append's own write and fdatasync returned (no sharing) | nothing acknowledged | nothing acknowledged |
 ///
 /// Under ``group`` and ``everyWrite`` a record becomes visible to readers only once it is durable,

@@ -29,7 +29,10 @@ extension WriteAheadLog {
     /// returns their positions. The batch is atomic: after a crash all of it is there or none.
     @discardableResult
     public func append(batch payloads: [[UInt8]], to stream: StreamID = .default) throws -> Range<UInt64> {
-        guard !payloads.isEmpty else { let end = endPosition; return end..<end }
+        guard !payloads.isEmpty else {
+            let end = endPosition
+            return end..<end
+        }
         try checkStream(stream)
         let streamVarint = UInt64(stream.rawValue)
         let base = try commit(type: .data, flags: 0, recordCount: payloads.count) { buffer in
@@ -49,10 +52,15 @@ extension WriteAheadLog {
     /// committed transaction (see ``WALTransaction``).
     @discardableResult
     public func append(entries: [WALEntry], transactional: Bool = false) throws -> Range<UInt64> {
-        guard !entries.isEmpty else { let end = endPosition; return end..<end }
+        guard !entries.isEmpty else {
+            let end = endPosition
+            return end..<end
+        }
         for entry in entries { try checkStream(entry.stream) }
-        let base = try commit(type: .data, flags: transactional ? FrameLayout.transactionalFlag : 0,
-                              recordCount: entries.count) { buffer in
+        let base = try commit(
+            type: .data, flags: transactional ? FrameLayout.transactionalFlag : 0,
+            recordCount: entries.count
+        ) { buffer in
             for entry in entries {
                 buffer.appendVarint(UInt64(entry.stream.rawValue))
                 buffer.appendVarint(UInt64(entry.payload.count))
@@ -104,8 +112,10 @@ extension WriteAheadLog {
     /// Encodes one frame into the pending group, waits until a leader has committed it, and
     /// returns the position of its first record.
     @discardableResult
-    func commit(type: FrameType, flags: UInt8, recordCount: Int,
-                encode: (WriteBuffer) -> Void) throws -> UInt64 {
+    func commit(
+        type: FrameType, flags: UInt8, recordCount: Int,
+        encode: (WriteBuffer) -> Void
+    ) throws -> UInt64 {
         if isReadOnly { throw WALError.readOnly(path: directory) }
         arrivingAppenders.add(1, ordering: .relaxed)
         commitLock.lock()
@@ -137,9 +147,10 @@ extension WriteAheadLog {
             throw WALError.recordTooLarge(bytes: length, limit: configuration.maxFrameLength)
         }
         var flags = flags
-        if type == .data, case let .zlib(level) = configuration.compression,
-           buffer.count - start - FrameLayout.headerSize >= configuration.compressionThreshold,
-           compressBody(buffer, bodyStart: start + FrameLayout.headerSize, level: level) {
+        if type == .data, case .zlib(let level) = configuration.compression,
+            buffer.count - start - FrameLayout.headerSize >= configuration.compressionThreshold,
+            compressBody(buffer, bodyStart: start + FrameLayout.headerSize, level: level)
+        {
             flags |= FrameLayout.compressedFlag
         }
         let padding = FrameLayout.padding(for: buffer.count - start)
@@ -151,8 +162,10 @@ extension WriteAheadLog {
             commitLock.unlock()
             throw WALError.recordTooLarge(bytes: length, limit: configuration.maxFrameLength)
         }
-        FrameHeader(length: UInt32(length), type: type, flags: flags, padding: UInt8(padding),
-                    recordCount: UInt32(recordCount)).write(to: buffer.base + start)
+        FrameHeader(
+            length: UInt32(length), type: type, flags: flags, padding: UInt8(padding),
+            recordCount: UInt32(recordCount)
+        ).write(to: buffer.base + start)
         let index = group.frames.count
         group.frames.append(.init(offset: start, length: length, recordCount: recordCount, type: type))
         group.recordCount += recordCount
@@ -199,12 +212,14 @@ extension WriteAheadLog {
         leaderActive = true
         let delay = configuration.maxBatchDelayNanoseconds
         if delay > 0, arrivingAppenders.load(ordering: .relaxed) > 0,
-           pending.recordCount < configuration.maxBatchRecords {
+            pending.recordCount < configuration.maxBatchRecords
+        {
             // Others are inside commit() but not yet in this group: give them up to `delay`.
             let deadline = monotonicNanos() + delay
             leaderWaitingForBatch = true
             while arrivingAppenders.load(ordering: .relaxed) > 0, pending.recordCount < configuration.maxBatchRecords,
-                  monotonicNanos() < deadline {
+                monotonicNanos() < deadline
+            {
                 commitLock.wait(untilMonotonicNanos: deadline)
             }
             leaderWaitingForBatch = false
@@ -315,13 +330,17 @@ extension WriteAheadLog {
             let header = FrameHeader(from: buffer.base + frame.offset)
             switch frame.type {
             case .data:
-                _ = segment.index(frame: header, base: UnsafeRawPointer(buffer.base), frameOffset: frame.offset,
-                              segmentOffset: segmentOffset) { streamID, position in
+                _ = segment.index(
+                    frame: header, base: UnsafeRawPointer(buffer.base), frameOffset: frame.offset,
+                    segmentOffset: segmentOffset
+                ) { streamID, position in
                     stateOfStream(StreamID(rawValue: streamID))?.append(position: position)
                 }
             case .streamDefinition:
-                for definition in FrameParser.streamDefinitions(UnsafeRawPointer(buffer.base), frameOffset: frame.offset,
-                                                                 header: header) ?? [] {
+                for definition in FrameParser.streamDefinitions(
+                    UnsafeRawPointer(buffer.base), frameOffset: frame.offset,
+                    header: header) ?? []
+                {
                     defineStream(id: definition.id, name: definition.name, sequenceBase: definition.sequenceBase)
                 }
             case .seal, .end:
@@ -348,9 +367,11 @@ extension WriteAheadLog {
                 var seal = [UInt8](repeating: 0, count: FrameLayout.sealFrameSize)
                 seal.withUnsafeMutableBytes { raw in
                     let p = raw.baseAddress!
-                    FrameHeader(length: UInt32(FrameLayout.sealFrameSize), type: .seal, padding: 0, recordCount: 0,
-                                segmentID: old.id, basePosition: nextPosition,
-                                durableBefore: durableBefore.load(ordering: .acquiring)).write(to: p)
+                    FrameHeader(
+                        length: UInt32(FrameLayout.sealFrameSize), type: .seal, padding: 0, recordCount: 0,
+                        segmentID: old.id, basePosition: nextPosition,
+                        durableBefore: durableBefore.load(ordering: .acquiring)
+                    ).write(to: p)
                     p.storeBytes(of: (nextPosition - old.basePosition).littleEndian, toByteOffset: FrameLayout.headerSize, as: UInt64.self)
                     p.storeBytes(of: nextPosition.littleEndian, toByteOffset: FrameLayout.headerSize + 8, as: UInt64.self)
                     FrameHeader.sealCRC(frame: p, length: FrameLayout.sealFrameSize)
@@ -401,8 +422,10 @@ extension WriteAheadLog {
             let padding = FrameLayout.padding(for: buffer.count - start)
             buffer.appendZeros(padding)
             let length = buffer.count - start
-            FrameHeader(length: UInt32(length), type: .streamDefinition, padding: UInt8(padding), recordCount: 0, segmentID: id,
-                        basePosition: basePosition, durableBefore: durable).write(to: buffer.base + start)
+            FrameHeader(
+                length: UInt32(length), type: .streamDefinition, padding: UInt8(padding), recordCount: 0, segmentID: id,
+                basePosition: basePosition, durableBefore: durable
+            ).write(to: buffer.base + start)
             FrameHeader.sealCRC(frame: buffer.base + start, length: length)
         }
         return Array(UnsafeRawBufferPointer(start: buffer.base, count: buffer.count))
@@ -412,11 +435,14 @@ extension WriteAheadLog {
     /// sync, rename into place, directory sync, then maps it.
     func createSegment(id: UInt64, basePosition: UInt64) throws -> Segment {
         let capacity = configuration.segmentSize
-        let head = SegmentHeader(segmentID: id, basePosition: basePosition, capacity: UInt64(capacity)).encode()
+        let head =
+            SegmentHeader(segmentID: id, basePosition: basePosition, capacity: UInt64(capacity)).encode()
             + streamTableFrames(segmentID: id, basePosition: basePosition)
         guard head.count + FrameLayout.sealFrameSize < capacity else {
-            throw WALError.invalidConfiguration(field: "segmentSize", reason: "\(capacity) is too small for the header and the stream table "
-                                                + "(\(head.count) bytes); use larger segments")
+            throw WALError.invalidConfiguration(
+                field: "segmentSize",
+                reason: "\(capacity) is too small for the header and the stream table "
+                    + "(\(head.count) bytes); use larger segments")
         }
         let temporary = SegmentPreparer.temporaryPath(directory: directory, id: id)
         let path = directory + "/" + Segment.fileName(id: id)
@@ -425,13 +451,14 @@ extension WriteAheadLog {
             if let prepared = try preparer?.take(id: id) {
                 fd = prepared
             } else {
-                fd = try SegmentPreparer.createFile(id: id, fileSystem: fileSystem, directory: directory,
-                                                    capacity: capacity, preallocation: configuration.preallocation)
+                fd = try SegmentPreparer.createFile(
+                    id: id, fileSystem: fileSystem, directory: directory,
+                    capacity: capacity, preallocation: configuration.preallocation)
             }
         } catch {
             // A full disk leaves the log usable; a failed sync of the new file stops it like any other.
             let walError = error.walError(path: temporary)
-            if case let .io(operation, _, _) = walError, operation == "fdatasync" {
+            if case .io(let operation, _, _) = walError, operation == "fdatasync" {
                 failStop(walError)
                 throw WALError.failStopped(cause: walError.description)
             }
@@ -474,14 +501,16 @@ extension WriteAheadLog {
         }
         let mapping: MappedRegion
         do {
-            mapping = try MappedRegion(fd: fd, length: capacity, path: path, fileSystem: fileSystem,
-                                       preferCopy: configuration.readStrategy == .pread)
+            mapping = try MappedRegion(
+                fd: fd, length: capacity, path: path, fileSystem: fileSystem,
+                preferCopy: configuration.readStrategy == .pread)
         } catch {
             fileSystem.closeFile(fd)
             throw error
         }
-        let segment = Segment(id: id, basePosition: basePosition, path: path, capacity: capacity, fd: fd,
-                              mapping: mapping, verified: true, inflatedFrames: inflatedFrames)
+        let segment = Segment(
+            id: id, basePosition: basePosition, path: path, capacity: capacity, fd: fd,
+            mapping: mapping, verified: true, inflatedFrames: inflatedFrames)
         segment.writeOffset = head.count
         return segment
     }

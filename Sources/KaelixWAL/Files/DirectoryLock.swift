@@ -20,7 +20,8 @@ final class DirectoryLock {
     /// version, is read unlocked).
     init(directory: String, shared: Bool = false) throws {
         var resolved = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let key = realpath(directory, &resolved) != nil
+        let key =
+            realpath(directory, &resolved) != nil
             ? String(decoding: resolved.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : directory
         let taken = Self.open.withLock { open -> Bool in
             let holders = open[key] ?? 0

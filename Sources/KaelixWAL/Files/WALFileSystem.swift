@@ -52,7 +52,7 @@ extension WALFileSystem {
         while done < buffer.count {
             let rest = UnsafeRawBufferPointer(rebasing: buffer[done...])
             let n = try write(fd, rest, at: offset + Int64(done))
-            if n <= 0 { throw SystemCallError(call: "pwrite", errno: 5 /* EIO */) }
+            if n <= 0 { throw SystemCallError(call: "pwrite", errno: EIO) }
             done += n
         }
     }

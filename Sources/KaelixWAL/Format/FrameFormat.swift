@@ -70,8 +70,10 @@ struct FrameHeader: Equatable {
     var durableBefore: UInt64
 
     @inline(__always)
-    init(length: UInt32, type: FrameType, flags: UInt8 = 0, padding: UInt8, recordCount: UInt32,
-         segmentID: UInt64 = 0, basePosition: UInt64 = 0, durableBefore: UInt64 = 0) {
+    init(
+        length: UInt32, type: FrameType, flags: UInt8 = 0, padding: UInt8, recordCount: UInt32,
+        segmentID: UInt64 = 0, basePosition: UInt64 = 0, durableBefore: UInt64 = 0
+    ) {
         self.length = length
         self.type = type.rawValue
         self.flags = flags
@@ -158,7 +160,7 @@ struct FrameHeader: Equatable {
 /// ```
 struct SegmentHeader: Equatable {
     static let size = 64
-    static let magic: UInt64 = 0x4C57_5849_4C45_414B // "KAELIXWL" little-endian
+    static let magic: UInt64 = 0x4C57_5849_4C45_414B  // "KAELIXWL" little-endian
     static let version: UInt32 = 3
 
     var segmentID: UInt64
@@ -197,9 +199,10 @@ struct SegmentHeader: Equatable {
         }
         let stored = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 12, as: UInt32.self))
         guard stored == crc(p) else { return .failure(FormatProblem("segment header checksum mismatch")) }
-        return .success(SegmentHeader(
-            segmentID: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
-            basePosition: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 24, as: UInt64.self)),
-            capacity: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 32, as: UInt64.self))))
+        return .success(
+            SegmentHeader(
+                segmentID: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+                basePosition: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 24, as: UInt64.self)),
+                capacity: UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 32, as: UInt64.self))))
     }
 }

@@ -57,13 +57,16 @@ enum FrameParser {
     /// `base` (a data frame's records area, see ``Segment/recordsArea``), and returns false (after
     /// calling `body` for the well-formed prefix) if it does not hold exactly `count` well-formed records.
     @inline(__always)
-    static func forEachRecord(_ base: UnsafeRawPointer, start: Int, end: Int, count: UInt32,
-                              _ body: (UInt32, Int, Int) -> Void) -> Bool {
+    static func forEachRecord(
+        _ base: UnsafeRawPointer, start: Int, end: Int, count: UInt32,
+        _ body: (UInt32, Int, Int) -> Void
+    ) -> Bool {
         var cursor = start
         var seen: UInt32 = 0
         while cursor < end {
             guard let stream = Varint.read(base, &cursor, end: end), stream <= UInt64(UInt32.max),
-                  let length = Varint.read(base, &cursor, end: end), length <= UInt64(end - cursor) else { return false }
+                let length = Varint.read(base, &cursor, end: end), length <= UInt64(end - cursor)
+            else { return false }
             body(UInt32(stream), cursor, Int(length))
             cursor += Int(length)
             seen += 1
@@ -81,7 +84,9 @@ enum FrameParser {
     /// Inflates the compressed body of the frame at `offset` into a new buffer (the caller owns
     /// it), or returns nil when it is damaged. The declared size is bounded, so a hostile length
     /// cannot make it allocate without limit.
-    static func inflate(_ base: UnsafeRawPointer, frameOffset offset: Int, header: FrameHeader, limit: Int) -> UnsafeMutableRawBufferPointer? {
+    static func inflate(_ base: UnsafeRawPointer, frameOffset offset: Int, header: FrameHeader, limit: Int)
+        -> UnsafeMutableRawBufferPointer?
+    {
         let (start, end) = bodyRange(frameOffset: offset, header: header)
         guard end - start >= 4 else { return nil }
         let size = Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
@@ -101,7 +106,8 @@ enum FrameParser {
         var definitions: [StreamDefinition] = []
         while cursor < end {
             guard let id = Varint.read(base, &cursor, end: end), id <= UInt64(UInt32.max),
-                  let length = Varint.read(base, &cursor, end: end), length <= UInt64(end - cursor) else { return nil }
+                let length = Varint.read(base, &cursor, end: end), length <= UInt64(end - cursor)
+            else { return nil }
             let name = String(decoding: UnsafeRawBufferPointer(start: base + cursor, count: Int(length)), as: UTF8.self)
             cursor += Int(length)
             guard let sequenceBase = Varint.read(base, &cursor, end: end) else { return nil }
@@ -113,8 +119,10 @@ enum FrameParser {
     /// `(recordCount, endPosition)` of a seal frame.
     static func seal(_ base: UnsafeRawPointer, frameOffset offset: Int) -> (UInt64, UInt64) {
         let body = base + offset + FrameLayout.headerSize
-        return (UInt64(littleEndian: body.loadUnaligned(as: UInt64.self)),
-                UInt64(littleEndian: body.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        return (
+            UInt64(littleEndian: body.loadUnaligned(as: UInt64.self)),
+            UInt64(littleEndian: body.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        )
     }
 }
 

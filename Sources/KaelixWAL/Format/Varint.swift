@@ -10,7 +10,10 @@ enum Varint {
         if value < 0x1000_0000 { return 4 }
         var v = value >> 28
         var n = 4
-        while v != 0 { v >>= 7; n += 1 }
+        while v != 0 {
+            v >>= 7
+            n += 1
+        }
         return n
     }
 

@@ -16,8 +16,10 @@ public struct BrokerMessage: Sendable, Equatable {
     public var headers: [Header]
     public var timestampMilliseconds: Int64
 
-    public init(stream: String, key: [UInt8]? = nil, value: [UInt8], headers: [Header] = [],
-                timestampMilliseconds: Int64) {
+    public init(
+        stream: String, key: [UInt8]? = nil, value: [UInt8], headers: [Header] = [],
+        timestampMilliseconds: Int64
+    ) {
         self.stream = stream
         self.key = key
         self.value = value

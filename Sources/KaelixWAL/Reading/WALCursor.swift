@@ -47,11 +47,13 @@ public final class WALCursor {
             let base = frameBase!
             var offset = recordOffset
             guard let streamID = Varint.read(base, &offset, end: frameEnd),
-                  let length = Varint.read(base, &offset, end: frameEnd), length <= UInt64(frameEnd - offset) else {
+                let length = Varint.read(base, &offset, end: frameEnd), length <= UInt64(frameEnd - offset)
+            else {
                 throw WALError.corruption(path: segment!.path, offset: Int64(recordOffset), reason: "malformed record header")
             }
-            let record = WALRecord(position: position, stream: StreamID(rawValue: UInt32(truncatingIfNeeded: streamID)),
-                                   payload: Array(UnsafeRawBufferPointer(start: base + offset, count: Int(length))))
+            let record = WALRecord(
+                position: position, stream: StreamID(rawValue: UInt32(truncatingIfNeeded: streamID)),
+                payload: Array(UnsafeRawBufferPointer(start: base + offset, count: Int(length))))
             recordOffset = offset + Int(length)
             framePosition += 1
             position += 1
@@ -83,7 +85,7 @@ public final class WALCursor {
     private func jump(to target: UInt64) {
         position = target
         if let segment, target >= framePosition, target < segment.endPosition {
-            return // still reachable by walking forward
+            return  // still reachable by walking forward
         }
         segment = nil
     }
@@ -91,10 +93,11 @@ public final class WALCursor {
     private func enterFrame(_ segment: Segment, at offset: Int) throws {
         self.segment = segment
         let base = segment.mapping.base
-        let check = FrameParser.check(base, size: log.writeOffset(of: segment), offset: offset, segmentID: segment.id,
-                                      verifyCRC: !segment.verified)
-        guard case let .valid(header) = check else {
-            if case let .invalid(reason) = check {
+        let check = FrameParser.check(
+            base, size: log.writeOffset(of: segment), offset: offset, segmentID: segment.id,
+            verifyCRC: !segment.verified)
+        guard case .valid(let header) = check else {
+            if case .invalid(let reason) = check {
                 throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: reason)
             }
             throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: "frame expected")
@@ -131,7 +134,8 @@ public final class WALCursor {
         let base = frameBase!
         var offset = recordOffset
         guard Varint.read(base, &offset, end: frameEnd) != nil, let length = Varint.read(base, &offset, end: frameEnd),
-              length <= UInt64(frameEnd - offset) else {
+            length <= UInt64(frameEnd - offset)
+        else {
             throw WALError.corruption(path: segment!.path, offset: Int64(recordOffset), reason: "malformed record header")
         }
         recordOffset = offset + Int(length)

@@ -62,12 +62,15 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
     public var durationNanoseconds: UInt64 = 0
 
     public var description: String {
-        var text = "recovered \(recordCount) records from \(segmentCount) segment(s) "
+        var text =
+            "recovered \(recordCount) records from \(segmentCount) segment(s) "
             + "(\(sealedSegmentsTrusted) sealed, \(tailBytesScanned) tail bytes checked) in "
             + "\(Double(durationNanoseconds) / 1e6) ms"
         if let file = truncatedFile, let offset = truncatedAtOffset {
-            text += discardedDamage
-                ? "; DISCARDED a damaged frame and what followed it in \(file) at offset \(offset) (\(truncationReason ?? "invalid frame")); "
+            text +=
+                discardedDamage
+                ? "; DISCARDED a damaged frame and what followed it in \(file) at offset \(offset) "
+                    + "(\(truncationReason ?? "invalid frame")); "
                     + "records acknowledged before the damage may be lost"
                 : "; truncated a torn tail in \(file) at offset \(offset) (\(truncationReason ?? "invalid frame"))"
             if readOnly { text += ", left on disk (opened read-only)" }

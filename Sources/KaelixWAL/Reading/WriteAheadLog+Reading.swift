@@ -7,8 +7,9 @@ extension WriteAheadLog {
     public func read(at position: UInt64) throws -> WALRecord {
         let found = try locate(position)
         return withExtendedLifetime(found.keepAlive) {
-            WALRecord(position: position, stream: StreamID(rawValue: found.streamID),
-                      payload: Array(UnsafeRawBufferPointer(start: found.base + found.offset, count: found.length)))
+            WALRecord(
+                position: position, stream: StreamID(rawValue: found.streamID),
+                payload: Array(UnsafeRawBufferPointer(start: found.base + found.offset, count: found.length)))
         }
     }
 
@@ -17,8 +18,10 @@ extension WriteAheadLog {
     public func withRecord<R>(at position: UInt64, _ body: (WALRecordView) throws -> R) throws -> R {
         let found = try locate(position)
         return try withExtendedLifetime(found.keepAlive) {
-            try body(WALRecordView(position: position, stream: StreamID(rawValue: found.streamID),
-                                   payload: UnsafeRawBufferPointer(start: found.base + found.offset, count: found.length)))
+            try body(
+                WALRecordView(
+                    position: position, stream: StreamID(rawValue: found.streamID),
+                    payload: UnsafeRawBufferPointer(start: found.base + found.offset, count: found.length)))
         }
     }
 
@@ -43,7 +46,8 @@ extension WriteAheadLog {
     /// sealed segment on its first read and inflating a frame happen outside it, so they never
     /// stall appends (which need the lock to publish).
     private func locate(_ position: UInt64) throws
-        -> (base: UnsafeRawPointer, offset: Int, streamID: UInt32, length: Int, keepAlive: (Segment, InflatedFrame?)) {
+        -> (base: UnsafeRawPointer, offset: Int, streamID: UInt32, length: Int, keepAlive: (Segment, InflatedFrame?))
+    {
         let (segment, checkpoint) = try indexLock.withLock { () throws -> (Segment, (frameOffset: Int, recordOffset: Int, skip: UInt64)?) in
             guard let first = segments.first else { throw WALError.closed }
             guard position < visibleEnd else { throw WALError.positionNotWritten(position: position, nextPosition: visibleEnd) }
@@ -62,7 +66,8 @@ extension WriteAheadLog {
         let end = location.end
         let base = location.base
         guard let streamID = Varint.read(base, &offset, end: end), let length = Varint.read(base, &offset, end: end),
-              length <= UInt64(end - offset) else {
+            length <= UInt64(end - offset)
+        else {
             throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: "malformed record header")
         }
         return (base, offset, UInt32(truncatingIfNeeded: streamID), Int(length), (segment, location.owner))

@@ -27,8 +27,9 @@ extension WriteAheadLog {
         var ids: [UInt64] = []
         for name in names where name.hasSuffix(".kwal") {
             guard let id = UInt64(name.dropLast(5)), Segment.fileName(id: id) == name else {
-                throw WALError.corruption(path: directory + "/" + name, offset: 0,
-                                  reason: "unexpected file name; segment files are named <20-digit id>.kwal")
+                throw WALError.corruption(
+                    path: directory + "/" + name, offset: 0,
+                    reason: "unexpected file name; segment files are named <20-digit id>.kwal")
             }
             ids.append(id)
         }
@@ -52,9 +53,10 @@ extension WriteAheadLog {
             let (segment, sizeOnDisk) = try openSegment(id: id, isLast: isLast)
             segments.append(segment)
             if let expectedBase, segment.basePosition != expectedBase {
-                throw WALError.corruption(path: segment.path, offset: 24,
-                                  reason: "segment starts at position \(segment.basePosition) but the previous one ends at "
-                                      + "\(expectedBase): a segment file is missing or out of place")
+                throw WALError.corruption(
+                    path: segment.path, offset: 24,
+                    reason: "segment starts at position \(segment.basePosition) but the previous one ends at "
+                        + "\(expectedBase): a segment file is missing or out of place")
             }
             segment.mapping.adviseSequentialScan()
             defer { segment.mapping.adviseNormal() }
@@ -103,9 +105,11 @@ extension WriteAheadLog {
     private func checkAgainstManifest(_ ids: inout [UInt64], report: inout RecoveryReport) throws -> SegmentManifest? {
         guard let manifest = try SegmentManifest.read(directory: directory, fileSystem: fileSystem) else { return nil }
         func missing(_ id: UInt64) -> WALError {
-            .corruption(path: directory + "/" + Segment.fileName(id: id), offset: 0,
-                        reason: "the segment is missing, but the manifest says segments \(manifest.lowest) to \(manifest.highest) were made durable; "
-                            + "restore the file, or move the directory aside to start a new log")
+            .corruption(
+                path: directory + "/" + Segment.fileName(id: id), offset: 0,
+                reason:
+                    "the segment is missing, but the manifest says segments \(manifest.lowest) to \(manifest.highest) were made durable; "
+                    + "restore the file, or move the directory aside to start a new log")
         }
         guard let lowest = ids.first, let highest = ids.last else { throw missing(manifest.highest) }
         if highest < manifest.highest { throw missing(manifest.highest) }
@@ -145,15 +149,17 @@ extension WriteAheadLog {
             let decoded = headerBytes.withUnsafeBytes { SegmentHeader.decode($0.baseAddress!, available: read) }
             let header: SegmentHeader
             switch decoded {
-            case let .success(value): header = value
-            case let .failure(problem): throw WALError.corruption(path: path, offset: 0, reason: problem.reason)
+            case .success(let value): header = value
+            case .failure(let problem): throw WALError.corruption(path: path, offset: 0, reason: problem.reason)
             }
             guard header.segmentID == id else {
-                throw WALError.corruption(path: path, offset: 16,
-                                          reason: "header names segment \(header.segmentID) but the file is named for \(id)")
+                throw WALError.corruption(
+                    path: path, offset: 16,
+                    reason: "header names segment \(header.segmentID) but the file is named for \(id)")
             }
             guard header.capacity >= UInt64(SegmentHeader.size + FrameLayout.sealFrameSize),
-                  header.capacity <= UInt64(UInt32.max) else {
+                header.capacity <= UInt64(UInt32.max)
+            else {
                 throw WALError.corruption(path: path, offset: 32, reason: "implausible capacity \(header.capacity)")
             }
             let capacity = Int(header.capacity)
@@ -165,10 +171,14 @@ extension WriteAheadLog {
                 do { try fileSystem.truncate(fd, to: Int64(capacity)) } catch { throw error.walError(path: path) }
                 size = Int64(capacity)
             }
-            let mapping = try MappedRegion(fd: fd, length: Int(min(size, Int64(capacity))), path: path, fileSystem: fileSystem,
-                                           preferCopy: configuration.readStrategy == .pread)
-            return (Segment(id: id, basePosition: header.basePosition, path: path, capacity: capacity, fd: fd,
-                            mapping: mapping, verified: isLast, inflatedFrames: inflatedFrames), sizeOnDisk)
+            let mapping = try MappedRegion(
+                fd: fd, length: Int(min(size, Int64(capacity))), path: path, fileSystem: fileSystem,
+                preferCopy: configuration.readStrategy == .pread)
+            return (
+                Segment(
+                    id: id, basePosition: header.basePosition, path: path, capacity: capacity, fd: fd,
+                    mapping: mapping, verified: isLast, inflatedFrames: inflatedFrames), sizeOnDisk
+            )
         } catch let error as WALError {
             fileSystem.closeFile(fd)
             throw error
@@ -187,28 +197,34 @@ extension WriteAheadLog {
         var position = segment.basePosition
         while true {
             let check = FrameParser.check(base, size: size, offset: offset, segmentID: segment.id, verifyCRC: false)
-            guard case let .valid(header) = check else {
+            guard case .valid(let header) = check else {
                 let reason: String
-                if case let .invalid(why) = check { reason = why } else { reason = "segment ends without a seal frame" }
-                throw WALError.corruption(path: segment.path, offset: Int64(offset),
-                                  reason: "\(reason), in a segment that a later segment follows")
+                if case .invalid(let why) = check { reason = why } else { reason = "segment ends without a seal frame" }
+                throw WALError.corruption(
+                    path: segment.path, offset: Int64(offset),
+                    reason: "\(reason), in a segment that a later segment follows")
             }
             guard header.basePosition == position else {
-                throw WALError.corruption(path: segment.path, offset: Int64(offset),
-                                  reason: "frame claims position \(header.basePosition) where \(position) was expected")
+                throw WALError.corruption(
+                    path: segment.path, offset: Int64(offset),
+                    reason: "frame claims position \(header.basePosition) where \(position) was expected")
             }
             // Control frames, and compressed frames before their declared size is trusted for inflating.
             if header.type != FrameType.data.rawValue || header.flags & FrameLayout.compressedFlag != 0,
-               header.crc != FrameHeader.computeCRC(frame: base + offset, length: Int(header.length)) {
-                throw WALError.corruption(path: segment.path, offset: Int64(offset),
-                                          reason: header.type == FrameType.data.rawValue ? "compressed frame checksum mismatch"
-                                                                                         : "control frame checksum mismatch")
+                header.crc != FrameHeader.computeCRC(frame: base + offset, length: Int(header.length))
+            {
+                throw WALError.corruption(
+                    path: segment.path, offset: Int64(offset),
+                    reason: header.type == FrameType.data.rawValue
+                        ? "compressed frame checksum mismatch"
+                        : "control frame checksum mismatch")
             }
             switch FrameType(rawValue: header.type)! {
             case .data:
                 var valid = true
                 let endBefore = segment.endPosition
-                let wellFormed = segment.index(frame: header, base: base, frameOffset: offset, segmentOffset: offset) { streamID, position in
+                let wellFormed = segment.index(frame: header, base: base, frameOffset: offset, segmentOffset: offset) {
+                    streamID, position in
                     if let state = stateOfStream(StreamID(rawValue: streamID)) {
                         state.append(position: position)
                     } else {
@@ -229,8 +245,9 @@ extension WriteAheadLog {
             case .seal:
                 let (count, end) = FrameParser.seal(base, frameOffset: offset)
                 guard end == position, count == position - segment.basePosition else {
-                    throw WALError.corruption(path: segment.path, offset: Int64(offset),
-                                      reason: "seal says \(count) records ending at \(end), the frames hold \(position - segment.basePosition)")
+                    throw WALError.corruption(
+                        path: segment.path, offset: Int64(offset),
+                        reason: "seal says \(count) records ending at \(end), the frames hold \(position - segment.basePosition)")
                 }
                 segment.writeOffset = offset + Int(header.length)
                 segment.endPosition = position
@@ -262,9 +279,9 @@ extension WriteAheadLog {
                     break
                 }
                 break scan
-            case let .invalid(reason):
+            case .invalid(let reason):
                 damage = reason
-            case let .valid(header):
+            case .valid(let header):
                 if header.basePosition != position {
                     damage = "frame claims position \(header.basePosition) where \(position) was expected"
                 } else {
@@ -274,7 +291,8 @@ extension WriteAheadLog {
                         var wellFormed = false
                         if let area = segment.recordsArea(base, frameOffset: offset, segmentOffset: offset, header: header, keep: false) {
                             wellFormed = withExtendedLifetime(area.owner) {
-                                FrameParser.forEachRecord(area.base, start: area.start, end: area.end, count: header.recordCount) { id, _, _ in
+                                FrameParser.forEachRecord(area.base, start: area.start, end: area.end, count: header.recordCount) {
+                                    id, _, _ in
                                     if stateOfStream(StreamID(rawValue: id)) == nil { streamsKnown = false }
                                 }
                             }
@@ -315,8 +333,9 @@ extension WriteAheadLog {
                 }
             }
             guard let damage else { break scan }
-            try cutTornTail(segment, at: offset, expectedPosition: position, reason: damage, sizeOnDisk: sizeOnDisk,
-                            report: &report)
+            try cutTornTail(
+                segment, at: offset, expectedPosition: position, reason: damage, sizeOnDisk: sizeOnDisk,
+                report: &report)
             break scan
         }
         segment.writeOffset = offset
@@ -343,8 +362,10 @@ extension WriteAheadLog {
     /// still fails its checks was changed after it was written (bit rot, a stray write), and its
     /// records may have been acknowledged: the open fails, unless the configuration explicitly
     /// accepts that loss (``WALConfiguration/DamagedTail/discard``).
-    private func cutTornTail(_ segment: Segment, at offset: Int, expectedPosition: UInt64, reason: String,
-                             sizeOnDisk: Int, report: inout RecoveryReport) throws {
+    private func cutTornTail(
+        _ segment: Segment, at offset: Int, expectedPosition: UInt64, reason: String,
+        sizeOnDisk: Int, report: inout RecoveryReport
+    ) throws {
         let base = segment.mapping.base
         let size = segment.mapping.length
         var lastNonZero = offset
@@ -355,22 +376,25 @@ extension WriteAheadLog {
                 lastNonZero = probe + 8
                 let header = FrameHeader(from: base + probe)
                 if header.segmentID == FrameHeader.segmentTag(segment.id), header.basePosition >= expectedPosition,
-                   header.durableBefore > expectedPosition,
-                   case .valid = FrameParser.check(base, size: size, offset: probe, segmentID: segment.id) {
-                    throw WALError.corruption(path: segment.path, offset: Int64(offset),
-                                      reason: "\(reason); a later intact frame at offset \(probe) shows that position "
-                                          + "\(expectedPosition) had already been made durable, so this is not a torn write")
+                    header.durableBefore > expectedPosition,
+                    case .valid = FrameParser.check(base, size: size, offset: probe, segmentID: segment.id)
+                {
+                    throw WALError.corruption(
+                        path: segment.path, offset: Int64(offset),
+                        reason: "\(reason); a later intact frame at offset \(probe) shows that position "
+                            + "\(expectedPosition) had already been made durable, so this is not a torn write")
                 }
             }
             probe += FrameLayout.alignment
         }
         let interrupted = showsInterruptedWrite(segment, at: offset, sizeOnDisk: sizeOnDisk)
         if !interrupted && configuration.damagedTail == .refuse {
-            throw WALError.corruption(path: segment.path, offset: Int64(offset),
-                                      reason: "\(reason) in the last frame, which was written whole (no sector of it is missing), so it "
-                                          + "is damage, not a torn write, and its records may have been acknowledged; restore the "
-                                          + "file from a replica, or open with damagedTail = .discard to drop the frame and "
-                                          + "everything after it")
+            throw WALError.corruption(
+                path: segment.path, offset: Int64(offset),
+                reason: "\(reason) in the last frame, which was written whole (no sector of it is missing), so it "
+                    + "is damage, not a torn write, and its records may have been acknowledged; restore the "
+                    + "file from a replica, or open with damagedTail = .discard to drop the frame and "
+                    + "everything after it")
         }
         let capacity = Int64(segment.capacity)
         if !isReadOnly {
@@ -405,7 +429,7 @@ extension WriteAheadLog {
             if length >= FrameLayout.headerSize, header.padding < FrameLayout.alignment {
                 // The padding is zeros by design; a sector holding nothing else proves nothing.
                 let declaredEnd = offset + length - Int(header.padding)
-                if declaredEnd > sizeOnDisk { return true } // the file ends inside the frame
+                if declaredEnd > sizeOnDisk { return true }  // the file ends inside the frame
                 end = min(declaredEnd, size)
             }
         }
@@ -416,7 +440,10 @@ extension WriteAheadLog {
             var allZero = true
             var probe = start
             while probe < sectorEnd {
-                if base.load(fromByteOffset: probe, as: UInt8.self) != 0 { allZero = false; break }
+                if base.load(fromByteOffset: probe, as: UInt8.self) != 0 {
+                    allZero = false
+                    break
+                }
                 probe += 1
             }
             if allZero { return true }

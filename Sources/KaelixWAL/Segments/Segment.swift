@@ -36,8 +36,10 @@ final class Segment: @unchecked Sendable {
     /// Inflated records areas of compressed frames, shared by the log and bounded in bytes.
     let inflatedFrames: InflatedFrameCache
 
-    init(id: UInt64, basePosition: UInt64, path: String, capacity: Int, fd: Int32, mapping: MappedRegion, verified: Bool,
-         inflatedFrames: InflatedFrameCache) {
+    init(
+        id: UInt64, basePosition: UInt64, path: String, capacity: Int, fd: Int32, mapping: MappedRegion, verified: Bool,
+        inflatedFrames: InflatedFrameCache
+    ) {
         self.id = id
         self.basePosition = basePosition
         self.path = path
@@ -56,8 +58,10 @@ final class Segment: @unchecked Sendable {
     /// which `owner` keeps alive: hold it while reading. With `keep`, the copy goes into the
     /// log's bounded cache; without (indexing), it is freed when `owner` is released. Nil when
     /// the compressed body is damaged.
-    func recordsArea(_ base: UnsafeRawPointer, frameOffset: Int, segmentOffset: Int, header: FrameHeader,
-                     keep: Bool = true) -> (base: UnsafeRawPointer, start: Int, end: Int, owner: InflatedFrame?)? {
+    func recordsArea(
+        _ base: UnsafeRawPointer, frameOffset: Int, segmentOffset: Int, header: FrameHeader,
+        keep: Bool = true
+    ) -> (base: UnsafeRawPointer, start: Int, end: Int, owner: InflatedFrame?)? {
         guard header.flags & FrameLayout.compressedFlag != 0 else {
             let (start, end) = FrameParser.bodyRange(frameOffset: frameOffset, header: header)
             return (base, start, end, nil)
@@ -89,9 +93,9 @@ final class Segment: @unchecked Sendable {
             let base = mapping.base
             while offset < writeOffset {
                 switch FrameParser.check(base, size: writeOffset, offset: offset, segmentID: id) {
-                case let .valid(header):
+                case .valid(let header):
                     offset += Int(header.length)
-                case let .invalid(reason):
+                case .invalid(let reason):
                     damage = WALError.corruption(path: path, offset: Int64(offset), reason: reason + " in a sealed segment")
                 case .end:
                     damage = WALError.corruption(path: path, offset: Int64(offset), reason: "sealed segment ends early")
@@ -113,8 +117,10 @@ final class Segment: @unchecked Sendable {
     /// Checkpoints hold record offsets in the segment, or in the inflated copy of a compressed frame.
     /// Returns false when the records are malformed (or a compressed body does not inflate).
     @discardableResult
-    func index(frame header: FrameHeader, base: UnsafeRawPointer, frameOffset: Int, segmentOffset: Int,
-               stream: (UInt32, UInt64) -> Void) -> Bool {
+    func index(
+        frame header: FrameHeader, base: UnsafeRawPointer, frameOffset: Int, segmentOffset: Int,
+        stream: (UInt32, UInt64) -> Void
+    ) -> Bool {
         guard let area = recordsArea(base, frameOffset: frameOffset, segmentOffset: segmentOffset, header: header, keep: false)
         else { return false }
         let compressed = header.flags & FrameLayout.compressedFlag != 0
@@ -122,7 +128,8 @@ final class Segment: @unchecked Sendable {
         var position = header.basePosition
         var first = true
         let wellFormed = withExtendedLifetime(area.owner) {
-            FrameParser.forEachRecord(area.base, start: area.start, end: area.end, count: header.recordCount) { streamID, payloadOffset, length in
+            FrameParser.forEachRecord(area.base, start: area.start, end: area.end, count: header.recordCount) {
+                streamID, payloadOffset, length in
                 if first || (position - header.basePosition) % Segment.checkpointStride == 0 {
                     // The record starts before its two varints; recompute its start from the payload.
                     let recordStart = payloadOffset - Varint.size(UInt64(length)) - Varint.size(UInt64(streamID))
@@ -167,19 +174,22 @@ final class Segment: @unchecked Sendable {
     /// area, owner of an inflated copy to hold while reading)`, or nil when the bytes do not lead
     /// to it. Needs no lock: published frames never change.
     func recordLocation(from checkpoint: (frameOffset: Int, recordOffset: Int, skip: UInt64))
-        -> (base: UnsafeRawPointer, offset: Int, end: Int, owner: InflatedFrame?)? {
+        -> (base: UnsafeRawPointer, offset: Int, end: Int, owner: InflatedFrame?)?
+    {
         let frameOffset = checkpoint.frameOffset
         guard frameOffset + FrameLayout.headerSize <= mapping.length else { return nil }
         let header = FrameHeader(from: mapping.base + frameOffset)
         guard Int(header.length) <= mapping.length - frameOffset,
-              let area = recordsArea(mapping.base, frameOffset: frameOffset, segmentOffset: frameOffset, header: header) else { return nil }
+            let area = recordsArea(mapping.base, frameOffset: frameOffset, segmentOffset: frameOffset, header: header)
+        else { return nil }
         var offset = checkpoint.recordOffset
         var skip = checkpoint.skip
         let base = area.base
         let end = area.end
         while skip > 0 {
             guard Varint.read(base, &offset, end: end) != nil, let length = Varint.read(base, &offset, end: end),
-                  length <= UInt64(end - offset) else { return nil }
+                length <= UInt64(end - offset)
+            else { return nil }
             offset += Int(length)
             skip -= 1
         }

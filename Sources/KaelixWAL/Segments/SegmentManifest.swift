@@ -23,10 +23,10 @@ struct SegmentManifest: Equatable {
         let text = String(decoding: bytes, as: UTF8.self)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count >= 4, lines[0] == "kaelix-wal manifest 1",
-              lines[1].hasPrefix("lowest "), let lowest = UInt64(lines[1].dropFirst(7)),
-              lines[2].hasPrefix("highest "), let highest = UInt64(lines[2].dropFirst(8)),
-              lines[3].hasPrefix("crc "), let crc = UInt32(lines[3].dropFirst(4)),
-              CRC32C.checksum(Array((lines[0...2].joined(separator: "\n") + "\n").utf8)) == crc, lowest <= highest
+            lines[1].hasPrefix("lowest "), let lowest = UInt64(lines[1].dropFirst(7)),
+            lines[2].hasPrefix("highest "), let highest = UInt64(lines[2].dropFirst(8)),
+            lines[3].hasPrefix("crc "), let crc = UInt32(lines[3].dropFirst(4)),
+            CRC32C.checksum(Array((lines[0...2].joined(separator: "\n") + "\n").utf8)) == crc, lowest <= highest
         else { return nil }
         return SegmentManifest(lowest: lowest, highest: highest)
     }

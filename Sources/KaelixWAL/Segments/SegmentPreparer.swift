@@ -29,8 +29,9 @@ final class SegmentPreparer: @unchecked Sendable {
         guard start else { return }
         BackgroundThread.spawn { [self] in
             let result = Result { () throws -> Int32 in
-                try SegmentPreparer.createFile(id: id, fileSystem: fileSystem, directory: directory,
-                                               capacity: capacity, preallocation: preallocation)
+                try SegmentPreparer.createFile(
+                    id: id, fileSystem: fileSystem, directory: directory,
+                    capacity: capacity, preallocation: preallocation)
             }
             lock.withLock {
                 ready = (id, result)
@@ -61,7 +62,7 @@ final class SegmentPreparer: @unchecked Sendable {
     }
 
     private func discard(_ prepared: (id: UInt64, result: Result<Int32, any Error>)) {
-        if case let .success(fd) = prepared.result {
+        if case .success(let fd) = prepared.result {
             fileSystem.closeFile(fd)
             try? fileSystem.removeFile(SegmentPreparer.temporaryPath(directory: directory, id: prepared.id))
         }
@@ -72,8 +73,10 @@ final class SegmentPreparer: @unchecked Sendable {
     }
 
     /// Creates and preallocates the temporary file of segment `id` and syncs it.
-    static func createFile(id: UInt64, fileSystem: any WALFileSystem, directory: String,
-                           capacity: Int, preallocation: Preallocation) throws -> Int32 {
+    static func createFile(
+        id: UInt64, fileSystem: any WALFileSystem, directory: String,
+        capacity: Int, preallocation: Preallocation
+    ) throws -> Int32 {
         let path = temporaryPath(directory: directory, id: id)
         try? fileSystem.removeFile(path)
         let fd: Int32

@@ -10,7 +10,8 @@ public struct StreamID: Hashable, Sendable, Comparable, CustomStringConvertible 
 
 /// What the log remembers about one stream: its name and where its records are, as runs of
 /// consecutive log positions. Sequence numbers count the stream's records from its creation;
-/// after retention (and a restart) they continue from the first retained segment's stream table. A stream written in batches costs one 16-byte run per batch, and
+/// after retention (and a restart) they continue from the first retained segment's stream table. A stream written in batches costs one
+/// 16-byte run per batch, and
 /// an inactive stream holds no file descriptor, mapping or buffer: about 150 bytes in all.
 final class StreamState {
     struct Run {
@@ -64,7 +65,7 @@ final class StreamState {
     func firstSequence(atOrAfter position: UInt64) -> UInt64 {
         var low = 0
         var high = runs.count
-        while low < high { // first run whose first position is > position
+        while low < high {  // first run whose first position is > position
             let mid = (low + high) / 2
             if runs[mid].firstPosition <= position { low = mid + 1 } else { high = mid }
         }

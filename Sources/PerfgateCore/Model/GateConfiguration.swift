@@ -40,7 +40,8 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
         public init() {}
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case alpha, pairedAlpha, tolerance, pairedTolerance, driftFloor, counterTolerance, metrics, bootstrapResamples, seed, minimumTailSamples
+            case alpha, pairedAlpha, tolerance, pairedTolerance, driftFloor, counterTolerance, metrics, bootstrapResamples, seed,
+                minimumTailSamples
         }
 
         public init(from decoder: any Decoder) throws {
@@ -56,7 +57,8 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
             bootstrapResamples = try c.decodeIfPresent(Int.self, forKey: .bootstrapResamples) ?? d.bootstrapResamples
             if let rawSeed = try c.decodeIfPresent(Int64.self, forKey: .seed) {
                 guard rawSeed >= 0 else {
-                    throw DecodingError.dataCorruptedError(forKey: .seed, in: c, debugDescription: "is \(rawSeed); it must be a whole number ≥ 0")
+                    throw DecodingError.dataCorruptedError(
+                        forKey: .seed, in: c, debugDescription: "is \(rawSeed); it must be a whole number ≥ 0")
                 }
                 seed = UInt64(rawSeed)
             } else {
@@ -131,19 +133,23 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
     /// Reads and validates `perfgate.json`. `knownBenchmarks`: ids every pattern must match one of.
     public static func load(path: String, knownBenchmarks: Set<String>, knownMetrics: Set<String> = []) throws -> GateConfiguration {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw PerfgateError.badInput(file: path, field: nil, problem: "cannot be read", fix: "Create it (see README, 'Configuration') or pass --config")
+            throw PerfgateError.badInput(
+                file: path, field: nil, problem: "cannot be read", fix: "Create it (see README, 'Configuration') or pass --config")
         }
         return try decode(data, source: path, knownBenchmarks: knownBenchmarks, knownMetrics: knownMetrics)
     }
 
     /// Decodes and validates. `knownBenchmarks` and `knownMetrics` (when not empty) are what
     /// patterns and `gate.metrics` names must match.
-    public static func decode(_ data: Data, source: String, knownBenchmarks: Set<String>,
-                              knownMetrics: Set<String> = []) throws -> GateConfiguration {
+    public static func decode(
+        _ data: Data, source: String, knownBenchmarks: Set<String>,
+        knownMetrics: Set<String> = []
+    ) throws -> GateConfiguration {
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw PerfgateError.badInput(file: source, field: nil, problem: "is not valid JSON (\(JSONDiagnosis.describe(data, error: error)))",
-                                         fix: "Fix the syntax (a trailing comma or a missing quote?)")
+            throw PerfgateError.badInput(
+                file: source, field: nil, problem: "is not valid JSON (\(JSONDiagnosis.describe(data, error: error)))",
+                fix: "Fix the syntax (a trailing comma or a missing quote?)")
         }
         guard let root = object as? [String: Any] else {
             throw PerfgateError.badInput(file: source, field: nil, problem: "is not a JSON object", fix: "See README, 'Configuration'")
@@ -153,12 +159,14 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
             try checkKeys(gate, allowed: Settings.CodingKeys.allCases.map(\.rawValue), field: "gate", source: source)
         }
         for (i, item) in ((root["tolerances"] as? [Any]) ?? []).enumerated() {
-            try checkKeys(item as? [String: Any] ?? [:], allowed: ToleranceOverride.CodingKeys.allCases.map(\.rawValue),
-                          field: "tolerances[\(i)]", source: source)
+            try checkKeys(
+                item as? [String: Any] ?? [:], allowed: ToleranceOverride.CodingKeys.allCases.map(\.rawValue),
+                field: "tolerances[\(i)]", source: source)
         }
         for (i, item) in ((root["targets"] as? [Any]) ?? []).enumerated() {
-            try checkKeys(item as? [String: Any] ?? [:], allowed: Target.CodingKeys.allCases.map(\.rawValue),
-                          field: "targets[\(i)]", source: source)
+            try checkKeys(
+                item as? [String: Any] ?? [:], allowed: Target.CodingKeys.allCases.map(\.rawValue),
+                field: "targets[\(i)]", source: source)
         }
         let configuration: GateConfiguration
         do { configuration = try JSONDecoder().decode(GateConfiguration.self, from: data) } catch let error as DecodingError {
@@ -166,23 +174,25 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
                 context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
                     .trimmingCharacters(in: CharacterSet(charactersIn: "."))
             }
-            let field: String, problem: String
+            let field: String
+            let problem: String
             switch error {
-            case let .keyNotFound(key, context):
+            case .keyNotFound(let key, let context):
                 field = [path(context), key.stringValue].filter { !$0.isEmpty }.joined(separator: ".")
                 problem = "is missing"
-            case let .typeMismatch(type, context), let .valueNotFound(type, context):
+            case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
                 field = path(context)
                 problem = "has the wrong type (expected \(type == Double.self ? "a number" : type == String.self ? "a string" : "\(type)"))"
-            case let .dataCorrupted(context):
+            case .dataCorrupted(let context):
                 field = path(context)
                 problem = context.debugDescription
             @unknown default:
                 field = "?"
                 problem = "is not valid"
             }
-            throw PerfgateError.badInput(file: source, field: field.isEmpty ? "(top level)" : field, problem: problem,
-                                         fix: "See README, 'Configuration'")
+            throw PerfgateError.badInput(
+                file: source, field: field.isEmpty ? "(top level)" : field, problem: problem,
+                fix: "See README, 'Configuration'")
         } catch {
             throw PerfgateError.badInput(file: source, field: nil, problem: "\(error)", fix: "See README, 'Configuration'")
         }
@@ -193,45 +203,64 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
     private static func checkKeys(_ object: [String: Any], allowed: [String], field: String?, source: String) throws {
         for key in object.keys.sorted() where !allowed.contains(key) {
             let path = field.map { "\($0).\(key)" } ?? key
-            throw PerfgateError.badInput(file: source, field: path, problem: "is not a known setting",
-                            fix: "Remove it or fix its spelling; known here: \(allowed.joined(separator: ", "))")
+            throw PerfgateError.badInput(
+                file: source, field: path, problem: "is not a known setting",
+                fix: "Remove it or fix its spelling; known here: \(allowed.joined(separator: ", "))")
         }
     }
 
     func validate(source: String, knownBenchmarks: Set<String>, knownMetrics: Set<String> = []) throws {
         guard version == 1 else {
-            throw PerfgateError.badInput(file: source, field: "version", problem: "is \(version); this perfgate reads version 1", fix: "Set \"version\": 1")
+            throw PerfgateError.badInput(
+                file: source, field: "version", problem: "is \(version); this perfgate reads version 1", fix: "Set \"version\": 1")
         }
         let g = gate
-        guard g.alpha > 0 && g.alpha < 0.5 else { throw PerfgateError.badInput(file: source, field: "gate.alpha", problem: "must be in (0, 0.5)", fix: "Use e.g. 0.02") }
+        guard g.alpha > 0 && g.alpha < 0.5 else {
+            throw PerfgateError.badInput(file: source, field: "gate.alpha", problem: "must be in (0, 0.5)", fix: "Use e.g. 0.02")
+        }
         guard g.pairedAlpha > 0 && g.pairedAlpha < 0.5 else {
             throw PerfgateError.badInput(file: source, field: "gate.pairedAlpha", problem: "must be in (0, 0.5)", fix: "Use e.g. 0.01")
         }
-        guard g.tolerance >= 0 && g.tolerance < 1 else { throw PerfgateError.badInput(file: source, field: "gate.tolerance", problem: "must be a fraction in [0, 1)", fix: "Write 5 % as 0.05") }
-        guard g.driftFloor >= 0 && g.driftFloor < 1 else { throw PerfgateError.badInput(file: source, field: "gate.driftFloor", problem: "must be a fraction in [0, 1)", fix: "Write 3 % as 0.03") }
+        guard g.tolerance >= 0 && g.tolerance < 1 else {
+            throw PerfgateError.badInput(
+                file: source, field: "gate.tolerance", problem: "must be a fraction in [0, 1)", fix: "Write 5 % as 0.05")
+        }
+        guard g.driftFloor >= 0 && g.driftFloor < 1 else {
+            throw PerfgateError.badInput(
+                file: source, field: "gate.driftFloor", problem: "must be a fraction in [0, 1)", fix: "Write 3 % as 0.03")
+        }
         if let metrics = g.metrics, !knownMetrics.isEmpty {
             for (i, name) in metrics.enumerated() where !knownMetrics.contains(name) {
-                throw PerfgateError.badInput(file: source, field: "gate.metrics[\(i)]", problem: "'\(name)' is not a metric of this suite or of the results compared",
-                                             fix: "Use one of: \(knownMetrics.sorted().joined(separator: ", ")) (names are case-sensitive)")
+                throw PerfgateError.badInput(
+                    file: source, field: "gate.metrics[\(i)]",
+                    problem: "'\(name)' is not a metric of this suite or of the results compared",
+                    fix: "Use one of: \(knownMetrics.sorted().joined(separator: ", ")) (names are case-sensitive)")
             }
         }
-        guard g.bootstrapResamples >= 100 else { throw PerfgateError.badInput(file: source, field: "gate.bootstrapResamples", problem: "must be at least 100", fix: "Use 10000") }
+        guard g.bootstrapResamples >= 100 else {
+            throw PerfgateError.badInput(file: source, field: "gate.bootstrapResamples", problem: "must be at least 100", fix: "Use 10000")
+        }
         for (i, t) in tolerances.enumerated() {
             guard t.tolerance >= 0 && t.tolerance < 1 else {
-                throw PerfgateError.badInput(file: source, field: "tolerances[\(i)].tolerance", problem: "must be a fraction in [0, 1)", fix: "Write 10 % as 0.10")
+                throw PerfgateError.badInput(
+                    file: source, field: "tolerances[\(i)].tolerance", problem: "must be a fraction in [0, 1)", fix: "Write 10 % as 0.10")
             }
             if !knownBenchmarks.isEmpty && !knownBenchmarks.contains(where: { Glob.matches(t.benchmark, $0) }) {
-                throw PerfgateError.badInput(file: source, field: "tolerances[\(i)].benchmark", problem: "'\(t.benchmark)' matches no benchmark",
-                                fix: "Check the id with `perfgate list --scenario comprehensive`")
+                throw PerfgateError.badInput(
+                    file: source, field: "tolerances[\(i)].benchmark", problem: "'\(t.benchmark)' matches no benchmark",
+                    fix: "Check the id with `perfgate list --scenario comprehensive`")
             }
         }
         for (i, t) in targets.enumerated() {
             if (t.max == nil) == (t.min == nil) {
-                throw PerfgateError.badInput(file: source, field: "targets[\(i)]", problem: "needs exactly one of \"max\" or \"min\"", fix: "Add \"max\": <limit> for costs, \"min\" for throughput")
+                throw PerfgateError.badInput(
+                    file: source, field: "targets[\(i)]", problem: "needs exactly one of \"max\" or \"min\"",
+                    fix: "Add \"max\": <limit> for costs, \"min\" for throughput")
             }
             if !knownBenchmarks.isEmpty && !knownBenchmarks.contains(where: { Glob.matches(t.benchmark, $0) }) {
-                throw PerfgateError.badInput(file: source, field: "targets[\(i)].benchmark", problem: "'\(t.benchmark)' matches no benchmark",
-                                fix: "Check the id with `perfgate list --scenario comprehensive`")
+                throw PerfgateError.badInput(
+                    file: source, field: "targets[\(i)].benchmark", problem: "'\(t.benchmark)' matches no benchmark",
+                    fix: "Check the id with `perfgate list --scenario comprehensive`")
             }
         }
     }

@@ -41,8 +41,10 @@ public enum InputFormat: String, CaseIterable, Sendable {
         if isDirectory.boolValue {
             if CriterionReader.sampleFiles(in: path).count > 0 { return .criterion }
             if PackageBenchmarkReader.files(in: path).count > 0 { return .packageBenchmark }
-            throw PerfgateError.badInput(file: path, field: nil, problem: "is a directory with neither criterion samples (*/new/sample.json) nor package-benchmark exports",
-                            fix: "Pass a results file, or name the format with --input-format")
+            throw PerfgateError.badInput(
+                file: path, field: nil,
+                problem: "is a directory with neither criterion samples (*/new/sample.json) nor package-benchmark exports",
+                fix: "Pass a results file, or name the format with --input-format")
         }
         if path.hasSuffix("sample.json") || path.hasSuffix("estimates.json") { return .criterion }
         let object = try ForeignJSON.parse(path)
@@ -51,11 +53,14 @@ public enum InputFormat: String, CaseIterable, Sendable {
             if let results = root["results"] as? [[String: Any]], results.first?["command"] != nil { return .hyperfine }
             if root["benchmarks"] is [Any], root["context"] is [String: Any] { return .googleBenchmark }
         }
-        if let array = object as? [[String: Any]], let first = array.first, first["name"] != nil, first["value"] != nil, first["unit"] != nil {
+        if let array = object as? [[String: Any]], let first = array.first, first["name"] != nil, first["value"] != nil,
+            first["unit"] != nil
+        {
             return .packageBenchmark
         }
-        throw PerfgateError.badInput(file: path, field: nil, problem: "is not a format perfgate recognises",
-                        fix: "Pass --input-format (perfgate, hyperfine, google-benchmark, package-benchmark, criterion)")
+        throw PerfgateError.badInput(
+            file: path, field: nil, problem: "is not a format perfgate recognises",
+            fix: "Pass --input-format (perfgate, hyperfine, google-benchmark, package-benchmark, criterion)")
     }
 }
 
@@ -66,14 +71,18 @@ enum ForeignJSON {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PerfgateError.badInput(file: path, field: nil, problem: "cannot be read", fix: "Check the path and permissions")
         }
-        guard !data.isEmpty else { throw PerfgateError.badInput(file: path, field: nil, problem: "is empty", fix: "Rerun the benchmark tool") }
+        guard !data.isEmpty else {
+            throw PerfgateError.badInput(file: path, field: nil, problem: "is empty", fix: "Rerun the benchmark tool")
+        }
         do { return try JSONSerialization.jsonObject(with: data) } catch {
             if let problem = JSONDiagnosis.firstProblem(in: data) {
-                throw PerfgateError.badInput(file: path, field: nil, problem: "is not valid JSON: \(problem.description)",
-                                             fix: "Rerun the benchmark tool; a harness writes such values when a measurement failed")
+                throw PerfgateError.badInput(
+                    file: path, field: nil, problem: "is not valid JSON: \(problem.description)",
+                    fix: "Rerun the benchmark tool; a harness writes such values when a measurement failed")
             }
-            throw PerfgateError.badInput(file: path, field: nil, problem: "is not valid JSON (\(JSONDiagnosis.describe(data, error: error))); it may be truncated",
-                                         fix: "Rerun the benchmark tool and export again")
+            throw PerfgateError.badInput(
+                file: path, field: nil, problem: "is not valid JSON (\(JSONDiagnosis.describe(data, error: error))); it may be truncated",
+                fix: "Rerun the benchmark tool and export again")
         }
     }
 
@@ -91,15 +100,17 @@ enum ForeignJSON {
     /// A result of another harness: no machine fingerprint, one round per sample.
     static func result(source: String, benchmarks: [BenchmarkResult], rounds: Int) -> ResultFile {
         let now = Date()
-        let run = RunMetadata(scenario: source, startedAt: now, finishedAt: now, toolchain: "unknown", buildConfiguration: "unknown",
-                              machine: .unknown, source: source, rounds: rounds)
+        let run = RunMetadata(
+            scenario: source, startedAt: now, finishedAt: now, toolchain: "unknown", buildConfiguration: "unknown",
+            machine: .unknown, source: source, rounds: rounds)
         return ResultFile(run: run, benchmarks: benchmarks)
     }
 
     /// Validates like a perfgate file (single samples are read, then reported as not gated).
     static func finish(_ result: ResultFile, path: String) throws -> ResultFile {
         guard !result.benchmarks.isEmpty else {
-            throw PerfgateError.badInput(file: path, field: nil, problem: "holds no benchmark results", fix: "Check that the tool ran its benchmarks")
+            throw PerfgateError.badInput(
+                file: path, field: nil, problem: "holds no benchmark results", fix: "Check that the tool ran its benchmarks")
         }
         try result.validate(source: path)
         return result

@@ -15,9 +15,10 @@ public enum InputLimits {
     public static func checkFileSize(_ path: String) throws {
         guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else { return }
         if size > maxFileBytes {
-            throw PerfgateError.badInput(file: path, field: nil,
-                                         problem: "is \(size >> 20) MiB, larger than the \(maxFileBytes >> 20) MiB perfgate reads",
-                                         fix: "Record fewer rounds or benchmarks per file (a ci run is about 0.5 MB)")
+            throw PerfgateError.badInput(
+                file: path, field: nil,
+                problem: "is \(size >> 20) MiB, larger than the \(maxFileBytes >> 20) MiB perfgate reads",
+                fix: "Record fewer rounds or benchmarks per file (a ci run is about 0.5 MB)")
         }
     }
 }

@@ -12,8 +12,10 @@ public struct MachineFingerprint: Codable, Sendable, Equatable {
     /// The comparison profile: derived from CPU model, architecture and core count unless set.
     public var profile: String
 
-    public init(cpuModel: String, cores: Int, memoryBytes: UInt64, kernel: String, architecture: String,
-                filesystem: String, profile: String? = nil) {
+    public init(
+        cpuModel: String, cores: Int, memoryBytes: UInt64, kernel: String, architecture: String,
+        filesystem: String, profile: String? = nil
+    ) {
         self.cpuModel = cpuModel
         self.cores = cores
         self.memoryBytes = memoryBytes
@@ -37,8 +39,9 @@ public struct MachineFingerprint: Codable, Sendable, Equatable {
     }
 
     /// The fingerprint of a result imported from another harness: nothing is known.
-    public static let unknown = MachineFingerprint(cpuModel: "unknown", cores: 0, memoryBytes: 0, kernel: "unknown",
-                                                   architecture: "unknown", filesystem: "unknown", profile: "unknown")
+    public static let unknown = MachineFingerprint(
+        cpuModel: "unknown", cores: 0, memoryBytes: 0, kernel: "unknown",
+        architecture: "unknown", filesystem: "unknown", profile: "unknown")
 
     public var isUnknown: Bool { profile == "unknown" }
 }

@@ -13,8 +13,10 @@ public struct Metric: Codable, Sendable, Equatable {
     /// Why the metric is unavailable, when it is.
     public var unavailableReason: String?
 
-    public init(name: String, unit: String, direction: MetricDirection, kind: MetricKind = .timing,
-                samples: [Double], available: Bool = true, unavailableReason: String? = nil) {
+    public init(
+        name: String, unit: String, direction: MetricDirection, kind: MetricKind = .timing,
+        samples: [Double], available: Bool = true, unavailableReason: String? = nil
+    ) {
         self.name = name
         self.unit = unit
         self.direction = direction

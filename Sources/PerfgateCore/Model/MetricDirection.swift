@@ -11,7 +11,8 @@ public enum MetricDirection: String, Codable, Sendable, CaseIterable {
 }
 
 /// Decodes a string-valued enum; an unknown value is an error that lists the allowed ones.
-func decodeListingAllowedValues<Value: RawRepresentable>(from decoder: any Decoder, allowed: [(value: String, meaning: String)]) throws -> Value
+func decodeListingAllowedValues<Value: RawRepresentable>(from decoder: any Decoder, allowed: [(value: String, meaning: String)]) throws
+    -> Value
 where Value.RawValue == String {
     let container = try decoder.singleValueContainer()
     let text = try container.decode(String.self)

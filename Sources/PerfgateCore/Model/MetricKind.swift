@@ -7,7 +7,11 @@ public enum MetricKind: String, Codable, Sendable {
     case counter
 
     public init(from decoder: any Decoder) throws {
-        self = try decodeListingAllowedValues(from: decoder, allowed: [("timing", "varies by round, gated with statistics"),
-                                                                      ("counter", "exact, gated without statistics")])
+        self = try decodeListingAllowedValues(
+            from: decoder,
+            allowed: [
+                ("timing", "varies by round, gated with statistics"),
+                ("counter", "exact, gated without statistics"),
+            ])
     }
 }

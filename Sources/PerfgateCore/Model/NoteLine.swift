@@ -21,7 +21,8 @@ public enum NoteLine {
     /// itself when it is not perfgate's JSON (so foreign lines are kept, never dropped).
     public static func runID(of line: String) -> String {
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let run = object["run"] as? [String: Any], let id = run["runID"] as? String else { return line }
+            let run = object["run"] as? [String: Any], let id = run["runID"] as? String
+        else { return line }
         return "run:" + id
     }
 

@@ -35,7 +35,8 @@ public struct ResultFile: Codable, Sendable, Equatable {
     public func encoded(compact: Bool = false) throws -> Data {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = compact ? [.sortedKeys, .withoutEscapingSlashes] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            compact ? [.sortedKeys, .withoutEscapingSlashes] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
     }
 
@@ -57,8 +58,9 @@ public struct ResultFile: Codable, Sendable, Equatable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw PerfgateError.badInput(file: path, field: nil, problem: "cannot be read (\((error as NSError).localizedDescription))",
-                            fix: "Check the path; `perfgate run --output FILE` writes a result file")
+            throw PerfgateError.badInput(
+                file: path, field: nil, problem: "cannot be read (\((error as NSError).localizedDescription))",
+                fix: "Check the path; `perfgate run --output FILE` writes a result file")
         }
         return try decode(data, source: path)
     }
@@ -73,36 +75,45 @@ public struct ResultFile: Codable, Sendable, Equatable {
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
             if let problem = JSONDiagnosis.firstProblem(in: data) {
-                throw PerfgateError.badInput(file: source, field: nil, problem: "is not valid JSON: \(problem.description)",
-                                             fix: "Write only finite numbers: drop the sample, or mark the metric \"available\": false")
+                throw PerfgateError.badInput(
+                    file: source, field: nil, problem: "is not valid JSON: \(problem.description)",
+                    fix: "Write only finite numbers: drop the sample, or mark the metric \"available\": false")
             }
-            throw PerfgateError.badInput(file: source, field: nil,
-                                         problem: "is not valid JSON (\(JSONDiagnosis.describe(data, error: error))); it may be truncated",
-                                         fix: "Regenerate it with `perfgate run`, or restore it from git")
+            throw PerfgateError.badInput(
+                file: source, field: nil,
+                problem: "is not valid JSON (\(JSONDiagnosis.describe(data, error: error))); it may be truncated",
+                fix: "Regenerate it with `perfgate run`, or restore it from git")
         }
         guard let root = object as? [String: Any] else {
             throw PerfgateError.badInput(file: source, field: nil, problem: "is not a JSON object", fix: "Pass a perfgate result file")
         }
         guard let schema = root["schema"] as? String, schema == schemaName else {
-            throw PerfgateError.badInput(file: source, field: "schema", problem: "is \(root["schema"].map { "\($0)" } ?? "missing"), not \"\(schemaName)\"",
-                            fix: "This is not a perfgate result; for other harnesses pass --input-format (hyperfine, google-benchmark, package-benchmark, criterion)")
+            throw PerfgateError.badInput(
+                file: source, field: "schema", problem: "is \(root["schema"].map { "\($0)" } ?? "missing"), not \"\(schemaName)\"",
+                fix:
+                    "This is not a perfgate result; for other harnesses pass --input-format (hyperfine, google-benchmark, "
+                    + "package-benchmark, criterion)"
+            )
         }
         guard let version = root["schemaVersion"] as? Int else {
-            throw PerfgateError.badInput(file: source, field: "schemaVersion", problem: "is missing", fix: "Regenerate the file with this perfgate")
+            throw PerfgateError.badInput(
+                file: source, field: "schemaVersion", problem: "is missing", fix: "Regenerate the file with this perfgate")
         }
         guard version == currentVersion else {
-            throw PerfgateError.badInput(file: source, field: "schemaVersion",
-                            problem: "is \(version), but this perfgate reads version \(currentVersion)",
-                            fix: version > currentVersion
-                                ? "Upgrade perfgate to read it"
-                                : "Regenerate it with `perfgate run`, or for a baseline `perfgate baseline update --from <result>`")
+            throw PerfgateError.badInput(
+                file: source, field: "schemaVersion",
+                problem: "is \(version), but this perfgate reads version \(currentVersion)",
+                fix: version > currentVersion
+                    ? "Upgrade perfgate to read it"
+                    : "Regenerate it with `perfgate run`, or for a baseline `perfgate baseline update --from <result>`")
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         let file: ResultFile
         do { file = try decoder.decode(ResultFile.self, from: data) } catch let error as DecodingError {
             let (field, problem) = describe(error)
-            throw PerfgateError.badInput(file: source, field: field, problem: problem, fix: "Fix or regenerate the file with `perfgate run`")
+            throw PerfgateError.badInput(
+                file: source, field: field, problem: problem, fix: "Fix or regenerate the file with `perfgate run`")
         } catch {
             throw PerfgateError.badInput(file: source, field: nil, problem: "\(error)", fix: "Regenerate it with `perfgate run`")
         }
@@ -113,48 +124,59 @@ public struct ResultFile: Codable, Sendable, Equatable {
     /// Checks what the statistics rely on.
     public func validate(source: String) throws {
         if benchmarks.isEmpty {
-            throw PerfgateError.badInput(file: source, field: "benchmarks", problem: "is empty", fix: "Run at least one benchmark (check --filter)")
+            throw PerfgateError.badInput(
+                file: source, field: "benchmarks", problem: "is empty", fix: "Run at least one benchmark (check --filter)")
         }
         var seen = Set<String>()
         var total = 0
         for (b, benchmark) in benchmarks.enumerated() {
             if !seen.insert(benchmark.id).inserted {
-                throw PerfgateError.badInput(file: source, field: "benchmarks[\(b)].id", problem: "\(benchmark.id) appears twice",
-                                fix: "Each benchmark id must be unique in a result")
+                throw PerfgateError.badInput(
+                    file: source, field: "benchmarks[\(b)].id", problem: "\(benchmark.id) appears twice",
+                    fix: "Each benchmark id must be unique in a result")
             }
             for (m, metric) in benchmark.metrics.enumerated() where metric.available {
                 let field = "benchmarks[\(b)] (\(benchmark.id)).metrics[\(m)] (\(metric.name)).samples"
                 if metric.samples.isEmpty {
-                    throw PerfgateError.badInput(file: source, field: field, problem: "has no samples",
-                                    fix: "Mark the metric \"available\": false, or rerun with more rounds")
+                    throw PerfgateError.badInput(
+                        file: source, field: field, problem: "has no samples",
+                        fix: "Mark the metric \"available\": false, or rerun with more rounds")
                 }
                 if let bad = metric.samples.firstIndex(where: { !$0.isFinite }) {
-                    throw PerfgateError.badInput(file: source, field: "\(field)[\(bad)]", problem: "is not a finite number",
-                                    fix: "Remove the sample or rerun the benchmark")
+                    throw PerfgateError.badInput(
+                        file: source, field: "\(field)[\(bad)]", problem: "is not a finite number",
+                        fix: "Remove the sample or rerun the benchmark")
                 }
                 if let bad = metric.samples.firstIndex(where: { $0 < 0 }) {
-                    throw PerfgateError.badInput(file: source, field: "\(field)[\(bad)]", problem: "is negative (\(metric.samples[bad]))",
-                                    fix: "Timings, rates and counts cannot be negative; rerun the benchmark")
+                    throw PerfgateError.badInput(
+                        file: source, field: "\(field)[\(bad)]", problem: "is negative (\(metric.samples[bad]))",
+                        fix: "Timings, rates and counts cannot be negative; rerun the benchmark")
                 }
                 // perfgate's suite times real work: a zero there is a failed timer. (Other harnesses
                 // may report 0 for work below their resolution; the comparison flags those.)
                 if run.source == "perfgate", metric.kind == .timing, Self.isTimeUnit(metric.unit), metric.samples.allSatisfy({ $0 == 0 }) {
-                    throw PerfgateError.badInput(file: source, field: field, problem: "is all zeros (\(metric.samples.count) sample(s) of 0 \(metric.unit)): "
-                                                 + "a measured time cannot be zero, so the timer or the harness failed",
-                                                 fix: "Rerun the benchmark; if the work was optimised away, give it work the compiler must keep")
+                    throw PerfgateError.badInput(
+                        file: source, field: field,
+                        problem: "is all zeros (\(metric.samples.count) sample(s) of 0 \(metric.unit)): "
+                            + "a measured time cannot be zero, so the timer or the harness failed",
+                        fix: "Rerun the benchmark; if the work was optimised away, give it work the compiler must keep")
                 }
                 if metric.samples.count > InputLimits.maxSamplesPerMetric {
-                    throw PerfgateError.badInput(file: source, field: field, problem: "has \(metric.samples.count) samples, more than the "
-                                                 + "\(InputLimits.maxSamplesPerMetric) perfgate reads per metric",
-                                                 fix: "Record fewer rounds (each sample is a round: a few dozen are plenty), or aggregate them")
+                    throw PerfgateError.badInput(
+                        file: source, field: field,
+                        problem: "has \(metric.samples.count) samples, more than the "
+                            + "\(InputLimits.maxSamplesPerMetric) perfgate reads per metric",
+                        fix: "Record fewer rounds (each sample is a round: a few dozen are plenty), or aggregate them")
                 }
                 total += metric.samples.count
             }
         }
         if total > InputLimits.maxSamplesTotal {
-            throw PerfgateError.badInput(file: source, field: "benchmarks", problem: "hold \(total) samples in all, more than the "
-                                         + "\(InputLimits.maxSamplesTotal) perfgate compares in one run",
-                                         fix: "Split the run (perfgate run --filter), or record fewer rounds")
+            throw PerfgateError.badInput(
+                file: source, field: "benchmarks",
+                problem: "hold \(total) samples in all, more than the "
+                    + "\(InputLimits.maxSamplesTotal) perfgate compares in one run",
+                fix: "Split the run (perfgate run --filter), or record fewer rounds")
         }
     }
 
@@ -170,14 +192,14 @@ public struct ResultFile: Codable, Sendable, Equatable {
                 .trimmingCharacters(in: CharacterSet(charactersIn: "."))
         }
         switch error {
-        case let .keyNotFound(key, context):
+        case .keyNotFound(let key, let context):
             let parent = path(context)
             return (parent.isEmpty ? key.stringValue : "\(parent).\(key.stringValue)", "is missing")
-        case let .typeMismatch(type, context):
+        case .typeMismatch(let type, let context):
             return (path(context), "has the wrong type (expected \(type))")
-        case let .valueNotFound(type, context):
+        case .valueNotFound(let type, let context):
             return (path(context), "is null (expected \(type))")
-        case let .dataCorrupted(context):
+        case .dataCorrupted(let context):
             return (path(context), context.debugDescription)
         @unknown default:
             return ("?", "\(error)")

@@ -48,7 +48,7 @@ public struct ResultHistory: Sendable {
         for entry in entries {
             for result in entry.results {
                 for benchmark in result.benchmarks where pattern.map({ matches($0, benchmark.id) }) ?? true {
-                    benchmark.metrics.forEach { names.insert($0.name) }
+                    for metric in benchmark.metrics { names.insert(metric.name) }
                 }
             }
         }

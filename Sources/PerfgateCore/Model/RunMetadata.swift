@@ -23,9 +23,11 @@ public struct RunMetadata: Codable, Sendable, Equatable {
     /// Rounds per benchmark the scenario asked for.
     public var rounds: Int
 
-    public init(runID: String = UUID().uuidString.lowercased(), scenario: String, commit: String? = nil, dirty: Bool = false,
-                branch: String? = nil, startedAt: Date, finishedAt: Date, toolchain: String, buildConfiguration: String,
-                machine: MachineFingerprint, source: String = "perfgate", rounds: Int) {
+    public init(
+        runID: String = UUID().uuidString.lowercased(), scenario: String, commit: String? = nil, dirty: Bool = false,
+        branch: String? = nil, startedAt: Date, finishedAt: Date, toolchain: String, buildConfiguration: String,
+        machine: MachineFingerprint, source: String = "perfgate", rounds: Int
+    ) {
         self.runID = runID
         self.scenario = scenario
         self.commit = commit

@@ -28,7 +28,9 @@ enum CriterionReader {
             samplePaths = [newDirectory + "/sample.json"]
         }
         guard !samplePaths.isEmpty else {
-            throw PerfgateError.badInput(file: path, field: nil, problem: "holds no criterion samples (*/new/sample.json)", fix: "Pass target/criterion after cargo bench")
+            throw PerfgateError.badInput(
+                file: path, field: nil, problem: "holds no criterion samples (*/new/sample.json)",
+                fix: "Pass target/criterion after cargo bench")
         }
         var benchmarks: [BenchmarkResult] = []
         for samplePath in samplePaths {
@@ -36,24 +38,35 @@ enum CriterionReader {
             guard let sample = try ForeignJSON.parse(samplePath) as? [String: Any] else {
                 throw PerfgateError.badInput(file: samplePath, field: nil, problem: "is not a JSON object", fix: "Rerun cargo bench")
             }
-            guard let iters = sample["iters"] as? [Double], let times = sample["times"] as? [Double], iters.count == times.count, !iters.isEmpty else {
-                throw PerfgateError.badInput(file: samplePath, field: "iters/times", problem: "are missing, empty or of different lengths", fix: "Rerun cargo bench")
+            guard let iters = sample["iters"] as? [Double], let times = sample["times"] as? [Double], iters.count == times.count,
+                !iters.isEmpty
+            else {
+                throw PerfgateError.badInput(
+                    file: samplePath, field: "iters/times", problem: "are missing, empty or of different lengths", fix: "Rerun cargo bench")
             }
             let estimatesPath = newDirectory + "/estimates.json"
             guard let estimates = try ForeignJSON.parse(estimatesPath) as? [String: Any], estimates["mean"] is [String: Any] else {
-                throw PerfgateError.badInput(file: estimatesPath, field: "mean", problem: "is missing", fix: "Rerun cargo bench to completion")
+                throw PerfgateError.badInput(
+                    file: estimatesPath, field: "mean", problem: "is missing", fix: "Rerun cargo bench to completion")
             }
             var id = String(newDirectory.dropFirst(root.count).drop { $0 == "/" }.dropLast("/new".count))
-            if let info = try? ForeignJSON.parse(newDirectory + "/benchmark.json") as? [String: Any], let fullID = info["full_id"] as? String {
+            if let info = try? ForeignJSON.parse(newDirectory + "/benchmark.json") as? [String: Any],
+                let fullID = info["full_id"] as? String
+            {
                 id = fullID
             }
             let perIteration = zip(times, iters).map { $0 / max($1, 1) }
-            benchmarks.append(BenchmarkResult(id: id, tags: ["harness": "criterion"], metrics: [
-                Metric(name: "time_per_iteration", unit: "ns", direction: .lowerIsBetter, samples: perIteration),
-            ]))
+            benchmarks.append(
+                BenchmarkResult(
+                    id: id, tags: ["harness": "criterion"],
+                    metrics: [
+                        Metric(name: "time_per_iteration", unit: "ns", direction: .lowerIsBetter, samples: perIteration)
+                    ]))
         }
         benchmarks.sort { $0.id < $1.id }
-        return try ForeignJSON.finish(ForeignJSON.result(source: "criterion", benchmarks: benchmarks,
-                                                         rounds: benchmarks.first?.metrics[0].samples.count ?? 0), path: path)
+        return try ForeignJSON.finish(
+            ForeignJSON.result(
+                source: "criterion", benchmarks: benchmarks,
+                rounds: benchmarks.first?.metrics[0].samples.count ?? 0), path: path)
     }
 }

@@ -20,7 +20,8 @@ enum JSONDiagnosis {
             case "NaN", "-NaN": what = "NaN is not a number JSON can hold: a measurement that was not a number"
             case "Infinity", "-Infinity", "inf", "-inf": what = "\(token) is not a number JSON can hold: a measurement that was not finite"
             default:
-                what = Double(token).map { $0.isInfinite } == true
+                what =
+                    Double(token).map { $0.isInfinite } == true
                     ? "\(token) is beyond the largest 64-bit float (≈1.8e308): a measurement that was not finite"
                     : "'\(token)' is not a JSON value"
             }
@@ -32,13 +33,19 @@ enum JSONDiagnosis {
     /// large for a Double), or nil when none is found.
     static func firstProblem(in data: Data) -> Problem? {
         let bytes = [UInt8](data)
-        var line = 1, column = 1
+        var line = 1
+        var column = 1
         var i = 0
         var lastString: String?
         var lastKey: String?
         func advance(_ count: Int) {
             for _ in 0..<count {
-                if bytes[i] == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+                if bytes[i] == UInt8(ascii: "\n") {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
                 i += 1
             }
         }
@@ -54,7 +61,7 @@ enum JSONDiagnosis {
                 lastKey = lastString
                 advance(1)
             case UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
                 var j = i
                 while j < bytes.count, !" \t\r\n,]}:".utf8.contains(bytes[j]) { j += 1 }
                 let token = String(decoding: bytes[i..<j], as: UTF8.self)
@@ -77,7 +84,8 @@ enum JSONDiagnosis {
         if let problem = firstProblem(in: data) { return problem.description }
         let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "unreadable"
         if let range = text.range(of: #"character (\d+)"#, options: .regularExpression),
-           let offset = Int(text[range].dropFirst("character ".count)) {
+            let offset = Int(text[range].dropFirst("character ".count))
+        {
             let prefix = data.prefix(offset)
             let line = prefix.filter { $0 == UInt8(ascii: "\n") }.count + 1
             let column = offset - (prefix.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1

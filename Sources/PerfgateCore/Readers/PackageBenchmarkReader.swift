@@ -18,21 +18,25 @@ enum PackageBenchmarkReader {
         FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let paths = isDirectory.boolValue ? files(in: path) : [path]
         guard !paths.isEmpty else {
-            throw PerfgateError.badInput(file: path, field: nil, problem: "holds no package-benchmark JSON exports", fix: "Export with --format jsonSmallerIsBetter")
+            throw PerfgateError.badInput(
+                file: path, field: nil, problem: "holds no package-benchmark JSON exports", fix: "Export with --format jsonSmallerIsBetter")
         }
         var order: [String] = []
         var byBenchmark: [String: [String: Metric]] = [:]
         for file in paths {
             guard let entries = try ForeignJSON.parse(file) as? [[String: Any]] else {
-                throw PerfgateError.badInput(file: file, field: nil, problem: "is not a JSON array", fix: "Export with --format jsonSmallerIsBetter")
+                throw PerfgateError.badInput(
+                    file: file, field: nil, problem: "is not a JSON array", fix: "Export with --format jsonSmallerIsBetter")
             }
             let bigger = file.lowercased().contains("bigger")
             for (i, entry) in entries.enumerated() {
                 guard let name = entry["name"] as? String, let unitText = entry["unit"] as? String else {
-                    throw PerfgateError.badInput(file: file, field: "[\(i)].name", problem: "is missing", fix: "Export with --format jsonSmallerIsBetter")
+                    throw PerfgateError.badInput(
+                        file: file, field: "[\(i)].name", problem: "is missing", fix: "Export with --format jsonSmallerIsBetter")
                 }
                 guard let value = entry["value"] as? Double else {
-                    throw PerfgateError.badInput(file: file, field: "[\(i)].value", problem: "is missing or not a number", fix: "Export again")
+                    throw PerfgateError.badInput(
+                        file: file, field: "[\(i)].value", problem: "is missing or not a number", fix: "Export again")
                 }
                 let parts = name.components(separatedBy: " - ")
                 let benchmark = parts.count > 1 ? parts.dropLast().joined(separator: " - ") : name
@@ -48,15 +52,22 @@ enum PackageBenchmarkReader {
                         if pieces[0].hasPrefix("95th") { values.append(("p95", v)) }
                     }
                 }
-                if byBenchmark[benchmark] == nil { order.append(benchmark); byBenchmark[benchmark] = [:] }
+                if byBenchmark[benchmark] == nil {
+                    order.append(benchmark)
+                    byBenchmark[benchmark] = [:]
+                }
                 for (percentile, v) in values {
                     let key = "\(metricName) \(percentile)"
-                    byBenchmark[benchmark]![key, default: Metric(name: key, unit: unit, direction: direction, samples: [])].samples.append(v * factor)
+                    byBenchmark[benchmark]![key, default: Metric(name: key, unit: unit, direction: direction, samples: [])].samples.append(
+                        v * factor)
                 }
             }
         }
-        let benchmarks = order.map { BenchmarkResult(id: $0, tags: ["harness": "package-benchmark"], metrics: metricsSorted(byBenchmark[$0]!)) }
-        return try ForeignJSON.finish(ForeignJSON.result(source: "package-benchmark", benchmarks: benchmarks, rounds: paths.count), path: path)
+        let benchmarks = order.map {
+            BenchmarkResult(id: $0, tags: ["harness": "package-benchmark"], metrics: metricsSorted(byBenchmark[$0]!))
+        }
+        return try ForeignJSON.finish(
+            ForeignJSON.result(source: "package-benchmark", benchmarks: benchmarks, rounds: paths.count), path: path)
     }
 
     static func metricsSorted(_ metrics: [String: Metric]) -> [Metric] { metrics.keys.sorted().map { metrics[$0]! } }

@@ -15,7 +15,8 @@ public enum GitHubActions {
 
     /// Workflow-command data escaping (%, CR, LF).
     public static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(
+            of: "\n", with: "%0A")
     }
 
     /// Step outputs: verdict, counts, exit code and report paths.
@@ -35,7 +36,9 @@ public enum GitHubActions {
     }
 
     /// Appends `name=value` lines to the file at `$GITHUB_OUTPUT` (and the summary to `$GITHUB_STEP_SUMMARY`).
-    public static func write(outputs: [String: String], summary: String?, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public static func write(
+        outputs: [String: String], summary: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         if let path = environment["GITHUB_OUTPUT"], !path.isEmpty {
             append(outputs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)\n" }.joined(), to: path)
         }

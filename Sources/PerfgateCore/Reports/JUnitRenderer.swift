@@ -39,13 +39,13 @@ public struct JUnitRenderer {
         }
         let failures = report.count(.regressed) + report.failedTargets.count
         return """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <testsuites name="perfgate" tests="\(cases.count)" failures="\(failures)">
-          <testsuite name="perfgate.\(Self.xml(report.scenario))" tests="\(cases.count)" failures="\(failures)">
-        \(cases.joined(separator: "\n"))
-          </testsuite>
-        </testsuites>
+            <?xml version="1.0" encoding="UTF-8"?>
+            <testsuites name="perfgate" tests="\(cases.count)" failures="\(failures)">
+              <testsuite name="perfgate.\(Self.xml(report.scenario))" tests="\(cases.count)" failures="\(failures)">
+            \(cases.joined(separator: "\n"))
+              </testsuite>
+            </testsuites>
 
-        """
+            """
     }
 }

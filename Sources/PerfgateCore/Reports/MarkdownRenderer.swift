@@ -31,9 +31,11 @@ public struct MarkdownRenderer {
         let icon = report.outcome == .regression ? "❌" : (report.outcome == .pass ? "✅" : "⚠️")
         out.append("## \(icon) perfgate: \(Self.escape(report.headline))")
         out.append("")
-        out.append("Scenario **\(Self.escape(report.scenario))**, \(report.mode.rawValue) mode, profile `\(report.profile.replacingOccurrences(of: "`", with: ""))`. "
-                   + "Baseline: \(Self.escape(report.baselineSource))" + (report.baselineCommit.map { " (`\($0.prefix(12))`)" } ?? "")
-                   + "; current: " + (report.currentCommit.map { "`\($0.prefix(12))`" } ?? Self.escape(report.currentSource)) + ".")
+        out.append(
+            "Scenario **\(Self.escape(report.scenario))**, \(report.mode.rawValue) mode, profile "
+                + "`\(report.profile.replacingOccurrences(of: "`", with: ""))`. "
+                + "Baseline: \(Self.escape(report.baselineSource))" + (report.baselineCommit.map { " (`\($0.prefix(12))`)" } ?? "")
+                + "; current: " + (report.currentCommit.map { "`\($0.prefix(12))`" } ?? Self.escape(report.currentSource)) + ".")
         let regressions = report.sortedComparisons.filter { $0.verdict == .regressed }
         if !regressions.isEmpty || !report.failedTargets.isEmpty {
             out.append("")
@@ -41,9 +43,11 @@ public struct MarkdownRenderer {
             for c in regressions { out.append("- **regressed** — " + Self.escape(c.explanation)) }
             for t in report.failedTargets { out.append("- **target failed** — " + Self.escape(t.explanation)) }
             out.append("")
-            out.append("_What to do:_ reproduce with `perfgate compare --against <base>` (paired A/B on one machine), profile, fix. "
-                       + "If the new level is intended, update the baseline on the default branch with `perfgate baseline update --reason \"…\"`; "
-                       + "a pull request cannot change its own baseline (the gate reads baselines from the base commit).")
+            out.append(
+                "_What to do:_ reproduce with `perfgate compare --against <base>` (paired A/B on one machine), profile, fix. "
+                    + "If the new level is intended, update the baseline on the default branch with `perfgate baseline update "
+                    + "--reason \"…\"`; "
+                    + "a pull request cannot change its own baseline (the gate reads baselines from the base commit).")
         }
         if !report.warnedTargets.isEmpty {
             out.append("")
@@ -57,9 +61,10 @@ public struct MarkdownRenderer {
         let rest = report.sortedComparisons.filter { $0.verdict != .regressed }
         if !rest.isEmpty {
             out.append("")
-            out.append("<details><summary>All \(report.comparisons.count) metrics (\(report.count(.improved)) improved, "
-                       + "\(report.count(.inconclusive)) inconclusive, \(report.count(.unchanged)) unchanged, "
-                       + "\(report.count(.notGated) + report.count(.unavailable)) not gated)</summary>")
+            out.append(
+                "<details><summary>All \(report.comparisons.count) metrics (\(report.count(.improved)) improved, "
+                    + "\(report.count(.inconclusive)) inconclusive, \(report.count(.unchanged)) unchanged, "
+                    + "\(report.count(.notGated) + report.count(.unavailable)) not gated)</summary>")
             out.append("")
             out.append(Self.tableHeader)
             for c in regressions + rest { out.append(row(c)) }
@@ -76,9 +81,11 @@ public struct MarkdownRenderer {
             out.append("</details>")
         }
         out.append("")
-        out.append("<sub>Intervals: bootstrap 95 % of the change of medians" + (report.mode == .storedBaseline ? ", widened by the between-session drift allowance" : "")
-                   + "; p: Mann–Whitney U" + (report.mode == .paired ? " / Wilcoxon signed-rank on paired rounds" : "")
-                   + ", Holm-corrected at α=\(report.alpha). MDE: smallest change this run could call a regression.</sub>")
+        out.append(
+            "<sub>Intervals: bootstrap 95 % of the change of medians"
+                + (report.mode == .storedBaseline ? ", widened by the between-session drift allowance" : "")
+                + "; p: Mann–Whitney U" + (report.mode == .paired ? " / Wilcoxon signed-rank on paired rounds" : "")
+                + ", Holm-corrected at α=\(report.alpha). MDE: smallest change this run could call a regression.</sub>")
         return out.joined(separator: "\n") + "\n"
     }
 }

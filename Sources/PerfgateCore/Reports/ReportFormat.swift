@@ -32,8 +32,10 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         }
         return try names.map { name in
             guard let format = ReportFormat(rawValue: name) else {
-                throw PerfgateError(.usage, "\(flag): '\(name)' is not a report format; use a comma-separated list of "
-                                    + allCases.map(\.rawValue).joined(separator: ", "))
+                throw PerfgateError(
+                    .usage,
+                    "\(flag): '\(name)' is not a report format; use a comma-separated list of "
+                        + allCases.map(\.rawValue).joined(separator: ", "))
             }
             return format
         }
@@ -63,8 +65,10 @@ public struct HistorySeries: Sendable {
     public var points: [(commit: String, value: Double)]
     public var changePoints: [ChangePointDetector.ChangePoint]
 
-    public init(benchmark: String, metric: String, unit: String, points: [(commit: String, value: Double)],
-                changePoints: [ChangePointDetector.ChangePoint]) {
+    public init(
+        benchmark: String, metric: String, unit: String, points: [(commit: String, value: Double)],
+        changePoints: [ChangePointDetector.ChangePoint]
+    ) {
         self.benchmark = benchmark
         self.metric = metric
         self.unit = unit

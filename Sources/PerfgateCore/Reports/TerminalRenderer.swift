@@ -29,8 +29,11 @@ public struct TerminalRenderer {
         lines.append("  current:  \(report.currentSource)" + (report.currentCommit.map { " (\($0.prefix(12)))" } ?? ""))
         let all = report.sortedComparisons.filter { $0.verdict != .unavailable }
         let inconclusive = all.filter { $0.verdict == .inconclusive }
-        let shown = verbose ? all : all.filter { $0.verdict == .regressed || $0.verdict == .improved }
-            + inconclusive.prefix(12)
+        let shown =
+            verbose
+            ? all
+            : all.filter { $0.verdict == .regressed || $0.verdict == .improved }
+                + inconclusive.prefix(12)
         if !shown.isEmpty {
             let header = MetricComparison.tableHeader
             let rows = shown.map(\.tableCells)
@@ -48,8 +51,10 @@ public struct TerminalRenderer {
             }
         }
         if !verbose && all.count > shown.count {
-            lines.append("(\(all.count - shown.count) more rows: \(max(0, inconclusive.count - 12)) inconclusive, \(report.count(.unchanged)) unchanged, "
-                         + "\(report.count(.notGated)) not gated; --verbose or --format html shows them all)")
+            lines.append(
+                "(\(all.count - shown.count) more rows: \(max(0, inconclusive.count - 12)) inconclusive, "
+                    + "\(report.count(.unchanged)) unchanged, "
+                    + "\(report.count(.notGated)) not gated; --verbose or --format html shows them all)")
         }
         let unavailable = report.comparisons.filter { $0.verdict == .unavailable }
         if !unavailable.isEmpty {
@@ -60,7 +65,10 @@ public struct TerminalRenderer {
             lines.append("")
             lines.append("targets:")
             for target in report.targets {
-                let mark = target.status == .failed ? (target.severity == .fail ? "FAIL" : "warn") : (target.status == .atRisk ? "risk" : (target.status == .met ? " ok " : " -- "))
+                let mark =
+                    target.status == .failed
+                    ? (target.severity == .fail ? "FAIL" : "warn")
+                    : (target.status == .atRisk ? "risk" : (target.status == .met ? " ok " : " -- "))
                 lines.append("  [\(mark)] " + target.explanation)
             }
         }
@@ -69,13 +77,15 @@ public struct TerminalRenderer {
             lines.append("")
             lines.append("regressions:")
             for c in failures { lines.append("  " + paint(c.explanation, .regressed)) }
-            lines.append("  what to do: reproduce locally with `perfgate compare --against <base>` (paired A/B), profile the "
-                         + "benchmark, and fix it; if the new level is intended, update the baseline on the default branch "
-                         + "(`perfgate baseline update --reason ...`).")
+            lines.append(
+                "  what to do: reproduce locally with `perfgate compare --against <base>` (paired A/B), profile the "
+                    + "benchmark, and fix it; if the new level is intended, update the baseline on the default branch "
+                    + "(`perfgate baseline update --reason ...`).")
         }
         for note in report.notes { lines.append("note: \(note)") }
         lines.append("")
-        lines.append(paint(report.headline, report.outcome == .regression ? .regressed : (report.outcome == .pass ? .improved : .inconclusive)))
+        lines.append(
+            paint(report.headline, report.outcome == .regression ? .regressed : (report.outcome == .pass ? .improved : .inconclusive)))
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -5,12 +5,15 @@ import PerfgateSupport
 public enum Bootstrap {
     /// Interval of the relative change of medians, `median(current) / median(baseline) − 1`, at
     /// `confidence`, from `resamples` resamples of each group (percentile method).
-    public static func relativeChangeOfMedians(baseline: [Double], current: [Double], resamples: Int = 10_000,
-                                               confidence: Double = 0.95, seed: UInt64 = 1) -> ClosedRange<Double> {
+    public static func relativeChangeOfMedians(
+        baseline: [Double], current: [Double], resamples: Int = 10_000,
+        confidence: Double = 0.95, seed: UInt64 = 1
+    ) -> ClosedRange<Double> {
         var rng = SplitMix64(seed: seed)
         var changes = [Double]()
         changes.reserveCapacity(resamples)
-        var a = ResampledMedian(baseline), b = ResampledMedian(current)
+        var a = ResampledMedian(baseline)
+        var b = ResampledMedian(current)
         for _ in 0..<resamples {
             let base = a.next(&rng)
             let new = b.next(&rng)
@@ -24,8 +27,10 @@ public enum Bootstrap {
     }
 
     /// Interval of one sample's median (for absolute targets).
-    public static func median(_ values: [Double], resamples: Int = 10_000, confidence: Double = 0.95,
-                              seed: UInt64 = 1) -> ClosedRange<Double> {
+    public static func median(
+        _ values: [Double], resamples: Int = 10_000, confidence: Double = 0.95,
+        seed: UInt64 = 1
+    ) -> ClosedRange<Double> {
         var rng = SplitMix64(seed: seed)
         var medians = [Double]()
         medians.reserveCapacity(resamples)
@@ -37,8 +42,10 @@ public enum Bootstrap {
     }
 
     /// Interval of the geometric mean of ratios (paired A/B): exp(mean(log ratios)) − 1.
-    public static func geometricMeanChange(logRatios: [Double], resamples: Int = 10_000, confidence: Double = 0.95,
-                                           seed: UInt64 = 1) -> ClosedRange<Double> {
+    public static func geometricMeanChange(
+        logRatios: [Double], resamples: Int = 10_000, confidence: Double = 0.95,
+        seed: UInt64 = 1
+    ) -> ClosedRange<Double> {
         var rng = SplitMix64(seed: seed)
         var means = [Double]()
         means.reserveCapacity(resamples)
@@ -78,7 +85,8 @@ struct ResampledMedian {
         for i in 0..<n { counts[i] = 0 }
         for _ in 0..<n { counts[rankOf[Int(rng.next() % UInt64(n))]] += 1 }
         // The median of the resample sits at positions (n-1)/2 and n/2 of its sorted order.
-        let lowerPosition = (n - 1) / 2, upperPosition = n / 2
+        let lowerPosition = (n - 1) / 2
+        let upperPosition = n / 2
         var cumulative = 0
         var lower = 0.0
         for rank in 0..<n {
@@ -90,4 +98,3 @@ struct ResampledMedian {
         return lower
     }
 }
-

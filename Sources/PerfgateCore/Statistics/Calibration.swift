@@ -36,14 +36,17 @@ public struct Calibration: Codable, Sendable {
                 let ratios = (0..<n).map { log(metric.samples[$0] / base.samples[$0]) }
                 let mean = ratios.reduce(0, +) / Double(n)
                 let std = (ratios.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)).squareRoot()
-                entries.append(Entry(benchmark: benchmark.id, metric: metric.name, logRatioStd: std, noise: std / 2.0.squareRoot(),
-                                     minimumDetectableEffect: z * std / Double(n).squareRoot(), change: exp(mean) - 1))
+                entries.append(
+                    Entry(
+                        benchmark: benchmark.id, metric: metric.name, logRatioStd: std, noise: std / 2.0.squareRoot(),
+                        minimumDetectableEffect: z * std / Double(n).squareRoot(), change: exp(mean) - 1))
             }
         }
         let mdes = entries.filter { ["p50", "p99", "throughput"].contains($0.metric) }.map(\.minimumDetectableEffect).sorted()
         let covering = mdes.isEmpty ? 0.03 : Quantile.quantile(sorted: mdes, 0.9)
         let proposed = min(0.10, max(0.02, (covering * 200).rounded(.up) / 200))
-        return Calibration(scenario: scenario, profile: profile, pairs: pairs, createdAt: Date(), entries: entries, proposedPairedTolerance: proposed)
+        return Calibration(
+            scenario: scenario, profile: profile, pairs: pairs, createdAt: Date(), entries: entries, proposedPairedTolerance: proposed)
     }
 
     public func encoded() throws -> Data {
@@ -55,12 +58,18 @@ public struct Calibration: Codable, Sendable {
 
     /// A readable table, noisiest first.
     public func summary() -> String {
-        var lines = ["calibration of profile \(profile), \(scenario) scenario, \(pairs) A/A pairs:",
-                     "noise      MDE       A/A change  benchmark metric"]
+        var lines = [
+            "calibration of profile \(profile), \(scenario) scenario, \(pairs) A/A pairs:",
+            "noise      MDE       A/A change  benchmark metric",
+        ]
         for e in entries.sorted(by: { $0.noise > $1.noise }) {
-            lines.append(String(format: "%6.2f %%  %6.2f %%  %+7.2f %%    %@ %@", e.noise * 100, e.minimumDetectableEffect * 100, e.change * 100, e.benchmark, e.metric))
+            lines.append(
+                String(
+                    format: "%6.2f %%  %6.2f %%  %+7.2f %%    %@ %@", e.noise * 100, e.minimumDetectableEffect * 100, e.change * 100,
+                    e.benchmark, e.metric))
         }
-        lines.append(String(format: "proposed paired tolerance (covers 90 %% of p50/p99/throughput MDEs): %.1f %%", proposedPairedTolerance * 100))
+        lines.append(
+            String(format: "proposed paired tolerance (covers 90 %% of p50/p99/throughput MDEs): %.1f %%", proposedPairedTolerance * 100))
         return lines.joined(separator: "\n")
     }
 }

@@ -67,7 +67,7 @@ public struct ChangePointDetector: Sendable {
         while start < series.count {
             let end = min(start + window, series.count)
             let local = Self.greedyChangePoints(Array(series[start..<end]), threshold: threshold).map { $0 + start }
-            local.forEach { found.insert($0) }
+            found.formUnion(local)
             start = max(local.last ?? 0, start + step)
         }
         return test(series, found.sorted())
@@ -133,11 +133,14 @@ public struct ChangePointDetector: Sendable {
     }
 
     static func evaluate(_ series: [Double], _ left: Int, _ index: Int, _ right: Int) -> ChangePoint {
-        let a = Array(series[left..<index]), b = Array(series[index..<right])
+        let a = Array(series[left..<index])
+        let b = Array(series[index..<right])
         let (m1, s1) = meanAndPopulationStd(a)
         let (m2, s2) = meanAndPopulationStd(b)
-        let p = a.count + b.count > 2
-            ? StudentT.pooledTwoSided(mean1: m1, std1: a.count >= 2 ? s1 : 0, n1: a.count, mean2: m2, std2: b.count >= 2 ? s2 : 0, n2: b.count)
+        let p =
+            a.count + b.count > 2
+            ? StudentT.pooledTwoSided(
+                mean1: m1, std1: a.count >= 2 ? s1 : 0, n1: a.count, mean2: m2, std2: b.count >= 2 ? s2 : 0, n2: b.count)
             : 1
         return ChangePoint(index: index, pValue: p, change: m1 == 0 ? 0 : m2 / m1 - 1, meanBefore: m1, meanAfter: m2)
     }

@@ -21,7 +21,8 @@ public enum MannWhitneyU {
 
     /// `auto`: exact when there are no ties and both samples have at most 50 values.
     public static func test(_ x: [Double], _ y: [Double], method: Method = .auto) -> Result {
-        let n1 = x.count, n2 = y.count
+        let n1 = x.count
+        let n2 = y.count
         precondition(n1 > 0 && n2 > 0)
         let combined = (x.map { ($0, 0) } + y.map { ($0, 1) }).sorted { $0.0 < $1.0 }
         // Mid-ranks, and the tie term Σ(t³ − t).

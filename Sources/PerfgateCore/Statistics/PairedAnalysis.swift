@@ -43,8 +43,10 @@ public struct PairedAnalysis {
     }
 
     /// Compares paired rounds. `base` and `head` are results whose samples line up round by round.
-    public func compare(base: ResultFile, head: ResultFile, baseSource: String, headSource: String,
-                        notes: [String] = []) -> GateReport {
+    public func compare(
+        base: ResultFile, head: ResultFile, baseSource: String, headSource: String,
+        notes: [String] = []
+    ) -> GateReport {
         let settings = configuration.gate
         let alpha = alphaPerLook
         let comparator = Comparator(configuration: configuration, mode: .paired)
@@ -58,12 +60,16 @@ public struct PairedAnalysis {
                 var c = comparator.compareMetric(benchmark: benchmark, metric: metric, baseline: oldMetric)
                 // Replace the unpaired interval and test with the paired ones where the metric is gated.
                 let n = min(metric.samples.count, oldMetric.samples.count)
-                if c.kind == .timing && (c.verdict == .inconclusive || c.reason?.hasPrefix("reported only") == true || c.reason?.hasPrefix("low confidence") == true),
-                   n >= 2, !metric.samples.prefix(n).contains(0), !oldMetric.samples.prefix(n).contains(0) {
+                if c.kind == .timing
+                    && (c.verdict == .inconclusive || c.reason?.hasPrefix("reported only") == true
+                        || c.reason?.hasPrefix("low confidence") == true),
+                    n >= 2, !metric.samples.prefix(n).contains(0), !oldMetric.samples.prefix(n).contains(0)
+                {
                     let logRatios = (0..<n).map { log(metric.samples[$0] / oldMetric.samples[$0]) }
                     let coverage = 1 - alpha
                     let resamples = min(100_000, max(settings.bootstrapResamples, Int(20 / alpha)))
-                    let interval = Bootstrap.geometricMeanChange(logRatios: logRatios, resamples: resamples, confidence: coverage, seed: settings.seed)
+                    let interval = Bootstrap.geometricMeanChange(
+                        logRatios: logRatios, resamples: resamples, confidence: coverage, seed: settings.seed)
                     c.change = exp(logRatios.reduce(0, +) / Double(n)) - 1
                     c.intervalLow = interval.lowerBound
                     c.intervalHigh = interval.upperBound
@@ -86,10 +92,11 @@ public struct PairedAnalysis {
             comparisons[index].verdict = decided.verdict
             comparisons[index].reason = decided.reason
         }
-        var report = GateReport(mode: .paired, baselineSource: baseSource, currentSource: headSource,
-                                baselineCommit: base.run.commit, currentCommit: head.run.commit, scenario: head.run.scenario,
-                                profile: head.run.machine.profile, comparisons: comparisons, targets: comparator.checkTargets(head),
-                                notes: notes, alpha: settings.pairedAlpha, outcome: .pass)
+        var report = GateReport(
+            mode: .paired, baselineSource: baseSource, currentSource: headSource,
+            baselineCommit: base.run.commit, currentCommit: head.run.commit, scenario: head.run.scenario,
+            profile: head.run.machine.profile, comparisons: comparisons, targets: comparator.checkTargets(head),
+            notes: notes, alpha: settings.pairedAlpha, outcome: .pass)
         report.recomputeOutcome()
         return report
     }

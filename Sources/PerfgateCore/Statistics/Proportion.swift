@@ -16,7 +16,8 @@ public struct Proportion: Sendable, Equatable, CustomStringConvertible {
     public func wilson(confidence: Double = 0.95) -> ClosedRange<Double> {
         guard trials > 0 else { return 0...1 }
         let z = Distributions.normalQuantile(1 - (1 - confidence) / 2)
-        let n = Double(trials), p = rate
+        let n = Double(trials)
+        let p = rate
         let centre = (p + z * z / (2 * n)) / (1 + z * z / n)
         let half = z / (1 + z * z / n) * (p * (1 - p) / n + z * z / (4 * n * n)).squareRoot()
         return max(0, centre - half)...min(1, centre + half)
@@ -24,6 +25,7 @@ public struct Proportion: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         let ci = wilson()
-        return String(format: "%d/%d = %.1f %% (95 %% CI %.1f–%.1f %%)", successes, trials, rate * 100, ci.lowerBound * 100, ci.upperBound * 100)
+        return String(
+            format: "%d/%d = %.1f %% (95 %% CI %.1f–%.1f %%)", successes, trials, rate * 100, ci.lowerBound * 100, ci.upperBound * 100)
     }
 }

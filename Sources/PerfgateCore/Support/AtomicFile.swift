@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Atomic file replacement: write beside the target, flush, then rename over it, so a reader
@@ -23,8 +24,10 @@ public enum AtomicFile {
                 throw NSError(domain: NSPOSIXErrorDomain, code: Int(code))
             }
         } catch {
-            throw PerfgateError(.environment, "cannot write \(path): \((error as NSError).localizedDescription). "
-                                + "Check that the directory exists and is writable, or choose another --output")
+            throw PerfgateError(
+                .environment,
+                "cannot write \(path): \((error as NSError).localizedDescription). "
+                    + "Check that the directory exists and is writable, or choose another --output")
         }
     }
 }

@@ -13,10 +13,11 @@ public struct GitHubContext: Sendable, Equatable {
         eventName = environment["GITHUB_EVENT_NAME"]
         headRef = environment["GITHUB_HEAD_REF"].flatMap { $0.isEmpty ? nil : $0 }
         guard eventName == "pull_request" || eventName == "pull_request_target",
-              let path = environment["GITHUB_EVENT_PATH"],
-              let data = FileManager.default.contents(atPath: path),
-              let event = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let pull = event["pull_request"] as? [String: Any] else { return }
+            let path = environment["GITHUB_EVENT_PATH"],
+            let data = FileManager.default.contents(atPath: path),
+            let event = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let pull = event["pull_request"] as? [String: Any]
+        else { return }
         pullRequestHead = (pull["head"] as? [String: Any])?["sha"] as? String
         pullRequestBase = (pull["base"] as? [String: Any])?["sha"] as? String
     }

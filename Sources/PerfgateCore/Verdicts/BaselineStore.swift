@@ -21,12 +21,16 @@ public struct BaselineStore: Sendable {
     @discardableResult
     public func update(from result: ResultFile, reason: String, profile: String? = nil) throws -> String {
         guard !result.run.dirty else {
-            throw PerfgateError(.usage, "this result was measured with uncommitted changes; a baseline must come from a commit. "
-                                + "Commit, rerun, then update the baseline")
+            throw PerfgateError(
+                .usage,
+                "this result was measured with uncommitted changes; a baseline must come from a commit. "
+                    + "Commit, rerun, then update the baseline")
         }
         if result.run.buildConfiguration == "debug" {
-            throw PerfgateError(.usage, "this result comes from a debug build; baselines must be measured in release "
-                                + "(swift build -c release, then perfgate run)")
+            throw PerfgateError(
+                .usage,
+                "this result comes from a debug build; baselines must be measured in release "
+                    + "(swift build -c release, then perfgate run)")
         }
         let profile = profile ?? result.run.machine.profile
         try Self.checkProfileName(profile, flag: "--profile")
@@ -43,8 +47,10 @@ public struct BaselineStore: Sendable {
     public static func checkProfileName(_ name: String, flag: String) throws {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
         guard !name.isEmpty, !name.hasPrefix("."), name.allSatisfy({ allowed.contains($0) }) else {
-            throw PerfgateError(.usage, "\(flag) '\(name)' is not a name: profiles and scenarios name a folder and a file under "
-                                + "baselines/, so use letters, digits, '.', '_' and '-' (not starting with '.'), e.g. x86_64-amd-epyc-2c")
+            throw PerfgateError(
+                .usage,
+                "\(flag) '\(name)' is not a name: profiles and scenarios name a folder and a file under "
+                    + "baselines/, so use letters, digits, '.', '_' and '-' (not starting with '.'), e.g. x86_64-amd-epyc-2c")
         }
     }
 

@@ -25,8 +25,10 @@ public struct Comparator {
     var settings: GateConfiguration.Settings { configuration.gate }
 
     /// Compares `current` with `baseline` (nil: no baseline, targets only).
-    public func compare(baseline: ResultFile?, current: ResultFile, baselineSource: String, currentSource: String,
-                        notes: [String] = []) -> GateReport {
+    public func compare(
+        baseline: ResultFile?, current: ResultFile, baselineSource: String, currentSource: String,
+        notes: [String] = []
+    ) -> GateReport {
         var comparisons: [MetricComparison] = []
         var notes = notes
         if let baseline {
@@ -34,22 +36,27 @@ public struct Comparator {
                 notes.append("the baseline is from the \(baseline.run.scenario) scenario and the current run from \(current.run.scenario)")
             }
             if baseline.run.machine.isUnknown || current.run.machine.isUnknown {
-                notes.append("machines unknown: \(baseline.run.machine.isUnknown ? "the baseline" : "the current run") came from another harness and carries no machine fingerprint")
+                notes.append(
+                    "machines unknown: \(baseline.run.machine.isUnknown ? "the baseline" : "the current run") came from another "
+                        + "harness and carries no machine fingerprint"
+                )
             }
             // A configuration written for the WAL suite names none of another harness's metrics:
             // gate them all by the default rule rather than none.
             var listedInResult = true
             if let names = settings.metrics, current.run.source != "perfgate",
-               !current.benchmarks.contains(where: { $0.metrics.contains { names.contains($0.name) } }) {
+                !current.benchmarks.contains(where: { $0.metrics.contains { names.contains($0.name) } })
+            {
                 listedInResult = false
                 notes.append("gate.metrics names none of \(current.run.source)'s metrics, so all of them are gated (all but max)")
             }
             var zeroTimes: [String] = []
             defer {
                 if !zeroTimes.isEmpty {
-                    notes.append("\(zeroTimes.count) metric(s) have an impossible median time of 0, not compared: "
-                                 + zeroTimes.prefix(5).joined(separator: ", ") + (zeroTimes.count > 5 ? ", …" : "")
-                                 + " (the work is below what the harness can time, or its timer failed: give it more work per sample)")
+                    notes.append(
+                        "\(zeroTimes.count) metric(s) have an impossible median time of 0, not compared: "
+                            + zeroTimes.prefix(5).joined(separator: ", ") + (zeroTimes.count > 5 ? ", …" : "")
+                            + " (the work is below what the harness can time, or its timer failed: give it more work per sample)")
                 }
             }
             for benchmark in current.benchmarks {
@@ -59,7 +66,8 @@ public struct Comparator {
                 }
                 for metric in benchmark.metrics {
                     guard let oldMetric = old.metric(named: metric.name) else { continue }
-                    comparisons.append(compareMetric(benchmark: benchmark, metric: metric, baseline: oldMetric, listedInResult: listedInResult))
+                    comparisons.append(
+                        compareMetric(benchmark: benchmark, metric: metric, baseline: oldMetric, listedInResult: listedInResult))
                     if metric.kind == .timing, ResultFile.isTimeUnit(metric.unit), metric.median == 0 || oldMetric.median == 0 {
                         zeroTimes.append("\(benchmark.id) \(metric.name)")
                     }
@@ -67,16 +75,18 @@ public struct Comparator {
             }
             let missing = baseline.benchmarks.map(\.id).filter { current.benchmark($0) == nil }
             if !missing.isEmpty {
-                notes.append("\(missing.count) baseline benchmark(s) not in this run (filtered out or removed): "
-                             + missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", …" : ""))
+                notes.append(
+                    "\(missing.count) baseline benchmark(s) not in this run (filtered out or removed): "
+                        + missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", …" : ""))
             }
             applyHolm(&comparisons)
         }
         let targets = checkTargets(current)
-        let report = GateReport(mode: mode, baselineSource: baselineSource, currentSource: currentSource,
-                                baselineCommit: baseline?.run.commit, currentCommit: current.run.commit,
-                                scenario: current.run.scenario, profile: current.run.machine.profile,
-                                comparisons: comparisons, targets: targets, notes: notes, alpha: settings.alpha, outcome: .pass)
+        let report = GateReport(
+            mode: mode, baselineSource: baselineSource, currentSource: currentSource,
+            baselineCommit: baseline?.run.commit, currentCommit: current.run.commit,
+            scenario: current.run.scenario, profile: current.run.machine.profile,
+            comparisons: comparisons, targets: targets, notes: notes, alpha: settings.alpha, outcome: .pass)
         var result = report
         result.recomputeOutcome(hasBaseline: baseline != nil)
         return result
@@ -91,10 +101,11 @@ public struct Comparator {
 
     func compareMetric(benchmark: BenchmarkResult, metric: Metric, baseline: Metric, listedInResult: Bool = true) -> MetricComparison {
         let tolerance = configuration.tolerance(benchmark: benchmark.id, metric: metric.name, paired: mode == .paired)
-        var result = MetricComparison(benchmark: benchmark.id, metric: metric.name, unit: metric.unit, direction: metric.direction,
-                                      kind: metric.kind, baselineMedian: baseline.median, currentMedian: metric.median,
-                                      baselineSamples: baseline.samples.count, currentSamples: metric.samples.count,
-                                      tolerance: tolerance, verdict: .notGated)
+        var result = MetricComparison(
+            benchmark: benchmark.id, metric: metric.name, unit: metric.unit, direction: metric.direction,
+            kind: metric.kind, baselineMedian: baseline.median, currentMedian: metric.median,
+            baselineSamples: baseline.samples.count, currentSamples: metric.samples.count,
+            tolerance: tolerance, verdict: .notGated)
         guard metric.available && baseline.available else {
             result.verdict = .unavailable
             result.reason = "unavailable on this machine: " + (metric.unavailableReason ?? baseline.unavailableReason ?? "no collector")
@@ -109,7 +120,8 @@ public struct Comparator {
             return result
         }
         if metric.kind == .timing, ResultFile.isTimeUnit(metric.unit), old == 0 || new == 0 {
-            result.reason = "impossible median of 0 \(metric.unit) in the \(old == 0 ? "baseline" : "current run"): the work is below what the "
+            result.reason =
+                "impossible median of 0 \(metric.unit) in the \(old == 0 ? "baseline" : "current run"): the work is below what the "
                 + "harness can time, or its timer failed; not compared (give the benchmark more work per sample)"
             return result
         }
@@ -132,8 +144,10 @@ public struct Comparator {
             return addInterval(&result, baseline: baseline.samples, current: metric.samples)
         }
         if let tail = Self.tailFraction(metric.name), let operations = benchmark.tags["operations"].flatMap(Double.init),
-           operations * tail < Double(settings.minimumTailSamples) {
-            result.reason = "low confidence: \(Int(operations * tail)) operation(s) per round beyond \(metric.name) "
+            operations * tail < Double(settings.minimumTailSamples)
+        {
+            result.reason =
+                "low confidence: \(Int(operations * tail)) operation(s) per round beyond \(metric.name) "
                 + "(needs \(settings.minimumTailSamples)); reported, not gated"
             return addInterval(&result, baseline: baseline.samples, current: metric.samples)
         }
@@ -143,14 +157,15 @@ public struct Comparator {
         }
         _ = addInterval(&result, baseline: baseline.samples, current: metric.samples)
         result.pValue = MannWhitneyU.test(baseline.samples, metric.samples).pValue
-        result.verdict = .inconclusive // decided after the Holm correction
+        result.verdict = .inconclusive  // decided after the Holm correction
         return result
     }
 
     private func addInterval(_ result: inout MetricComparison, baseline: [Double], current: [Double]) -> MetricComparison {
         guard baseline.count >= 2 && current.count >= 2, let change = result.change else { return result }
-        let raw = Bootstrap.relativeChangeOfMedians(baseline: baseline, current: current, resamples: settings.bootstrapResamples,
-                                                    seed: settings.seed)
+        let raw = Bootstrap.relativeChangeOfMedians(
+            baseline: baseline, current: current, resamples: settings.bootstrapResamples,
+            seed: settings.seed)
         let drift = mode == .storedBaseline ? settings.driftFloor : 0
         let low = change - ((change - raw.lowerBound) * (change - raw.lowerBound) + drift * drift).squareRoot()
         let high = change + ((raw.upperBound - change) * (raw.upperBound - change) + drift * drift).squareRoot()
@@ -158,8 +173,10 @@ public struct Comparator {
         result.intervalHigh = high
         // The smallest change this comparison could call: beyond the tolerance, and (stored mode)
         // far enough out that the interval clears no change, or (paired) the tolerance.
-        result.minimumDetectableEffect = mode == .storedBaseline ? max(result.tolerance, (high - low) / 2)
-                                                                 : result.tolerance + (high - low) / 2
+        result.minimumDetectableEffect =
+            mode == .storedBaseline
+            ? max(result.tolerance, (high - low) / 2)
+            : result.tolerance + (high - low) / 2
         return result
     }
 
@@ -185,13 +202,15 @@ public struct Comparator {
     /// drift-widened interval clear the tolerance too would miss changes of twice the tolerance).
     /// Unchanged needs the whole interval within ±tolerance in both modes.
     static func decide(_ c: MetricComparison, significant: Bool, alpha: Double, mode: GateReport.Mode)
-        -> (verdict: Verdict, reason: String?) {
+        -> (verdict: Verdict, reason: String?)
+    {
         guard let low = c.intervalLow, let high = c.intervalHigh, let change = c.change else { return (c.verdict, c.reason) }
         // Express the interval as "how much worse": positive is a regression.
         let worseLow = c.direction == .lowerIsBetter ? low : -high
         let worseHigh = c.direction == .lowerIsBetter ? high : -low
         let worse = c.direction == .lowerIsBetter ? change : -change
-        let clearsTolerance = mode == .paired
+        let clearsTolerance =
+            mode == .paired
             ? (regressed: worseLow > c.tolerance, improved: worseHigh < -c.tolerance)
             : (regressed: worseLow > 0 && worse > c.tolerance, improved: worseHigh < 0 && worse < -c.tolerance)
         if significant && clearsTolerance.regressed { return (.regressed, nil) }
@@ -203,9 +222,12 @@ public struct Comparator {
         if mode == .storedBaseline && (worseLow <= 0 && worseHigh >= 0) {
             return (.inconclusive, "significant, but the interval with the drift allowance still includes no change")
         }
-        return (.inconclusive, mode == .paired
-            ? "significant, but the interval reaches inside the ±\(Format.percent(c.tolerance, signed: false)) tolerance"
-            : "significant, but the estimated change is within the ±\(Format.percent(c.tolerance, signed: false)) tolerance")
+        return (
+            .inconclusive,
+            mode == .paired
+                ? "significant, but the interval reaches inside the ±\(Format.percent(c.tolerance, signed: false)) tolerance"
+                : "significant, but the estimated change is within the ±\(Format.percent(c.tolerance, signed: false)) tolerance"
+        )
     }
 
     /// Checks the absolute targets on `current`: failed when the metric's interval lies wholly
@@ -215,15 +237,21 @@ public struct Comparator {
             let limit = target.limit(profile: current.run.machine.profile) ?? 0
             let matching = current.benchmarks.filter { Glob.matches(target.benchmark, $0.id) }
             guard !matching.isEmpty else {
-                return [TargetResult(name: target.name, benchmark: target.benchmark, metric: target.metric, unit: target.unit,
-                                     limit: limit, isUpperBound: target.isUpperBound, severity: target.severity, status: .notMeasured)]
+                return [
+                    TargetResult(
+                        name: target.name, benchmark: target.benchmark, metric: target.metric, unit: target.unit,
+                        limit: limit, isUpperBound: target.isUpperBound, severity: target.severity, status: .notMeasured)
+                ]
             }
             return matching.map { benchmark in
-                var result = TargetResult(name: target.name, benchmark: benchmark.id, metric: target.metric, unit: target.unit,
-                                          limit: limit, isUpperBound: target.isUpperBound, severity: target.severity, status: .notMeasured)
+                var result = TargetResult(
+                    name: target.name, benchmark: benchmark.id, metric: target.metric, unit: target.unit,
+                    limit: limit, isUpperBound: target.isUpperBound, severity: target.severity, status: .notMeasured)
                 guard let metric = benchmark.metric(named: target.metric), metric.available, !metric.samples.isEmpty,
-                      let median = metric.median else { return result }
-                let interval = metric.samples.count >= 2
+                    let median = metric.median
+                else { return result }
+                let interval =
+                    metric.samples.count >= 2
                     ? Bootstrap.median(metric.samples, resamples: settings.bootstrapResamples, seed: settings.seed)
                     : median...median
                 result.median = median

@@ -37,9 +37,11 @@ public struct GateReport: Codable, Sendable, Equatable {
     public var outcome: Outcome
     public var createdAt: Date
 
-    public init(mode: Mode, baselineSource: String, currentSource: String, baselineCommit: String?, currentCommit: String?,
-                scenario: String, profile: String, comparisons: [MetricComparison], targets: [TargetResult], notes: [String],
-                alpha: Double, outcome: Outcome, createdAt: Date = Date()) {
+    public init(
+        mode: Mode, baselineSource: String, currentSource: String, baselineCommit: String?, currentCommit: String?,
+        scenario: String, profile: String, comparisons: [MetricComparison], targets: [TargetResult], notes: [String],
+        alpha: Double, outcome: Outcome, createdAt: Date = Date()
+    ) {
         self.mode = mode
         self.baselineSource = baselineSource
         self.currentSource = currentSource
@@ -96,7 +98,10 @@ public struct GateReport: Codable, Sendable, Equatable {
 
     /// The one-line verdict at the end of every report.
     public var headline: String {
-        let regressed = count(.regressed), improved = count(.improved), inconclusive = count(.inconclusive), unchanged = count(.unchanged)
+        let regressed = count(.regressed)
+        let improved = count(.improved)
+        let inconclusive = count(.inconclusive)
+        let unchanged = count(.unchanged)
         let failed = failedTargets.count
         var parts: [String] = []
         if regressed > 0 { parts.append("\(regressed) regressed") }
@@ -123,21 +128,27 @@ public struct GateReport: Codable, Sendable, Equatable {
 
     public static func load(path: String) throws -> GateReport {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw PerfgateError.badInput(file: path, field: nil, problem: "cannot be read", fix: "Write one with `perfgate compare --format json --output FILE`")
+            throw PerfgateError.badInput(
+                file: path, field: nil, problem: "cannot be read", fix: "Write one with `perfgate compare --format json --output FILE`")
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw PerfgateError.badInput(file: path, field: nil, problem: "is not valid JSON", fix: "Regenerate it with `perfgate compare --format json`")
+            throw PerfgateError.badInput(
+                file: path, field: nil, problem: "is not valid JSON", fix: "Regenerate it with `perfgate compare --format json`")
         }
         guard object["schema"] as? String == schemaName else {
-            throw PerfgateError.badInput(file: path, field: "schema", problem: "is not \"\(schemaName)\"", fix: "Pass a report written by `perfgate compare --format json`")
+            throw PerfgateError.badInput(
+                file: path, field: "schema", problem: "is not \"\(schemaName)\"",
+                fix: "Pass a report written by `perfgate compare --format json`")
         }
         guard object["schemaVersion"] as? Int == currentVersion else {
-            throw PerfgateError.badInput(file: path, field: "schemaVersion", problem: "is not \(currentVersion)", fix: "Regenerate it with this perfgate")
+            throw PerfgateError.badInput(
+                file: path, field: "schemaVersion", problem: "is not \(currentVersion)", fix: "Regenerate it with this perfgate")
         }
         do { return try decoder.decode(GateReport.self, from: data) } catch {
-            throw PerfgateError.badInput(file: path, field: nil, problem: "does not match the report schema (\(error))", fix: "Regenerate it")
+            throw PerfgateError.badInput(
+                file: path, field: nil, problem: "does not match the report schema (\(error))", fix: "Regenerate it")
         }
     }
 }

@@ -26,10 +26,12 @@ public struct MetricComparison: Codable, Sendable, Equatable {
     /// Why the verdict (for not-gated and inconclusive metrics especially).
     public var reason: String?
 
-    public init(benchmark: String, metric: String, unit: String, direction: MetricDirection, kind: MetricKind,
-                baselineMedian: Double?, currentMedian: Double?, change: Double? = nil, intervalLow: Double? = nil,
-                intervalHigh: Double? = nil, pValue: Double? = nil, adjustedPValue: Double? = nil, baselineSamples: Int,
-                currentSamples: Int, tolerance: Double, minimumDetectableEffect: Double? = nil, verdict: Verdict, reason: String? = nil) {
+    public init(
+        benchmark: String, metric: String, unit: String, direction: MetricDirection, kind: MetricKind,
+        baselineMedian: Double?, currentMedian: Double?, change: Double? = nil, intervalLow: Double? = nil,
+        intervalHigh: Double? = nil, pValue: Double? = nil, adjustedPValue: Double? = nil, baselineSamples: Int,
+        currentSamples: Int, tolerance: Double, minimumDetectableEffect: Double? = nil, verdict: Verdict, reason: String? = nil
+    ) {
         self.benchmark = benchmark
         self.metric = metric
         self.unit = unit

@@ -21,8 +21,10 @@ public struct ErrorRateStudy {
     public var seed: UInt64
     public var configuration: GateConfiguration
 
-    public init(runs: [ResultFile], slowed: [ResultFile] = [], benchmark: String? = nil, syntheticSlowdown: Double? = nil,
-                comparisons: Int, rounds: Int, seed: UInt64, configuration: GateConfiguration) {
+    public init(
+        runs: [ResultFile], slowed: [ResultFile] = [], benchmark: String? = nil, syntheticSlowdown: Double? = nil,
+        comparisons: Int, rounds: Int, seed: UInt64, configuration: GateConfiguration
+    ) {
         self.runs = runs
         self.slowed = slowed
         self.benchmark = benchmark
@@ -80,8 +82,9 @@ public struct ErrorRateStudy {
         let assembled = pairs
         let configuration = configuration
         DispatchQueue.concurrentPerform(iterations: assembled.count) { index in
-            output[index] = Comparator(configuration: configuration).compare(baseline: assembled[index].baseline, current: assembled[index].current,
-                                                                             baselineSource: "resampled", currentSource: "resampled")
+            output[index] = Comparator(configuration: configuration).compare(
+                baseline: assembled[index].baseline, current: assembled[index].current,
+                baselineSource: "resampled", currentSource: "resampled")
         }
         return Self.count(reports.compactMap { $0 }, benchmark: benchmark)
     }
@@ -89,24 +92,31 @@ public struct ErrorRateStudy {
     /// Counts false alarms (any metric but `benchmark`'s regressed or improved) and detections
     /// (`benchmark` regressed) over `reports`.
     public static func count(_ reports: [GateReport], benchmark: String?) -> Counts {
-        var alarms = 0, detected = 0, gatedMetrics = 0
+        var alarms = 0
+        var detected = 0
+        var gatedMetrics = 0
         var offenders: [String: Int] = [:]
         for report in reports {
             gatedMetrics = report.comparisons.filter { $0.adjustedPValue != nil || $0.kind == .counter }.count
-            let falseCalls = report.comparisons.filter { $0.benchmark != benchmark && ($0.verdict == .regressed || $0.verdict == .improved) }
+            let falseCalls = report.comparisons.filter {
+                $0.benchmark != benchmark && ($0.verdict == .regressed || $0.verdict == .improved)
+            }
             if !falseCalls.isEmpty { alarms += 1 }
             for c in falseCalls { offenders["\(c.benchmark) \(c.metric) (\(c.kind.rawValue))", default: 0] += 1 }
-            if let benchmark, report.comparisons.contains(where: { $0.benchmark == benchmark && $0.verdict == .regressed }) { detected += 1 }
+            if let benchmark, report.comparisons.contains(where: { $0.benchmark == benchmark && $0.verdict == .regressed }) {
+                detected += 1
+            }
         }
-        return Counts(falseAlarms: Proportion(successes: alarms, trials: reports.count),
-                      detections: benchmark.map { _ in Proportion(successes: detected, trials: reports.count) },
-                      gatedMetrics: gatedMetrics,
-                      offenders: offenders.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) })
+        return Counts(
+            falseAlarms: Proportion(successes: alarms, trials: reports.count),
+            detections: benchmark.map { _ in Proportion(successes: detected, trials: reports.count) },
+            gatedMetrics: gatedMetrics,
+            offenders: offenders.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 
     /// Slower by `percent` %: costs grow by that factor, rates shrink by it.
     static func slowDown(_ benchmark: inout BenchmarkResult, byPercent percent: Double) {
-        for case let (m, metric) in benchmark.metrics.enumerated() where metric.kind == .timing {
+        for case (let m, let metric) in benchmark.metrics.enumerated() where metric.kind == .timing {
             let factor = metric.direction == .lowerIsBetter ? 1 + percent / 100 : 1 / (1 + percent / 100)
             benchmark.metrics[m].samples = metric.samples.map { $0 * factor }
         }

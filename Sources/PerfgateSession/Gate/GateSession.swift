@@ -18,13 +18,18 @@ public struct GateSession {
     public var knownBenchmarks: Set<String>
     public var knownMetrics: Set<String>
 
-    public init(policy: GatePolicy, repository: GitRepository?, environment: SessionEnvironment,
-                knownBenchmarks: Set<String>, knownMetrics: Set<String>) {
+    public init(
+        policy: GatePolicy, repository: GitRepository?, environment: SessionEnvironment,
+        knownBenchmarks: Set<String>, knownMetrics: Set<String>
+    ) {
         self.policy = policy
         self.repository = repository
         self.environment = environment
-        root = repository?.workdir ?? (environment.currentDirectory.hasSuffix("/") ? environment.currentDirectory
-                                                                                     : environment.currentDirectory + "/")
+        root =
+            repository?.workdir
+            ?? (environment.currentDirectory.hasSuffix("/")
+                ? environment.currentDirectory
+                : environment.currentDirectory + "/")
         self.knownBenchmarks = knownBenchmarks
         self.knownMetrics = knownMetrics
     }
@@ -72,14 +77,17 @@ public struct GateSession {
     /// `baselines/<profile>/<scenario>.json` at the base commit or in the work tree. Returns the
     /// baseline (nil when there is none), its source, and a note when it is missing.
     public func baseline(for current: ResultFile, explicit: (ResultFile, String)?, base: ObjectID?) throws
-        -> (baseline: ResultFile?, source: String, note: String?) {
+        -> (baseline: ResultFile?, source: String, note: String?)
+    {
         if let (file, source) = explicit { return (file, source, nil) }
         let profile = policy.profile ?? current.run.machine.profile
         let relative = BaselineStore.relativePath(profile: profile, scenario: current.run.scenario)
         guard let (data, source) = try readRepositoryFile(relative, base: base) else {
-            return (nil, "\(relative) (missing)",
-                    "no baseline \(relative)" + (base.map { " at \($0.hex.prefix(12))" } ?? "")
-                        + ": create one on the default branch with `perfgate baseline update --reason \"first baseline\"`")
+            return (
+                nil, "\(relative) (missing)",
+                "no baseline \(relative)" + (base.map { " at \($0.hex.prefix(12))" } ?? "")
+                    + ": create one on the default branch with `perfgate baseline update --reason \"first baseline\"`"
+            )
         }
         return (try ResultFile.decode(data, source: source), source, nil)
     }
@@ -91,8 +99,10 @@ public struct GateSession {
     ///   - mode: stored baseline (default) or paired.
     /// - Throws: ``PerfgateError`` when the baseline cannot be used (another scenario or machine
     ///   without the policy allowing it) or an input is bad.
-    public func report(current: ResultFile, currentSource: String, explicitBaseline: (ResultFile, String)?, baseRef: String?,
-                       mode: GateReport.Mode = .storedBaseline, extraNotes: [String] = []) throws -> GateReport {
+    public func report(
+        current: ResultFile, currentSource: String, explicitBaseline: (ResultFile, String)?, baseRef: String?,
+        mode: GateReport.Mode = .storedBaseline, extraNotes: [String] = []
+    ) throws -> GateReport {
         let base = try baseCommit(baseRef: baseRef)
         var notes = extraNotes
         let (baseline, baselineSource, missing) = try baseline(for: current, explicit: explicitBaseline, base: base)
@@ -103,7 +113,7 @@ public struct GateSession {
         for result in [current] + (baseline.map { [$0] } ?? []) {
             for benchmark in result.benchmarks {
                 session.knownBenchmarks.insert(benchmark.id)
-                benchmark.metrics.forEach { session.knownMetrics.insert($0.name) }
+                for metric in benchmark.metrics { session.knownMetrics.insert(metric.name) }
             }
         }
         let configuration = try session.configuration(base: base)
@@ -117,24 +127,31 @@ public struct GateSession {
         var notes: [String] = []
         if let baseline, baseline.run.scenario != current.run.scenario {
             guard policy.allowCrossScenario else {
-                throw PerfgateError.badInput(file: baselineSource, field: "run.scenario",
-                                             problem: "is \(baseline.run.scenario), but the current run (\(currentSource)) is \(current.run.scenario)",
-                                             fix: "Compare runs of one scenario (their volumes and rounds differ), update the baseline with a "
-                                                 + "\(current.run.scenario) run, or pass --allow-cross-scenario")
+                throw PerfgateError.badInput(
+                    file: baselineSource, field: "run.scenario",
+                    problem: "is \(baseline.run.scenario), but the current run (\(currentSource)) is \(current.run.scenario)",
+                    fix: "Compare runs of one scenario (their volumes and rounds differ), update the baseline with a "
+                        + "\(current.run.scenario) run, or pass --allow-cross-scenario")
             }
-            notes.append("cross-scenario comparison: baseline \(baseline.run.scenario), current \(current.run.scenario) (--allow-cross-scenario)")
+            notes.append(
+                "cross-scenario comparison: baseline \(baseline.run.scenario), current \(current.run.scenario) (--allow-cross-scenario)")
         }
         if let baseline, !baseline.run.machine.isUnknown, !current.run.machine.isUnknown,
-           baseline.run.machine.profile != current.run.machine.profile {
+            baseline.run.machine.profile != current.run.machine.profile
+        {
             guard policy.allowCrossMachine else {
-                throw PerfgateError(.usage, "the baseline was measured on profile \(baseline.run.machine.profile) (\(baseline.run.machine.cpuModel)) "
-                                    + "and this run on \(current.run.machine.profile) (\(current.run.machine.cpuModel)); timings across machines "
-                                    + "differ by more than the regressions the gate looks for. Use a baseline of this profile "
-                                    + "(perfgate baseline update --profile \(current.run.machine.profile)), or pass --allow-cross-machine")
+                throw PerfgateError(
+                    .usage,
+                    "the baseline was measured on profile \(baseline.run.machine.profile) (\(baseline.run.machine.cpuModel)) "
+                        + "and this run on \(current.run.machine.profile) (\(current.run.machine.cpuModel)); timings across machines "
+                        + "differ by more than the regressions the gate looks for. Use a baseline of this profile "
+                        + "(perfgate baseline update --profile \(current.run.machine.profile)), or pass --allow-cross-machine")
             }
             notes.append("cross-machine comparison: baseline on \(baseline.run.machine.profile), current on \(current.run.machine.profile)")
         }
-        if current.run.buildConfiguration == "debug" { notes.append("the current run is a debug build: its timings are not representative") }
+        if current.run.buildConfiguration == "debug" {
+            notes.append("the current run is a debug build: its timings are not representative")
+        }
         if current.run.dirty { notes.append("the current run was measured with uncommitted changes") }
         return notes
     }
@@ -143,10 +160,14 @@ public struct GateSession {
     /// commit's versions; the note says so.
     func gateEditNotes(base: ObjectID?) -> [String] {
         guard let base, let repository, let head = try? repository.resolve(environment.github.pullRequestHead ?? "HEAD") else { return [] }
-        let changed = ((try? repository.changedPaths(from: base, to: head)) ?? []).filter { $0.hasPrefix("baselines/") || $0 == "perfgate.json" }
+        let changed = ((try? repository.changedPaths(from: base, to: head)) ?? []).filter {
+            $0.hasPrefix("baselines/") || $0 == "perfgate.json"
+        }
         guard !changed.isEmpty else { return [] }
-        return ["this change edits \(changed.joined(separator: ", ")); the gate used the base commit's version, "
-                + "so a pull request cannot loosen its own gate. The new version applies once merged"]
+        return [
+            "this change edits \(changed.joined(separator: ", ")); the gate used the base commit's version, "
+                + "so a pull request cannot loosen its own gate. The new version applies once merged"
+        ]
     }
 
     /// Recorded history of the report's most interesting metrics (regressions first, then the
@@ -158,8 +179,9 @@ public struct GateSession {
             let key = ResultHistory.SeriesKey(benchmark: c.benchmark, metric: c.metric, unit: c.unit, direction: c.direction)
             let points = history.values(key)
             guard points.count >= 3 else { return nil }
-            return HistorySeries(benchmark: c.benchmark, metric: c.metric, unit: c.unit, points: points,
-                                 changePoints: detector.detect(points.map(\.value)))
+            return HistorySeries(
+                benchmark: c.benchmark, metric: c.metric, unit: c.unit, points: points,
+                changePoints: detector.detect(points.map(\.value)))
         }.prefix(12).map { $0 }
     }
 }

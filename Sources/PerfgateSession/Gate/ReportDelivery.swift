@@ -47,8 +47,9 @@ public struct ReportDelivery {
         }
         if session.environment.isGitHubActions {
             for line in GitHubActions.annotations(report) { print(line + "\n") }
-            GitHubActions.write(outputs: GitHubActions.outputs(report, exitCode: status, reportPaths: paths),
-                                summary: try ReportFormat.markdown.render(report), environment: session.environment.variables)
+            GitHubActions.write(
+                outputs: GitHubActions.outputs(report, exitCode: status, reportPaths: paths),
+                summary: try ReportFormat.markdown.render(report), environment: session.environment.variables)
         }
         return status
     }

@@ -9,12 +9,15 @@ public enum ResultSource {
     /// exists, else as a revision of `repository`. Returns the result and where it came from.
     /// - Throws: ``PerfgateError``: bad input when it is neither, or when the note cannot be read;
     ///   no baseline when the commit has no run of `scenario`.
-    public static func load(_ argument: String, scenario: String, loadFile: (String) throws -> ResultFile,
-                            repository: GitRepository?) throws -> (ResultFile, String) {
+    public static func load(
+        _ argument: String, scenario: String, loadFile: (String) throws -> ResultFile,
+        repository: GitRepository?
+    ) throws -> (ResultFile, String) {
         if FileManager.default.fileExists(atPath: argument) { return (try loadFile(argument), argument) }
         guard let repository, let commit = try? repository.resolve(argument) else {
-            throw PerfgateError.badInput(file: argument, field: nil, problem: "is neither a file nor a git revision",
-                                         fix: "Pass a result file (perfgate run --output) or a commit with recorded results")
+            throw PerfgateError.badInput(
+                file: argument, field: nil, problem: "is neither a file nor a git revision",
+                fix: "Pass a result file (perfgate run --output) or a commit with recorded results")
         }
         let store = GitNotesStore(repository: repository, key: NoteLine.runID)
         let lines: [String]
@@ -23,8 +26,8 @@ public enum ResultSource {
         var unreadable: [(line: Int, problem: PerfgateError)] = []
         for (i, line) in lines.enumerated() {
             switch NoteLine.decode(line, commit: commit.hex) {
-            case let .success(result): decoded.append(result)
-            case let .failure(problem): unreadable.append((i + 1, problem))
+            case .success(let result): decoded.append(result)
+            case .failure(let problem): unreadable.append((i + 1, problem))
             }
         }
         let runs = decoded.filter { $0.run.scenario == scenario }
@@ -32,14 +35,18 @@ public enum ResultSource {
             if let first = unreadable.first {
                 throw PerfgateError.badInput(
                     file: "the note on \(commit.hex.prefix(12)) (\(argument)) in \(GitNotesStore.defaultRef)", field: "line \(first.line)",
-                    problem: "is not a perfgate result this version can read (\(unreadable.count) of \(lines.count) line(s) unreadable; the first: "
+                    problem:
+                        "is not a perfgate result this version can read (\(unreadable.count) of \(lines.count) line(s) "
+                        + "unreadable; the first: "
                         + "\(first.problem.message))",
                     fix: "Inspect it with `git notes --ref=perfgate show \(commit.hex.prefix(12))`; record a run again, or remove the note")
             }
             let others = Set(decoded.map(\.run.scenario)).sorted()
-            throw PerfgateError(.noBaseline, "\(argument) (\(commit.hex.prefix(12))) has no recorded \(scenario) run in refs/notes/perfgate"
-                                + (others.isEmpty ? "" : " (it has \(others.joined(separator: ", ")) runs: pass --scenario)") + ". "
-                                + "Fetch notes (git fetch origin refs/notes/perfgate:refs/notes/perfgate) or record one")
+            throw PerfgateError(
+                .noBaseline,
+                "\(argument) (\(commit.hex.prefix(12))) has no recorded \(scenario) run in refs/notes/perfgate"
+                    + (others.isEmpty ? "" : " (it has \(others.joined(separator: ", ")) runs: pass --scenario)") + ". "
+                    + "Fetch notes (git fetch origin refs/notes/perfgate:refs/notes/perfgate) or record one")
         }
         return (latest, "run \(latest.run.runID.prefix(8)) noted on \(commit.hex.prefix(12))")
     }

@@ -16,8 +16,11 @@ public enum HistoryLoader {
             var warnings: [String] = []
             if let endReason { warnings.append(endReason) }
             if notes.isEmpty {
-                warnings.append("no results recorded in \(GitNotesStore.defaultRef)"
-                                + (repository.isShallow ? " (a shallow clone has no notes: git fetch origin refs/notes/perfgate:refs/notes/perfgate)" : "; record with `perfgate run --record` or fetch them"))
+                warnings.append(
+                    "no results recorded in \(GitNotesStore.defaultRef)"
+                        + (repository.isShallow
+                            ? " (a shallow clone has no notes: git fetch origin refs/notes/perfgate:refs/notes/perfgate)"
+                            : "; record with `perfgate run --record` or fetch them"))
             }
             var skipped = 0
             var entries: [ResultHistory.Entry] = []
@@ -26,7 +29,7 @@ public enum HistoryLoader {
                 if let blob = notes[commit.id] {
                     for line in try store.readLines(blob) {
                         switch NoteLine.decode(line, commit: commit.id) {
-                        case let .success(result): results.append(result)
+                        case .success(let result): results.append(result)
                         case .failure: skipped += 1
                         }
                     }

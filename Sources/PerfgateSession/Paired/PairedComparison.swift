@@ -24,7 +24,8 @@ public struct PairedComparison {
     /// A slowdown injected into the head side (``RoundInvocation/slowdownVariable``).
     public var headSlowdown: String?
 
-    public init(scenario: Scenario, against: String?, filters: [String], initialPairs: Int, step: Int, maxPairs: Int, budgetSeconds: Double) {
+    public init(scenario: Scenario, against: String?, filters: [String], initialPairs: Int, step: Int, maxPairs: Int, budgetSeconds: Double)
+    {
         self.scenario = scenario
         self.against = against
         self.filters = filters
@@ -39,7 +40,8 @@ public struct PairedComparison {
     ///   a comparison that cannot be made is never a pass.
     public func run(session: GateSession, note: (String) -> Void, progress: (String, Bool) -> Void) throws -> GateReport {
         guard let repository = session.repository else {
-            throw PerfgateError(.environment, "--against needs a git repository: run it inside the clone whose work tree you want to measure")
+            throw PerfgateError(
+                .environment, "--against needs a git repository: run it inside the clone whose work tree you want to measure")
         }
         let base: ObjectID
         do {
@@ -54,8 +56,10 @@ public struct PairedComparison {
             note("building the base revision \(base.hex.prefix(12)) in release (cached by commit)…")
             let built = try RevisionBuilder(cacheDirectory: root + ".perfgate/ab").binary(for: base, repository: repository)
             baseSide = built.binary
-            notes.append(built.cached ? "base build \(base.hex.prefix(12)) reused from the cache"
-                                      : String(format: "base build %@ took %.0f s (cached for next time)", String(base.hex.prefix(12)), built.seconds))
+            notes.append(
+                built.cached
+                    ? "base build \(base.hex.prefix(12)) reused from the cache"
+                    : String(format: "base build %@ took %.0f s (cached for next time)", String(base.hex.prefix(12)), built.seconds))
         }
         let headSide: String
         if let headBinary {
@@ -73,33 +77,45 @@ public struct PairedComparison {
         defer { try? FileManager.default.removeItem(atPath: options.workDirectory) }
         var headEnvironment: [String: String] = [:]
         if let headSlowdown { headEnvironment[RoundInvocation.slowdownVariable] = headSlowdown }
-        let pairedSession = PairedSession(scenario: scenario, benchmarks: benchmarks,
-                                          a: .init(label: "base", executable: baseSide),
-                                          b: .init(label: "head", executable: headSide, environment: headEnvironment),
-                                          workDirectory: options.workDirectory, seed: 1)
+        let pairedSession = PairedSession(
+            scenario: scenario, benchmarks: benchmarks,
+            a: .init(label: "base", executable: baseSide),
+            b: .init(label: "head", executable: headSide, environment: headEnvironment),
+            workDirectory: options.workDirectory, seed: 1)
         var configured = session
-        benchmarks.forEach { configured.knownBenchmarks.insert($0.id) }
-        let looks = PairedLooks(configuration: try configured.configuration(base: base), initialPairs: initialPairs, step: step,
-                                maxPairs: maxPairs, budgetSeconds: budgetSeconds)
+        configured.knownBenchmarks.formUnion(benchmarks.map(\.id))
+        let looks = PairedLooks(
+            configuration: try configured.configuration(base: base), initialPairs: initialPairs, step: step,
+            maxPairs: maxPairs, budgetSeconds: budgetSeconds)
         let identity = try? repository.identity()
         let machine = MachineProbe.fingerprint(directory: options.workDirectory)
         func results(_ side: [BenchmarkResult], commit: String?, head: Bool) -> ResultFile {
-            ResultFile(run: RunMetadata(scenario: scenario.rawValue, commit: commit, dirty: head && (identity?.dirty ?? false),
-                                        branch: nil, startedAt: Date(), finishedAt: Date(), toolchain: BuildInfo.toolchain,
-                                        buildConfiguration: "release", machine: machine, rounds: pairedSession.pairs), benchmarks: side)
+            ResultFile(
+                run: RunMetadata(
+                    scenario: scenario.rawValue, commit: commit, dirty: head && (identity?.dirty ?? false),
+                    branch: nil, startedAt: Date(), finishedAt: Date(), toolchain: BuildInfo.toolchain,
+                    buildConfiguration: "release", machine: machine, rounds: pairedSession.pairs), benchmarks: side)
         }
         let started = Date()
-        note("paired A/B: \(benchmarks.count) benchmarks, base \(base.hex.prefix(12)) against the work tree, looks at "
-             + looks.schedule.map(String.init).joined(separator: ", ") + " pairs, budget \(Int(budgetSeconds)) s")
-        let outcome = try looks.run(pairedSession, progress: { pair, benchmark in
-            progress("pair \(pair + 1): \(benchmark)  \(Self.clock(Date().timeIntervalSince(started))) elapsed", false)
-        }, report: { a, b in
-            looks.analysis.compare(base: results(a, commit: base.hex, head: false), head: results(b, commit: identity?.commit.id, head: true),
-                                   baseSource: "base \(base.hex.prefix(12)) (built and run here)", headSource: "work tree", notes: notes)
-        }, onLook: { look, report in
-            progress("look \(look) after \(pairedSession.pairs) pairs: \(report.count(.regressed)) regressed, \(report.count(.improved)) improved, "
-                     + "\(report.count(.inconclusive)) inconclusive (\(Self.clock(Date().timeIntervalSince(started))) elapsed)", true)
-        })
+        note(
+            "paired A/B: \(benchmarks.count) benchmarks, base \(base.hex.prefix(12)) against the work tree, looks at "
+                + looks.schedule.map(String.init).joined(separator: ", ") + " pairs, budget \(Int(budgetSeconds)) s")
+        let outcome = try looks.run(
+            pairedSession,
+            progress: { pair, benchmark in
+                progress("pair \(pair + 1): \(benchmark)  \(Self.clock(Date().timeIntervalSince(started))) elapsed", false)
+            },
+            report: { a, b in
+                looks.analysis.compare(
+                    base: results(a, commit: base.hex, head: false), head: results(b, commit: identity?.commit.id, head: true),
+                    baseSource: "base \(base.hex.prefix(12)) (built and run here)", headSource: "work tree", notes: notes)
+            },
+            onLook: { look, report in
+                progress(
+                    "look \(look) after \(pairedSession.pairs) pairs: \(report.count(.regressed)) regressed, "
+                        + "\(report.count(.improved)) improved, "
+                        + "\(report.count(.inconclusive)) inconclusive (\(Self.clock(Date().timeIntervalSince(started))) elapsed)", true)
+            })
         return outcome.report
     }
 

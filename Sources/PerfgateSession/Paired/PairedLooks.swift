@@ -29,8 +29,8 @@ public struct PairedLooks {
         public var description: String {
             switch self {
             case .decided: return "every gated metric decided"
-            case let .pairCap(cap): return "the pair cap (--max-pairs \(cap)) reached"
-            case let .budget(pairs, seconds, budget):
+            case .pairCap(let cap): return "the pair cap (--max-pairs \(cap)) reached"
+            case .budget(let pairs, let seconds, let budget):
                 return String(format: "the next look (%d pairs, about %.0f s more) would pass the %.0f s budget", pairs, seconds, budget)
             }
         }
@@ -45,9 +45,11 @@ public struct PairedLooks {
 
     /// Runs the loop over `rounds`. `report` turns the samples so far into a comparison (base,
     /// head); `onLook` is told after each look (for progress lines).
-    public func run(_ rounds: PairedRounds, progress: (Int, String) -> Void = { _, _ in },
-                    report makeReport: (_ base: [BenchmarkResult], _ head: [BenchmarkResult]) -> GateReport,
-                    onLook: (_ look: Int, _ report: GateReport) -> Void = { _, _ in }) throws -> Outcome {
+    public func run(
+        _ rounds: PairedRounds, progress: (Int, String) -> Void = { _, _ in },
+        report makeReport: (_ base: [BenchmarkResult], _ head: [BenchmarkResult]) -> GateReport,
+        onLook: (_ look: Int, _ report: GateReport) -> Void = { _, _ in }
+    ) throws -> Outcome {
         var look = 0
         var decided: [String: MetricComparison] = [:]
         var report: GateReport
@@ -59,8 +61,14 @@ public struct PairedLooks {
             report = makeReport(a, b)
             PairedAnalysis.carryForward(&report, decided: &decided)
             onLook(look, report)
-            if PairedAnalysis.isDecided(report) { stop = .decided; break }
-            if look == schedule.count { stop = .pairCap(schedule[schedule.count - 1]); break }
+            if PairedAnalysis.isDecided(report) {
+                stop = .decided
+                break
+            }
+            if look == schedule.count {
+                stop = .pairCap(schedule[schedule.count - 1])
+                break
+            }
             let nextCost = rounds.secondsPerPair * Double(schedule[look] - rounds.pairs)
             if rounds.measuredSeconds + nextCost > budgetSeconds {
                 stop = .budget(nextPairs: schedule[look], seconds: nextCost, budget: budgetSeconds)
@@ -68,10 +76,12 @@ public struct PairedLooks {
             }
         } while true
         let undecided = report.count(.inconclusive)
-        report.notes.append(String(format: "%d pairs of rounds in %.0f s of measurement over %d of %d planned looks, each at α/%d = %@; stopped: %@%@",
-                                   rounds.pairs, rounds.measuredSeconds, look, schedule.count, schedule.count,
-                                   Format.pValue(analysis.alphaPerLook), stop.description,
-                                   undecided > 0 ? "; \(undecided) undecided metric(s) are reported inconclusive with the interval reached" : ""))
+        report.notes.append(
+            String(
+                format: "%d pairs of rounds in %.0f s of measurement over %d of %d planned looks, each at α/%d = %@; stopped: %@%@",
+                rounds.pairs, rounds.measuredSeconds, look, schedule.count, schedule.count,
+                Format.pValue(analysis.alphaPerLook), stop.description,
+                undecided > 0 ? "; \(undecided) undecided metric(s) are reported inconclusive with the interval reached" : ""))
         return Outcome(report: report, looks: look, stop: stop)
     }
 }

@@ -55,8 +55,10 @@ public struct RevisionBuilder {
         }
         guard outcome.succeeded else {
             let tail = (outcome.stdout + outcome.stderr).split(separator: "\n").suffix(15).joined(separator: "\n")
-            throw PerfgateError(.environment, "\(what) failed to build (swift build exit \(outcome.status)); "
-                                + "the comparison cannot be made, which is not a pass:\n\(tail)")
+            throw PerfgateError(
+                .environment,
+                "\(what) failed to build (swift build exit \(outcome.status)); "
+                    + "the comparison cannot be made, which is not a pass:\n\(tail)")
         }
         return (scratchPath ?? packagePath + "/.build") + "/release/perfgate"
     }

@@ -31,16 +31,20 @@ public enum GitRecording {
     ///   usage when it was measured on a dirty tree and `allowDirty` is false.
     public static func record(_ result: ResultFile, repository: GitRepository, allowDirty: Bool, source: String) throws {
         guard let commit = result.run.commit, let id = ObjectID(hex: commit) else {
-            throw PerfgateError.badInput(file: source, field: "run.commit", problem: "is missing",
-                                         fix: "Run inside a git repository so the result names the commit it measured")
+            throw PerfgateError.badInput(
+                file: source, field: "run.commit", problem: "is missing",
+                fix: "Run inside a git repository so the result names the commit it measured")
         }
         guard (try? repository.commit(id)) != nil else {
-            throw PerfgateError.badInput(file: source, field: "run.commit", problem: "names \(commit), which is not a commit of this repository",
-                                         fix: "Record it in the clone it was measured in, fetch that commit, or pass --commit REV to record it on another")
+            throw PerfgateError.badInput(
+                file: source, field: "run.commit", problem: "names \(commit), which is not a commit of this repository",
+                fix: "Record it in the clone it was measured in, fetch that commit, or pass --commit REV to record it on another")
         }
         if result.run.dirty && !allowDirty {
-            throw PerfgateError(.usage, "\(source) was measured on a work tree with uncommitted changes, so it does not describe "
-                                + "\(commit.prefix(12)). Commit first, or pass --allow-dirty to record it anyway (marked dirty)")
+            throw PerfgateError(
+                .usage,
+                "\(source) was measured on a work tree with uncommitted changes, so it does not describe "
+                    + "\(commit.prefix(12)). Commit first, or pass --allow-dirty to record it anyway (marked dirty)")
         }
         let line = try NoteLine.encode(result)
         let store = GitNotesStore(repository: repository, key: NoteLine.runID)

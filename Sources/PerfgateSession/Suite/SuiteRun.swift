@@ -31,8 +31,10 @@ public struct SuiteRun {
         let parent = directory ?? FileManager.default.currentDirectoryPath + "/.perfgate"
         let work = parent + "/wal-\(runID.prefix(8))"
         do { try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true) } catch {
-            throw PerfgateError(.environment, "cannot create the WAL directory \(work): \((error as NSError).localizedDescription). "
-                                + "Pass --dir with a writable directory")
+            throw PerfgateError(
+                .environment,
+                "cannot create the WAL directory \(work): \((error as NSError).localizedDescription). "
+                    + "Pass --dir with a writable directory")
         }
         defer { try? FileManager.default.removeItem(atPath: work) }
         var options = SuiteRunner.Options(scenario: scenario, workDirectory: work, executable: executable)
@@ -43,15 +45,17 @@ public struct SuiteRun {
         let started = Date()
         let machine = MachineProbe.fingerprint(directory: work, profile: profile)
         let total = try runner.selectedBenchmarks().count * (rounds ?? scenario.rounds)
-        note("perfgate run: \(scenario.rawValue) scenario, \(total) rounds on \(machine.cpuModel) "
-             + "(\(machine.cores) cores, \(machine.filesystem)), \(BuildInfo.configuration) build")
+        note(
+            "perfgate run: \(scenario.rawValue) scenario, \(total) rounds on \(machine.cpuModel) "
+                + "(\(machine.cores) cores, \(machine.filesystem)), \(BuildInfo.configuration) build")
         if BuildInfo.configuration != "release" {
             note("warning: this is a debug build; its timings are not fit for gating (build with `swift build -c release`)")
         }
         let benchmarks = try runner.run(progress: progress)
-        let metadata = RunMetadata(runID: runID, scenario: scenario.rawValue, startedAt: started, finishedAt: Date(),
-                                   toolchain: BuildInfo.toolchain, buildConfiguration: BuildInfo.configuration,
-                                   machine: machine, rounds: rounds ?? scenario.rounds)
+        let metadata = RunMetadata(
+            runID: runID, scenario: scenario.rawValue, startedAt: started, finishedAt: Date(),
+            toolchain: BuildInfo.toolchain, buildConfiguration: BuildInfo.configuration,
+            machine: machine, rounds: rounds ?? scenario.rounds)
         return ResultFile(run: metadata, benchmarks: benchmarks, score: SuiteScore.score(benchmarks))
     }
 }

@@ -18,8 +18,10 @@ public enum ProcessRunner {
     /// Runs `executable` with `arguments` in `directory` (default: the current one), with
     /// `environment` (default: this process's), and waits for it.
     /// - Throws: the error of `Process.run` when the program cannot be started.
-    public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil,
-                           environment: [String: String]? = nil) throws -> Outcome {
+    public static func run(
+        _ executable: String, _ arguments: [String], in directory: String? = nil,
+        environment: [String: String]? = nil
+    ) throws -> Outcome {
         let scratch = NSTemporaryDirectory() + "perfgate-proc-\(getpid())-\(UUID().uuidString.prefix(8))"
         FileManager.default.createFile(atPath: scratch + ".out", contents: nil)
         FileManager.default.createFile(atPath: scratch + ".err", contents: nil)
@@ -43,8 +45,9 @@ public enum ProcessRunner {
         try err.close()
         let stdout = (try? String(contentsOfFile: scratch + ".out", encoding: .utf8)) ?? ""
         let stderr = (try? String(contentsOfFile: scratch + ".err", encoding: .utf8)) ?? ""
-        return Outcome(status: process.terminationStatus, stdout: stdout, stderr: stderr,
-                       crashed: process.terminationReason == .uncaughtSignal)
+        return Outcome(
+            status: process.terminationStatus, stdout: stdout, stderr: stderr,
+            crashed: process.terminationReason == .uncaughtSignal)
     }
 }
 

@@ -7,8 +7,10 @@ public enum Glob {
     public static func matches(_ pattern: String, _ text: String) -> Bool {
         let p = Array(pattern.unicodeScalars)
         let t = Array(text.unicodeScalars)
-        var pi = 0, ti = 0
-        var starPattern = -1, starText = 0
+        var pi = 0
+        var ti = 0
+        var starPattern = -1
+        var starText = 0
         while ti < t.count {
             if pi < p.count {
                 switch p[pi] {
@@ -28,7 +30,7 @@ public enum Glob {
                             ti += 1
                             continue
                         }
-                    } else if t[ti] == "[" { // an unclosed bracket is an ordinary character
+                    } else if t[ti] == "[" {  // an unclosed bracket is an ordinary character
                         pi += 1
                         ti += 1
                         continue
