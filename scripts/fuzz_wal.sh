@@ -21,10 +21,14 @@ module CKaelixSupport {
 }
 MAP
 mapfile -t wal_sources < <(find Sources/KaelixWAL -name '*.swift' | sort)
-clang -c -O1 -g -fsanitize=fuzzer-no-link,address -I Sources/CKaelixSupport/include \
-    Sources/CKaelixSupport/crc32c.c -o "$out/crc32c.o"
+c_objects=()
+for source in Sources/CKaelixSupport/*.c; do
+    object="$out/$(basename "$source" .c).o"
+    clang -c -O1 -g -fsanitize=fuzzer-no-link,address -I Sources/CKaelixSupport/include "$source" -o "$object"
+    c_objects+=("$object")
+done
 swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name KaelixWAL -Xllvm -sil-fso-disable-owned-to-guaranteed \
-    -I "$out/include" "${wal_sources[@]}" scripts/fuzz/WALFuzzTarget.swift "$out/crc32c.o" \
+    -I "$out/include" "${wal_sources[@]}" scripts/fuzz/WALFuzzTarget.swift "${c_objects[@]}" \
     -lz -o "$out/wal-fuzzer"
 "$out/wal-fuzzer" "$out/corpus" -seed=1 -max_total_time="$seconds" -rss_limit_mb=1024 -malloc_limit_mb=128 \
     -artifact_prefix="$out/crashes/" -print_final_stats=1

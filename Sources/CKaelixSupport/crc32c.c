@@ -3,11 +3,7 @@
 #define _GNU_SOURCE
 #include "CKaelixSupport.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/vfs.h>
-#include <zlib.h>
 
 #if defined(__x86_64__)
 #include <nmmintrin.h>
@@ -114,50 +110,4 @@ uint32_t kaelix_crc32c(uint32_t crc, const void *data, size_t length) {
         return kaelix_crc32c_hardware(crc, data, length);
     }
     return kaelix_crc32c_software(crc, data, length);
-}
-
-int kaelix_fallocate(int fd, int64_t offset, int64_t length) {
-    if (fallocate(fd, 0, (off_t)offset, (off_t)length) == 0) {
-        return 0;
-    }
-    return errno;
-}
-
-int64_t kaelix_filesystem_magic(const char *path) {
-    struct statfs info;
-    if (statfs(path, &info) != 0) {
-        return -1;
-    }
-    return (int64_t)(uint32_t)info.f_type;
-}
-
-size_t kaelix_deflate_bound(size_t length) {
-    return (size_t)compressBound((uLong)length);
-}
-
-int64_t kaelix_deflate(const void *input, size_t length, void *output, size_t capacity, int level) {
-    uLongf size = (uLongf)capacity;
-    if (compress2((Bytef *)output, &size, (const Bytef *)input, (uLong)length, level) != Z_OK) {
-        return -1;
-    }
-    return (int64_t)size;
-}
-
-int kaelix_inflate(const void *input, size_t length, void *output, size_t expected) {
-    uLongf size = (uLongf)expected;
-    if (uncompress((Bytef *)output, &size, (const Bytef *)input, (uLong)length) != Z_OK) {
-        return -1;
-    }
-    return size == expected ? 0 : -1;
-}
-
-int kaelix_lock_file(int fd, int exclusive) {
-    struct flock lock;
-    memset(&lock, 0, sizeof lock);
-    lock.l_type = exclusive ? F_WRLCK : F_RDLCK;
-    lock.l_whence = SEEK_SET;
-    if (fcntl(fd, F_SETLK, &lock) == 0) {
-        return 0;
-    }
-    return errno;
 }

@@ -32,8 +32,10 @@ public struct WALConfiguration: Sendable, Equatable {
     /// it was written, yet it fails its checks). Default ``DamagedTail/refuse``.
     public var damagedTail: DamagedTail = .refuse
 
+    /// The defaults: the Kaelix targets.
     public init() {}
 
+    /// A configuration with the most used settings; the rest keep their defaults.
     public init(
         segmentSize: Int = 128 * 1024 * 1024, syncPolicy: SyncPolicy = .group,
         maxBatchRecords: Int = 10_000, maxBatchDelayNanoseconds: UInt64 = 10_000,
@@ -47,6 +49,7 @@ public struct WALConfiguration: Sendable, Equatable {
         self.prepareSegmentsInBackground = prepareSegmentsInBackground
     }
 
+    /// How segments are read.
     public enum ReadStrategy: String, Sendable, Equatable {
         /// Read-only shared mappings: zero-copy reads of resident data.
         case memoryMap

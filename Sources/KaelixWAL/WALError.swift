@@ -88,6 +88,7 @@ public enum WALError: Error, Equatable, CustomStringConvertible, Sendable {
 public struct SystemCallError: Error, Equatable, Sendable {
     public var call: String
     public var errno: Int32
+    /// The failure of system call `call` with `errno`.
     public init(call: String, errno: Int32) {
         self.call = call
         self.errno = errno

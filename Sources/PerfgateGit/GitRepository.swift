@@ -26,7 +26,7 @@ public final class GitRepository {
         if code == GIT_ENOTFOUND.rawValue {
             git_error_clear()
             throw GitError(
-                operation: "open repository", code: code, message: "\(path) is not inside a git repository",
+                operation: "open repository", code: GitError.Code(libgit2: code), message: "\(path) is not inside a git repository",
                 hint:
                     "run perfgate inside a clone of the repository; commands that compare files (perfgate compare --baseline "
                     + "FILE --current FILE) need no repository"
@@ -79,7 +79,7 @@ public final class GitRepository {
     public func identity() throws -> RunIdentity {
         if hasNoCommits {
             throw GitError(
-                operation: "read HEAD", code: GIT_EUNBORNBRANCH.rawValue, message: "the repository has no commits yet",
+                operation: "read HEAD", code: .unbornBranch, message: "the repository has no commits yet",
                 hint: "commit first; results are keyed by commit")
         }
         let head = try resolve("HEAD")
@@ -217,7 +217,8 @@ public final class GitRepository {
             if let branch = try? resolve(candidate) { return try mergeBase(head, branch) }
         }
         throw GitError(
-            operation: "find the default branch", code: -3, message: "none of origin/HEAD, origin/main, main, origin/master, master exists",
+            operation: "find the default branch", code: .notFound,
+            message: "none of origin/HEAD, origin/main, main, origin/master, master exists",
             hint: "pass --against REF explicitly")
     }
 

@@ -14,6 +14,7 @@ public struct NotesSync {
     public var ref: String
     public var attempts: Int
 
+    /// A sync of `ref` with `remote` for the clone at `repositoryPath`, giving up after `attempts` lost races.
     public init(repositoryPath: String, remote: String = "origin", ref: String = GitNotesStore.defaultRef, attempts: Int = 10) {
         self.repositoryPath = repositoryPath
         self.remote = remote
@@ -21,6 +22,7 @@ public struct NotesSync {
         self.attempts = attempts
     }
 
+    /// How many attempts the push took, and what the merge brought in.
     public struct Outcome: Sendable {
         public var attempts: Int
         public var merge: GitNotesStore.MergeSummary
@@ -35,7 +37,7 @@ public struct NotesSync {
             let remoteHasNotes = fetch.status == 0
             if !remoteHasNotes && !fetch.output.contains("couldn't find remote ref") {
                 throw GitError(
-                    operation: "git fetch \(remote) \(ref)", code: -1,
+                    operation: "git fetch \(remote) \(ref)", code: .commandFailed,
                     message: fetch.output.trimmingCharacters(in: .whitespacesAndNewlines),
                     hint: "check the remote name and your credentials")
             }
@@ -52,7 +54,7 @@ public struct NotesSync {
             usleep(useconds_t(min(2_000_000, 100_000 << min(attempt, 5)) + Int.random(in: 0...200_000)))
         }
         throw GitError(
-            operation: "git push \(remote) \(ref)", code: -1,
+            operation: "git push \(remote) \(ref)", code: .commandFailed,
             message: "rejected \(attempts) times: \(lastError.trimmingCharacters(in: .whitespacesAndNewlines))",
             hint: "another writer keeps winning the race, or the token may not push; retry later or check permissions (contents: write)")
     }

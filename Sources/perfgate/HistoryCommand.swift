@@ -50,13 +50,13 @@ struct HistoryCommand: ParsableCommand {
                         + " in the last \(limit) commits; recorded metrics: \(recorded.sorted().joined(separator: ", "))")
             }
             if changes {
-                HistoryRenderer.printChanges(
-                    history, series: series,
-                    detector: ChangePointDetector(maxPValue: maxPValue, minMagnitude: minMagnitude))
+                print(
+                    HistoryReport.changes(
+                        history, series: series, detector: ChangePointDetector(maxPValue: maxPValue, minMagnitude: minMagnitude)))
             } else if json {
-                try HistoryRenderer.printJSON(history, series: series)
+                print(try HistoryReport.json(history, series: series))
             } else {
-                HistoryRenderer.printTable(history, series: series)
+                print(HistoryReport.table(history, series: series))
             }
             for warning in history.warnings { Terminal.note("note: \(warning)") }
         }

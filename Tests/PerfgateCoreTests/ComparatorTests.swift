@@ -61,6 +61,31 @@ import Testing
         #expect(noisy.minimumDetectableEffect! > 0.05)
     }
 
+    /// Each comparison says, as a typed status, whether it was judged, only reported, or not
+    /// compared; the paired analysis relies on it rather than on the reason's wording.
+    @Test func gatingIsATypedStatus() throws {
+        let base = [100, 101, 99, 100.5, 99.5, 100.2, 99.8, 100.1, 99.9, 100.3]
+        let metrics: [Metric] = [
+            Self.latency(base, name: "p50"),
+            Self.latency(base, name: "max"),
+            Self.latency(base, name: "p99.99"),
+            Metric(name: "writes", unit: "count/msg", direction: .lowerIsBetter, kind: .counter, samples: [1, 1]),
+            Metric(name: "rss", unit: "B", direction: .lowerIsBetter, samples: [], available: false, unavailableReason: "no /proc"),
+        ]
+        let result = Self.result(["x": metrics], operations: 1000)
+        let comparisons = Comparator(configuration: GateConfiguration())
+            .compare(baseline: result, current: result, baselineSource: "b", currentSource: "c").comparisons
+        func gating(_ name: String) -> MetricComparison.Gating? { comparisons.first { $0.metric == name }?.gating }
+        #expect(gating("p50") == .gated)
+        #expect(gating("max") == .reportedOnly)
+        #expect(gating("p99.99") == .lowConfidence)
+        #expect(gating("writes") == .gated)
+        #expect(gating("rss") == .notCompared)
+        let report = Comparator(configuration: GateConfiguration()).compare(
+            baseline: result, current: result, baselineSource: "b", currentSource: "c")
+        #expect(String(decoding: try report.encoded(), as: UTF8.self).contains("\"gating\" : \"low-confidence\""))
+    }
+
     @Test func tailPercentilesWithTooFewSamplesAreNotGated() {
         let base = Self.result(
             [
@@ -250,11 +275,9 @@ import Testing
                 currentMedian: 1, adjustedPValue: p, baselineSamples: 8, currentSamples: 8, tolerance: 0.03, verdict: verdict)
         }
         func report(_ comparisons: [MetricComparison]) -> GateReport {
-            var r = GateReport(
+            GateReport(
                 mode: .paired, baselineSource: "a", currentSource: "b", baselineCommit: nil, currentCommit: nil, scenario: "ci",
-                profile: "p", comparisons: comparisons, targets: [], notes: [], alpha: 0.01, outcome: .pass)
-            r.recomputeOutcome()
-            return r
+                profile: "p", comparisons: comparisons, targets: [], notes: [], alpha: 0.01)
         }
         var decided: [String: MetricComparison] = [:]
         var first = report([

@@ -17,7 +17,7 @@ import Testing
         unchanged.verdict = .unchanged
         return GateReport(
             mode: .storedBaseline, baselineSource: "b", currentSource: "c", baselineCommit: nil, currentCommit: nil,
-            scenario: "ci", profile: "p", comparisons: [comparison, unchanged], targets: [], notes: [], alpha: 0.01, outcome: .regression)
+            scenario: "ci", profile: "p", comparisons: [comparison, unchanged], targets: [], notes: [], alpha: 0.01)
     }
 
     /// Hostile benchmark names cannot break the Markdown table, inject HTML or XML, or spoof workflow commands.

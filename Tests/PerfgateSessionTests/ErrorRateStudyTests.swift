@@ -28,8 +28,7 @@ import Testing
         func report(_ a: Verdict, _ b: Verdict) -> GateReport {
             GateReport(
                 mode: .storedBaseline, baselineSource: "x", currentSource: "y", baselineCommit: nil, currentCommit: nil, scenario: "ci",
-                profile: "test-2c", comparisons: [comparison("a", a), comparison("b", b)], targets: [], notes: [], alpha: 0.01,
-                outcome: .pass)
+                profile: "test-2c", comparisons: [comparison("a", a), comparison("b", b)], targets: [], notes: [], alpha: 0.01)
         }
         let reports = [
             report(.regressed, .unchanged), report(.unchanged, .improved), report(.regressed, .regressed), report(.unchanged, .unchanged),

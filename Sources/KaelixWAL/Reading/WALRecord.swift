@@ -5,6 +5,7 @@ public struct WALRecord: Sendable, Equatable {
     public let stream: StreamID
     public let payload: [UInt8]
 
+    /// A record at `position` of `stream`.
     public init(position: UInt64, stream: StreamID, payload: [UInt8]) {
         self.position = position
         self.stream = stream
@@ -24,6 +25,7 @@ public struct WALRecordView {
 public struct WALEntry: Sendable, Equatable {
     public var stream: StreamID
     public var payload: [UInt8]
+    /// An entry of a multi-stream batch or transaction.
     public init(stream: StreamID = .default, payload: [UInt8]) {
         self.stream = stream
         self.payload = payload

@@ -2,6 +2,7 @@
 /// exists and has the empty name.
 public struct StreamID: Hashable, Sendable, Comparable, CustomStringConvertible {
     public let rawValue: UInt32
+    /// The stream with id `rawValue` (0 is the default stream).
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     public static let `default` = StreamID(rawValue: 0)
     public static func < (a: StreamID, b: StreamID) -> Bool { a.rawValue < b.rawValue }

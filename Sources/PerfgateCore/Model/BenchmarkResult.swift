@@ -6,11 +6,13 @@ public struct BenchmarkResult: Codable, Sendable, Equatable {
     public var tags: [String: String]
     public var metrics: [Metric]
 
+    /// A benchmark's results: its id, its tags (e.g. `operations` per round) and its metrics.
     public init(id: String, tags: [String: String] = [:], metrics: [Metric]) {
         self.id = id
         self.tags = tags
         self.metrics = metrics
     }
 
+    /// The metric called `name`, if the benchmark reported one.
     public func metric(named name: String) -> Metric? { metrics.first { $0.name == name } }
 }

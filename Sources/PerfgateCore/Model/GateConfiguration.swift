@@ -37,6 +37,7 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
         /// A percentile is gated only when at least this many operations lie beyond it per round.
         public var minimumTailSamples: Int = 10
 
+        /// The defaults (see each setting's note).
         public init() {}
 
         enum CodingKeys: String, CodingKey, CaseIterable {
@@ -44,6 +45,7 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
                 minimumTailSamples
         }
 
+        /// Decodes the settings present and keeps the defaults for the rest.
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             let d = Settings()
@@ -76,6 +78,7 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey, CaseIterable { case benchmark, metric, tolerance }
     }
 
+    /// Whether a failed target fails the gate or only warns.
     public enum Severity: String, Codable, Sendable { case fail, warn }
 
     /// An absolute target: the metric must stay at or below `max` (or at or above `min`).
@@ -101,10 +104,12 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
     public var tolerances: [ToleranceOverride] = []
     public var targets: [Target] = []
 
+    /// The default configuration: the default settings, no overrides, no targets.
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable { case version, gate, tolerances, targets }
 
+    /// Decodes a configuration; absent sections keep their defaults.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         version = try c.decodeIfPresent(Int.self, forKey: .version) ?? 1

@@ -12,6 +12,7 @@ public struct MachineFingerprint: Codable, Sendable, Equatable {
     /// The comparison profile: derived from CPU model, architecture and core count unless set.
     public var profile: String
 
+    /// A machine as measured; `profile` defaults to one derived from the CPU model, architecture and cores.
     public init(
         cpuModel: String, cores: Int, memoryBytes: UInt64, kernel: String, architecture: String,
         filesystem: String, profile: String? = nil

@@ -13,6 +13,7 @@ public struct Metric: Codable, Sendable, Equatable {
     /// Why the metric is unavailable, when it is.
     public var unavailableReason: String?
 
+    /// A metric with one sample per round; an unavailable one (nothing to measure it with) has no samples and says why.
     public init(
         name: String, unit: String, direction: MetricDirection, kind: MetricKind = .timing,
         samples: [Double], available: Bool = true, unavailableReason: String? = nil
@@ -28,6 +29,7 @@ public struct Metric: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case name, unit, direction, kind, samples, available, unavailableReason }
 
+    /// Decodes a metric; `kind` defaults to timing and `available` to true (older files lack them).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
@@ -39,6 +41,7 @@ public struct Metric: Codable, Sendable, Equatable {
         unavailableReason = try c.decodeIfPresent(String.self, forKey: .unavailableReason)
     }
 
+    /// Encodes the metric, leaving out the unavailability fields of an available one.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .name)

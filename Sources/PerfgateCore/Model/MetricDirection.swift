@@ -5,6 +5,7 @@ public enum MetricDirection: String, Codable, Sendable, CaseIterable {
     /// Throughput: larger is better.
     case higherIsBetter = "higher"
 
+    /// Decodes a direction, naming the accepted values when the text is none of them.
     public init(from decoder: any Decoder) throws {
         self = try decodeListingAllowedValues(from: decoder, allowed: [("lower", "smaller is better"), ("higher", "larger is better")])
     }

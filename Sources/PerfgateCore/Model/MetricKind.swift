@@ -6,6 +6,7 @@ public enum MetricKind: String, Codable, Sendable {
     /// the same code: gated exactly, without statistics.
     case counter
 
+    /// Decodes a kind, naming the accepted values when the text is none of them.
     public init(from decoder: any Decoder) throws {
         self = try decodeListingAllowedValues(
             from: decoder,

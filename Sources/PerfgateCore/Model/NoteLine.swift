@@ -3,6 +3,8 @@ import Foundation
 /// A result as one line of a git note: compact JSON with samples rounded to 6 significant digits
 /// (far below the machine's noise), so a note holding many runs stays small.
 public enum NoteLine {
+    /// One line of compact JSON for a git note.
+    /// - Throws: ``PerfgateError`` when the result cannot be encoded.
     public static func encode(_ result: ResultFile) throws -> String {
         var compact = result
         for b in compact.benchmarks.indices {

@@ -8,6 +8,7 @@ public struct PerformanceScore: Codable, Sendable, Equatable {
     public var throughputScore: Double
     public var score: Double
 
+    /// A score from its figures and its two components; the score is their mean.
     public init(writeP99Nanoseconds: Double, peakMessagesPerSecond: Double, latencyScore: Double, throughputScore: Double) {
         self.writeP99Nanoseconds = writeP99Nanoseconds
         self.peakMessagesPerSecond = peakMessagesPerSecond

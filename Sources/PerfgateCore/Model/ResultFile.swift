@@ -18,6 +18,7 @@ public struct ResultFile: Codable, Sendable, Equatable {
     /// Baseline files also say why they were accepted, and from what.
     public var baselineReason: String?
 
+    /// A result of the current schema version.
     public init(run: RunMetadata, benchmarks: [BenchmarkResult], score: PerformanceScore? = nil, baselineReason: String? = nil) {
         schema = Self.schemaName
         schemaVersion = Self.currentVersion
@@ -27,6 +28,7 @@ public struct ResultFile: Codable, Sendable, Equatable {
         self.baselineReason = baselineReason
     }
 
+    /// The benchmark with `id`, if the run measured it.
     public func benchmark(_ id: String) -> BenchmarkResult? { benchmarks.first { $0.id == id } }
 
     // MARK: Encoding

@@ -4,11 +4,13 @@ import PerfgateSupport
 /// Results along first-parent history, newest first, as the gate reads them: per commit, the
 /// runs recorded in its note (possibly none: a gap).
 public struct ResultHistory: Sendable {
+    /// One commit of the history and the runs noted on it.
     public struct Entry: Sendable {
         public var commit: String
         public var time: Int64
         public var summary: String
         public var results: [ResultFile]
+        /// A commit (hex id, commit time in seconds, summary line) and its runs.
         public init(commit: String, time: Int64, summary: String, results: [ResultFile]) {
             self.commit = commit
             self.time = time
@@ -23,12 +25,14 @@ public struct ResultHistory: Sendable {
         public var metric: String
         public var unit: String
         public var direction: MetricDirection
+        /// A series: one metric of one benchmark, with its unit and direction.
         public init(benchmark: String, metric: String, unit: String, direction: MetricDirection) {
             self.benchmark = benchmark
             self.metric = metric
             self.unit = unit
             self.direction = direction
         }
+        /// Series sort by benchmark, then metric.
         public static func < (a: SeriesKey, b: SeriesKey) -> Bool { (a.benchmark, a.metric) < (b.benchmark, b.metric) }
     }
 
@@ -36,6 +40,7 @@ public struct ResultHistory: Sendable {
     /// Things a reader should know: skipped note lines, where a shallow history ends.
     public var warnings: [String]
 
+    /// A history of `entries`, newest first, with what the reader should know about gaps.
     public init(entries: [Entry], warnings: [String]) {
         self.entries = entries
         self.warnings = warnings
@@ -55,6 +60,7 @@ public struct ResultHistory: Sendable {
         return names
     }
 
+    /// The series recorded in the history, narrowed by a benchmark glob and a metric name.
     public func series(benchmark pattern: String?, metric: String?, matches: (String, String) -> Bool = Glob.matches) -> [SeriesKey] {
         var keys = Set<SeriesKey>()
         for entry in entries {

@@ -23,6 +23,7 @@ public struct RunMetadata: Codable, Sendable, Equatable {
     /// Rounds per benchmark the scenario asked for.
     public var rounds: Int
 
+    /// A run's metadata; the run id defaults to a fresh UUID.
     public init(
         runID: String = UUID().uuidString.lowercased(), scenario: String, commit: String? = nil, dirty: Bool = false,
         branch: String? = nil, startedAt: Date, finishedAt: Date, toolchain: String, buildConfiguration: String,

@@ -1,5 +1,6 @@
 /// The outcome of one absolute target.
 public struct TargetResult: Codable, Sendable, Equatable {
+    /// Whether the figure meets the target, is within its margin of failing, or fails it.
     public enum Status: String, Codable, Sendable {
         /// The metric's interval lies wholly on the right side of the limit.
         case met

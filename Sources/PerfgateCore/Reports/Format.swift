@@ -2,12 +2,14 @@ import Foundation
 
 /// The one number formatter: every renderer, the suite's summary and the history table use it.
 public enum Format {
+    /// A fraction as a percentage with one decimal (`+5.0 %`), signed unless asked not to be.
     public static func percent(_ value: Double, signed: Bool = true) -> String {
         let text = String(format: "%.1f %%", abs(value) * 100)
         guard signed else { return text }
         return (value < 0 ? "-" : "+") + text
     }
 
+    /// A p-value with four decimals, or in scientific notation below 0.0001.
     public static func pValue(_ p: Double) -> String {
         if p < 0.0001 { return String(format: "%.1e", p) }
         return String(format: "%.4f", p)

@@ -5,6 +5,7 @@ import Foundation
 /// baseline), and history trends with change points and commit ids. All charts are SVG
 /// generated here.
 public struct HTMLRenderer {
+    /// A renderer.
     public init() {}
 
     static func esc(_ text: String) -> String {
@@ -22,6 +23,7 @@ public struct HTMLRenderer {
         }
     }
 
+    /// A self-contained HTML page: the verdict, a filterable table, interval plots and trend charts of `history`.
     public func render(_ report: GateReport, history: [HistorySeries] = []) -> String {
         var body: [String] = []
         let outcomeColour = report.outcome == .regression ? "#c62828" : (report.outcome == .pass ? "#2e7d32" : "#ef8f00")

@@ -1,6 +1,7 @@
 /// JUnit XML for other CI systems: each gated metric and each target is a test case; failures
 /// carry the one-line explanation.
 public struct JUnitRenderer {
+    /// A renderer.
     public init() {}
 
     static func xml(_ text: String) -> String {
@@ -20,6 +21,7 @@ public struct JUnitRenderer {
         return out
     }
 
+    /// JUnit XML: one test case per gated metric and target, regressions and failed targets as failures.
     public func render(_ report: GateReport) -> String {
         let gated = report.sortedComparisons.filter { $0.verdict != .notGated && $0.verdict != .unavailable }
         var cases: [String] = []

@@ -2,6 +2,7 @@
 /// failed targets first, then everything else in a collapsed table. Benchmark names are escaped
 /// so they cannot break the table or inject markup.
 public struct MarkdownRenderer {
+    /// A renderer.
     public init() {}
 
     /// Escapes Markdown and HTML metacharacters.
@@ -26,6 +27,7 @@ public struct MarkdownRenderer {
 
     static let tableHeader = "| " + MetricComparison.tableHeader.joined(separator: " | ") + " |\n|---|---|---|---:|---:|---:|---|---:|---:|"
 
+    /// Markdown for a job summary or a pull request comment: the verdict, what failed and what to do, all metrics folded.
     public func render(_ report: GateReport) -> String {
         var out: [String] = []
         let icon = report.outcome == .regression ? "❌" : (report.outcome == .pass ? "✅" : "⚠️")

@@ -65,6 +65,7 @@ public struct HistorySeries: Sendable {
     public var points: [(commit: String, value: Double)]
     public var changePoints: [ChangePointDetector.ChangePoint]
 
+    /// A series of `points` (oldest first) of one metric, with the change points found in it.
     public init(
         benchmark: String, metric: String, unit: String, points: [(commit: String, value: Double)],
         changePoints: [ChangePointDetector.ChangePoint]

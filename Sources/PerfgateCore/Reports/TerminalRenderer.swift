@@ -5,6 +5,7 @@ public struct TerminalRenderer {
     /// Show every metric; by default unchanged and not-gated rows are summarised as counts and
     /// only the 12 largest inconclusive changes are listed.
     public var verbose: Bool
+    /// A renderer, with ANSI colour or not, and every metric listed or only the notable ones.
     public init(colour: Bool, verbose: Bool = false) {
         self.colour = colour
         self.verbose = verbose
@@ -22,6 +23,7 @@ public struct TerminalRenderer {
         return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }
 
+    /// Plain text for a terminal or a CI log: one line per notable metric, the targets, the notes and the verdict.
     public func render(_ report: GateReport) -> String {
         var lines: [String] = []
         lines.append("perfgate: \(report.scenario) scenario, \(report.mode.rawValue) mode, profile \(report.profile)")

@@ -2,6 +2,7 @@ import Foundation
 
 /// A runner's measured noise, from an A/A run of one build against itself (`perfgate calibrate`).
 public struct Calibration: Codable, Sendable {
+    /// One metric's noise on this machine: the spread of A/A log ratios and the change it could detect.
     public struct Entry: Codable, Sendable {
         public var benchmark: String
         public var metric: String
@@ -49,6 +50,7 @@ public struct Calibration: Codable, Sendable {
             scenario: scenario, profile: profile, pairs: pairs, createdAt: Date(), entries: entries, proposedPairedTolerance: proposed)
     }
 
+    /// The calibration as pretty-printed JSON.
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601

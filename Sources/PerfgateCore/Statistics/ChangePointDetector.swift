@@ -13,6 +13,7 @@ import Foundation
 ///
 /// Magnitude is max(|m₂/m₁ − 1|, |m₁/m₂ − 1|). Tests compare the output with Otava's on the same series.
 public struct ChangePointDetector: Sendable {
+    /// A shift in a series: where it starts, the means on either side, the relative change and its p-value.
     public struct ChangePoint: Sendable, Equatable {
         /// Index of the first value of the new level.
         public var index: Int
@@ -33,6 +34,8 @@ public struct ChangePointDetector: Sendable {
     public var minMagnitude: Double
     public var window: Int
 
+    /// A detector that reports shifts with a p-value up to `maxPValue` and a relative size of at least
+    /// `minMagnitude`, looking at `window` points at a time.
     public init(maxPValue: Double = 0.001, minMagnitude: Double = 0.0, window: Int = 50) {
         self.maxPValue = maxPValue
         self.minMagnitude = minMagnitude

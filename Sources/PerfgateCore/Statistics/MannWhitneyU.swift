@@ -9,8 +9,10 @@ import Foundation
 /// against 10 can never reach p below 1.8·10⁻⁴, while Holm over a suite of 144 metrics at α = 0.01
 /// needs 7·10⁻⁵; the exact test reaches 1.1·10⁻⁵. (Tests check both methods against SciPy.)
 public enum MannWhitneyU {
+    /// How the p-value is computed: exactly (small samples without ties), by the normal approximation, or chosen by size.
     public enum Method: Sendable { case auto, exact, asymptotic }
 
+    /// The U statistic of the first sample, its two-sided p-value, and the method used.
     public struct Result: Sendable, Equatable {
         /// U of the first sample.
         public var u: Double

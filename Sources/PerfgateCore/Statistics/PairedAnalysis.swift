@@ -22,6 +22,7 @@ public struct PairedAnalysis {
     /// Looks the sampling plan may take (K above); 1 for a single fixed-size analysis.
     public var plannedLooks: Int
 
+    /// An analysis under `configuration`, with α split over `plannedLooks` looks.
     public init(configuration: GateConfiguration, plannedLooks: Int = 1) {
         self.configuration = configuration
         self.plannedLooks = max(1, plannedLooks)
@@ -57,14 +58,14 @@ public struct PairedAnalysis {
             guard let old = base.benchmark(benchmark.id) else { continue }
             for metric in benchmark.metrics {
                 guard let oldMetric = old.metric(named: metric.name) else { continue }
-                var c = comparator.compareMetric(benchmark: benchmark, metric: metric, baseline: oldMetric)
-                // Replace the unpaired interval and test with the paired ones where the metric is gated.
+                var c = comparator.compareMetric(benchmark: benchmark, metric: metric, baseline: oldMetric, statistics: false)
+                // Compared timings get the paired interval (and, when judged, the paired test); where
+                // pairs cannot be formed, the unpaired ones.
                 let n = min(metric.samples.count, oldMetric.samples.count)
-                if c.kind == .timing
-                    && (c.verdict == .inconclusive || c.reason?.hasPrefix("reported only") == true
-                        || c.reason?.hasPrefix("low confidence") == true),
-                    n >= 2, !metric.samples.prefix(n).contains(0), !oldMetric.samples.prefix(n).contains(0)
-                {
+                let compared = c.kind == .timing && [.gated, .reportedOnly, .lowConfidence].contains(c.gating)
+                if compared, n < 2 || metric.samples.prefix(n).contains(0) || oldMetric.samples.prefix(n).contains(0) {
+                    comparator.addStatistics(&c, baseline: oldMetric.samples, current: metric.samples)
+                } else if compared {
                     let logRatios = (0..<n).map { log(metric.samples[$0] / oldMetric.samples[$0]) }
                     let coverage = 1 - alpha
                     let resamples = min(100_000, max(settings.bootstrapResamples, Int(20 / alpha)))
@@ -76,7 +77,7 @@ public struct PairedAnalysis {
                     c.minimumDetectableEffect = c.tolerance + (interval.upperBound - interval.lowerBound) / 2
                     c.baselineSamples = n
                     c.currentSamples = n
-                    if c.verdict == .inconclusive {
+                    if c.gating == .gated {
                         c.pValue = Self.pairedPValue(logRatios)
                         gatedIndices.append(comparisons.count)
                         pValues.append(c.pValue!)
@@ -92,13 +93,11 @@ public struct PairedAnalysis {
             comparisons[index].verdict = decided.verdict
             comparisons[index].reason = decided.reason
         }
-        var report = GateReport(
+        return GateReport(
             mode: .paired, baselineSource: baseSource, currentSource: headSource,
             baselineCommit: base.run.commit, currentCommit: head.run.commit, scenario: head.run.scenario,
             profile: head.run.machine.profile, comparisons: comparisons, targets: comparator.checkTargets(head),
-            notes: notes, alpha: settings.pairedAlpha, outcome: .pass)
-        report.recomputeOutcome()
-        return report
+            notes: notes, alpha: settings.pairedAlpha)
     }
 
     /// Keeps verdicts reached at earlier looks: a metric decided at look k was decided at that
@@ -113,7 +112,7 @@ public struct PairedAnalysis {
                 decided[c.id] = c
             }
         }
-        report.recomputeOutcome()
+        report.updateOutcome()
     }
 
     /// The paired test's p-value (see the type's note on the choice of test).

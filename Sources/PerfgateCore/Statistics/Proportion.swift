@@ -5,6 +5,7 @@ public struct Proportion: Sendable, Equatable, CustomStringConvertible {
     public var successes: Int
     public var trials: Int
 
+    /// `successes` out of `trials`.
     public init(successes: Int, trials: Int) {
         self.successes = successes
         self.trials = trials

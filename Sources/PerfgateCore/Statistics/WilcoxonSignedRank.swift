@@ -5,6 +5,7 @@ import Foundation
 /// differences remain and none are tied, else the normal approximation with tie correction and
 /// no continuity correction.
 public enum WilcoxonSignedRank {
+    /// The W+ statistic, its two-sided p-value and the method used.
     public struct Result: Sendable, Equatable {
         /// min(W⁺, W⁻), SciPy's statistic for the two-sided test.
         public var statistic: Double
@@ -12,6 +13,7 @@ public enum WilcoxonSignedRank {
         public var exact: Bool
     }
 
+    /// The signed-rank test that the paired `differences` are centred on zero (zeros dropped, ties averaged).
     public static func test(_ differences: [Double], method: MannWhitneyU.Method = .auto) -> Result {
         let d = differences.filter { $0 != 0 }
         let n = d.count

@@ -7,6 +7,9 @@ import Foundation
 /// Atomic file replacement: write beside the target, flush, then rename over it, so a reader
 /// never sees half a file and a crash leaves either the old or the new content.
 public enum AtomicFile {
+    /// Writes `data` to a temporary file beside `path`, syncs it and renames it over `path`, so
+    /// readers see the old file or the new one, never part of either.
+    /// - Throws: ``PerfgateError`` (environment) naming the path.
     public static func write(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent()

@@ -9,6 +9,7 @@ public struct GitHubContext: Sendable, Equatable {
     public var pullRequestBase: String?
     public var headRef: String?
 
+    /// Reads the context from `environment` and, on pull request events, the event file it names.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         eventName = environment["GITHUB_EVENT_NAME"]
         headRef = environment["GITHUB_HEAD_REF"].flatMap { $0.isEmpty ? nil : $0 }

@@ -2,6 +2,7 @@
 /// wrong and how to fix it, maps to the documented exit code, and keeps the error that caused it
 /// (a ``GitError``, a system call's) for whoever wants more than the message.
 public struct PerfgateError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// What went wrong, as far as the exit code is concerned.
     public enum Kind: Sendable, Equatable {
         /// Unreadable, malformed, or inconsistent input (exit 2).
         case badInput
@@ -18,6 +19,7 @@ public struct PerfgateError: Error, CustomStringConvertible, Equatable, Sendable
     /// The lower-level error this one explains, when there was one.
     public var cause: (any Error & Sendable)?
 
+    /// An error of `kind` whose `message` a person reads, with the error that caused it.
     public init(_ kind: Kind, _ message: String, cause: (any Error & Sendable)? = nil) {
         self.kind = kind
         self.message = message

@@ -6,6 +6,7 @@ public struct BaselineStore: Sendable {
     /// The repository root (baselines/ lives below it).
     public var root: String
 
+    /// The baselines of the repository at `root`.
     public init(root: String) { self.root = root }
 
     /// `baselines/<profile>/<scenario>.json`, relative to the root.
@@ -13,6 +14,7 @@ public struct BaselineStore: Sendable {
         "baselines/\(profile)/\(scenario).json"
     }
 
+    /// Where the baseline of `profile` and `scenario` lives.
     public func path(profile: String, scenario: String) -> String {
         (root.hasSuffix("/") ? root : root + "/") + Self.relativePath(profile: profile, scenario: scenario)
     }

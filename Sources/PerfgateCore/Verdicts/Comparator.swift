@@ -17,6 +17,7 @@ public struct Comparator {
     public var configuration: GateConfiguration
     public var mode: GateReport.Mode
 
+    /// A comparator under `configuration`, for a stored baseline or paired rounds.
     public init(configuration: GateConfiguration, mode: GateReport.Mode = .storedBaseline) {
         self.configuration = configuration
         self.mode = mode
@@ -82,14 +83,11 @@ public struct Comparator {
             applyHolm(&comparisons)
         }
         let targets = checkTargets(current)
-        let report = GateReport(
+        return GateReport(
             mode: mode, baselineSource: baselineSource, currentSource: currentSource,
             baselineCommit: baseline?.run.commit, currentCommit: current.run.commit,
             scenario: current.run.scenario, profile: current.run.machine.profile,
-            comparisons: comparisons, targets: targets, notes: notes, alpha: settings.alpha, outcome: .pass)
-        var result = report
-        result.recomputeOutcome(hasBaseline: baseline != nil)
-        return result
+            comparisons: comparisons, targets: targets, notes: notes, alpha: settings.alpha, hasBaseline: baseline != nil)
     }
 
     /// Tail samples per round beyond percentile `name` (p99 → 1 %), or nil for non-percentiles.
@@ -99,13 +97,18 @@ public struct Comparator {
         return 1 - q / 100
     }
 
-    func compareMetric(benchmark: BenchmarkResult, metric: Metric, baseline: Metric, listedInResult: Bool = true) -> MetricComparison {
+    /// Compares one metric. With `statistics` false (the paired analysis, which brings its own
+    /// interval and test), a judged timing is returned inconclusive without an interval or p-value.
+    func compareMetric(
+        benchmark: BenchmarkResult, metric: Metric, baseline: Metric, listedInResult: Bool = true, statistics: Bool = true
+    ) -> MetricComparison {
         let tolerance = configuration.tolerance(benchmark: benchmark.id, metric: metric.name, paired: mode == .paired)
         var result = MetricComparison(
             benchmark: benchmark.id, metric: metric.name, unit: metric.unit, direction: metric.direction,
             kind: metric.kind, baselineMedian: baseline.median, currentMedian: metric.median,
             baselineSamples: baseline.samples.count, currentSamples: metric.samples.count,
             tolerance: tolerance, verdict: .notGated)
+        result.gating = .notCompared
         guard metric.available && baseline.available else {
             result.verdict = .unavailable
             result.reason = "unavailable on this machine: " + (metric.unavailableReason ?? baseline.unavailableReason ?? "no collector")
@@ -136,12 +139,14 @@ public struct Comparator {
             // Exact counters: the same code makes the same calls every round.
             let limit = max(tolerance, settings.counterTolerance)
             result.tolerance = limit
+            result.gating = .gated
             result.verdict = worse * change > limit ? .regressed : (worse * change < -limit ? .improved : .unchanged)
             return result
         }
         if !configuration.isGated(metric: metric.name, listedInResult: listedInResult) {
             result.reason = "reported only (not in gate.metrics)"
-            return addInterval(&result, baseline: baseline.samples, current: metric.samples)
+            result.gating = .reportedOnly
+            return statistics ? addInterval(&result, baseline: baseline.samples, current: metric.samples) : result
         }
         if let tail = Self.tailFraction(metric.name), let operations = benchmark.tags["operations"].flatMap(Double.init),
             operations * tail < Double(settings.minimumTailSamples)
@@ -149,16 +154,25 @@ public struct Comparator {
             result.reason =
                 "low confidence: \(Int(operations * tail)) operation(s) per round beyond \(metric.name) "
                 + "(needs \(settings.minimumTailSamples)); reported, not gated"
-            return addInterval(&result, baseline: baseline.samples, current: metric.samples)
+            result.gating = .lowConfidence
+            return statistics ? addInterval(&result, baseline: baseline.samples, current: metric.samples) : result
         }
         guard baseline.samples.count >= 2 && metric.samples.count >= 2 else {
             result.reason = "needs at least 2 rounds on each side (has \(baseline.samples.count) and \(metric.samples.count))"
             return result
         }
-        _ = addInterval(&result, baseline: baseline.samples, current: metric.samples)
-        result.pValue = MannWhitneyU.test(baseline.samples, metric.samples).pValue
+        result.gating = .gated
         result.verdict = .inconclusive  // decided after the Holm correction
+        if statistics { addStatistics(&result, baseline: baseline.samples, current: metric.samples) }
         return result
+    }
+
+    /// The unpaired interval of a compared metric and, for a judged one, its Mann–Whitney p-value.
+    func addStatistics(_ result: inout MetricComparison, baseline: [Double], current: [Double]) {
+        _ = addInterval(&result, baseline: baseline, current: current)
+        if result.gating == .gated && result.kind == .timing {
+            result.pValue = MannWhitneyU.test(baseline, current).pValue
+        }
     }
 
     private func addInterval(_ result: inout MetricComparison, baseline: [Double], current: [Double]) -> MetricComparison {

@@ -7,6 +7,7 @@ public struct GateReport: Codable, Sendable, Equatable {
     public static let schemaName = "perfgate.report"
     public static let currentVersion = 1
 
+    /// The report's overall result.
     public enum Outcome: String, Codable, Sendable {
         case pass, regression, inconclusive
         case noBaseline = "no baseline"
@@ -37,10 +38,11 @@ public struct GateReport: Codable, Sendable, Equatable {
     public var outcome: Outcome
     public var createdAt: Date
 
+    /// A report of `comparisons` and `targets`; its outcome follows from them (see ``outcome(of:targets:hasBaseline:)``).
     public init(
         mode: Mode, baselineSource: String, currentSource: String, baselineCommit: String?, currentCommit: String?,
         scenario: String, profile: String, comparisons: [MetricComparison], targets: [TargetResult], notes: [String],
-        alpha: Double, outcome: Outcome, createdAt: Date = Date()
+        alpha: Double, hasBaseline: Bool = true, createdAt: Date = Date()
     ) {
         self.mode = mode
         self.baselineSource = baselineSource
@@ -53,24 +55,29 @@ public struct GateReport: Codable, Sendable, Equatable {
         self.targets = targets
         self.notes = notes
         self.alpha = alpha
-        self.outcome = outcome
+        self.outcome = Self.outcome(of: comparisons, targets: targets, hasBaseline: hasBaseline)
         self.createdAt = createdAt
     }
 
+    /// The outcome verdicts and targets earn: a regression or failed target, else no baseline,
+    /// else inconclusive metrics, else a pass.
+    public static func outcome(of comparisons: [MetricComparison], targets: [TargetResult], hasBaseline: Bool) -> Outcome {
+        if comparisons.contains(where: { $0.verdict == .regressed })
+            || targets.contains(where: { $0.status == .failed && $0.severity == .fail })
+        {
+            return .regression
+        }
+        if !hasBaseline { return .noBaseline }
+        return comparisons.contains { $0.verdict == .inconclusive } ? .inconclusive : .pass
+    }
+
+    /// How many metrics got `verdict`.
     public func count(_ verdict: Verdict) -> Int { comparisons.filter { $0.verdict == verdict }.count }
 
-    /// Sets the outcome from the verdicts and targets: a regression or failed target, else
-    /// inconclusive metrics, else a pass (a missing baseline stays "no baseline" unless something failed).
-    public mutating func recomputeOutcome(hasBaseline: Bool = true) {
-        if count(.regressed) > 0 || !failedTargets.isEmpty {
-            outcome = .regression
-        } else if !hasBaseline {
-            outcome = .noBaseline
-        } else if count(.inconclusive) > 0 {
-            outcome = .inconclusive
-        } else {
-            outcome = .pass
-        }
+    /// Sets the outcome again after the comparisons changed (a paired look carrying earlier
+    /// decisions forward); the report has a baseline.
+    public mutating func updateOutcome() {
+        outcome = Self.outcome(of: comparisons, targets: targets, hasBaseline: true)
     }
 
     public var failedTargets: [TargetResult] { targets.filter { $0.status == .failed && $0.severity == .fail } }
@@ -119,6 +126,7 @@ public struct GateReport: Codable, Sendable, Equatable {
         return "\(word): " + parts.joined(separator: ", ")
     }
 
+    /// The report as pretty-printed JSON (`--format json`).
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
@@ -126,6 +134,8 @@ public struct GateReport: Codable, Sendable, Equatable {
         return try encoder.encode(self)
     }
 
+    /// Reads a report written with `--format json`.
+    /// - Throws: ``PerfgateError`` (bad input) naming the file.
     public static func load(path: String) throws -> GateReport {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PerfgateError.badInput(

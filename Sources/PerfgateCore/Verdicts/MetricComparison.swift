@@ -25,7 +25,23 @@ public struct MetricComparison: Codable, Sendable, Equatable {
     public var verdict: Verdict
     /// Why the verdict (for not-gated and inconclusive metrics especially).
     public var reason: String?
+    /// Whether the metric was judged, only reported, or not compared (nil in reports written
+    /// before perfgate recorded it).
+    public var gating: Gating?
 
+    /// How a metric takes part in the verdict.
+    public enum Gating: String, Codable, Sendable {
+        /// Tested and judged: a timing through the test and Holm's correction, a counter by its tolerance.
+        case gated
+        /// Compared and reported with its interval, but not in `gate.metrics`.
+        case reportedOnly = "reported-only"
+        /// A tail percentile with too few operations per round beyond it to judge; reported.
+        case lowConfidence = "low-confidence"
+        /// Not compared: unavailable, different units, no usable medians, or too few rounds.
+        case notCompared = "not-compared"
+    }
+
+    /// A comparison; the fields the statistics fill in default to nil.
     public init(
         benchmark: String, metric: String, unit: String, direction: MetricDirection, kind: MetricKind,
         baselineMedian: Double?, currentMedian: Double?, change: Double? = nil, intervalLow: Double? = nil,

@@ -9,6 +9,7 @@ public struct SessionEnvironment: Sendable {
     public var github: GitHubContext
     public var currentDirectory: String
 
+    /// An environment of `variables` (the GitHub context is read from them) in `currentDirectory`.
     public init(variables: [String: String], currentDirectory: String) {
         self.variables = variables
         self.github = GitHubContext(environment: variables)

@@ -21,6 +21,7 @@ public struct ErrorRateStudy {
     public var seed: UInt64
     public var configuration: GateConfiguration
 
+    /// A study of `comparisons` comparisons of `rounds` rounds per side, assembled from `runs` with `seed`.
     public init(
         runs: [ResultFile], slowed: [ResultFile] = [], benchmark: String? = nil, syntheticSlowdown: Double? = nil,
         comparisons: Int, rounds: Int, seed: UInt64, configuration: GateConfiguration
@@ -46,6 +47,7 @@ public struct ErrorRateStudy {
         /// The metrics behind the false alarms, with how many comparisons each raised one in.
         public var offenders: [(name: String, count: Int)]
 
+        /// Counts compare field by field, offenders in order.
         public static func == (lhs: Counts, rhs: Counts) -> Bool {
             lhs.falseAlarms == rhs.falseAlarms && lhs.detections == rhs.detections && lhs.gatedMetrics == rhs.gatedMetrics
                 && lhs.offenders.map(\.name) == rhs.offenders.map(\.name) && lhs.offenders.map(\.count) == rhs.offenders.map(\.count)

@@ -15,6 +15,7 @@ public struct GatePolicy: Sendable, Equatable {
     public var allowCrossMachine = false
     public var allowCrossScenario = false
 
+    /// A policy with the given configuration file, tolerance and profile, and every flag off.
     public init(configPath: String? = nil, tolerance: Double? = nil, profile: String? = nil) {
         self.configPath = configPath
         self.tolerance = tolerance

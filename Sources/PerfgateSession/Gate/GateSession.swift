@@ -18,6 +18,8 @@ public struct GateSession {
     public var knownBenchmarks: Set<String>
     public var knownMetrics: Set<String>
 
+    /// A session over `repository` (nil outside git) in `environment`; `knownBenchmarks` and
+    /// `knownMetrics` are what `perfgate.json` may name (the results compared are added to them).
     public init(
         policy: GatePolicy, repository: GitRepository?, environment: SessionEnvironment,
         knownBenchmarks: Set<String>, knownMetrics: Set<String>

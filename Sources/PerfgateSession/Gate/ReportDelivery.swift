@@ -14,6 +14,7 @@ public struct ReportDelivery {
     public var colour: Bool
     public var verbose: Bool
 
+    /// A delivery in `format` to `output` (or standard output), and of `directoryFormats` into `directory`.
     public init(format: ReportFormat, output: String?, directory: String?, directoryFormats: [ReportFormat], colour: Bool, verbose: Bool) {
         self.format = format
         self.output = output

@@ -24,6 +24,7 @@ public struct PairedComparison {
     /// A slowdown injected into the head side (``RoundInvocation/slowdownVariable``).
     public var headSlowdown: String?
 
+    /// A comparison of the work tree with `against` (nil: the merge base) over the benchmarks matching `filters`.
     public init(scenario: Scenario, against: String?, filters: [String], initialPairs: Int, step: Int, maxPairs: Int, budgetSeconds: Double)
     {
         self.scenario = scenario

@@ -13,6 +13,8 @@ public struct PairedLooks {
     /// Seconds of measurement allowed.
     public var budgetSeconds: Double
 
+    /// A loop that looks first after `initialPairs` pairs, then at least doubles (by `step` or more) up to
+    /// `maxPairs`, within `budgetSeconds` of measurement.
     public init(configuration: GateConfiguration, initialPairs: Int, step: Int, maxPairs: Int, budgetSeconds: Double) {
         schedule = PairedAnalysis.lookSchedule(initial: initialPairs, step: step, maximum: maxPairs)
         analysis = PairedAnalysis(configuration: configuration, plannedLooks: schedule.count)

@@ -9,6 +9,7 @@ import PerfgateSupport
 public struct RevisionBuilder {
     public var cacheDirectory: String
 
+    /// A builder caching binaries under `cacheDirectory`/<commit>/.
     public init(cacheDirectory: String) { self.cacheDirectory = cacheDirectory }
 
     /// A built binary, how long the build took, and whether it came from the cache.

@@ -18,6 +18,7 @@ public struct SuiteRun {
     /// The `perfgate` binary that runs the rounds (``RoundInvocation``).
     public var executable: String
 
+    /// A run of `scenario` whose rounds `executable` runs; the other settings keep their defaults.
     public init(scenario: Scenario, executable: String) {
         self.scenario = scenario
         self.executable = executable

@@ -1,12 +1,12 @@
 import Foundation
-import PerfgateCore
 
-enum HistoryRenderer {
-    static func printTable(_ history: ResultHistory, series: [ResultHistory.SeriesKey]) {
-        guard !series.isEmpty else {
-            print("no recorded results in the last \(history.entries.count) commits")
-            return
-        }
+/// The text forms of a commit history of results (`perfgate history`): a table of values per
+/// commit, the change points found in each series, and JSON for other tools.
+public enum HistoryReport {
+    /// A table of up to six series' values, one row per commit, newest first.
+    public static func table(_ history: ResultHistory, series: [ResultHistory.SeriesKey]) -> String {
+        var lines: [String] = []
+        guard !series.isEmpty else { return "no recorded results in the last \(history.entries.count) commits" }
         let shown = Array(series.prefix(6))
         let header = ["commit", "date"] + shown.map { "\($0.benchmark) \($0.metric)" } + ["summary"]
         var rows: [[String]] = []
@@ -19,13 +19,16 @@ enum HistoryRenderer {
                 [String(entry.commit.prefix(10)), dateFormatter.string(from: Date(timeIntervalSince1970: TimeInterval(entry.time)))]
                     + values + [String(entry.summary.prefix(50))])
         }
-        print(TextTable.render(header: header, rows: rows))
+        lines.append(TextTable.render(header: header, rows: rows))
         if series.count > shown.count {
-            print("(\(series.count - shown.count) more series; narrow with --benchmark and --metric, or use --json)")
+            lines.append("(\(series.count - shown.count) more series; narrow with --benchmark and --metric, or use --json)")
         }
+        return lines.joined(separator: "\n")
     }
 
-    static func printChanges(_ history: ResultHistory, series: [ResultHistory.SeriesKey], detector: ChangePointDetector) {
+    /// Every change point `detector` finds in each series, then a count.
+    public static func changes(_ history: ResultHistory, series: [ResultHistory.SeriesKey], detector: ChangePointDetector) -> String {
+        var lines: [String] = []
         let summaries = Dictionary(history.entries.map { ($0.commit, $0.summary) }, uniquingKeysWith: { a, _ in a })
         var found = 0
         for key in series {
@@ -34,19 +37,22 @@ enum HistoryRenderer {
                 found += 1
                 let commit = values[point.index].commit
                 let worse = key.direction == .lowerIsBetter ? point.change > 0 : point.change < 0
-                print(
+                lines.append(
                     "\(key.benchmark) \(key.metric): \(Format.percent(point.change)) (\(worse ? "worse" : "better")) from "
                         + "\(Format.value(point.meanBefore, unit: key.unit)) to \(Format.value(point.meanAfter, unit: key.unit)), "
                         + "first at \(commit.prefix(12)) \"\(summaries[commit] ?? "")\", p=\(Format.pValue(point.pValue))")
             }
         }
-        print(
+        lines.append(
             found == 0
                 ? "no change points in \(series.count) series over \(history.entries.count) commits"
                 : "\(found) change point(s) in \(series.count) series over \(history.entries.count) commits")
+        return lines.joined(separator: "\n")
     }
 
-    static func printJSON(_ history: ResultHistory, series: [ResultHistory.SeriesKey]) throws {
+    /// The series and every commit's values as JSON.
+    /// - Throws: ``PerfgateError`` when the values cannot be encoded.
+    public static func json(_ history: ResultHistory, series: [ResultHistory.SeriesKey]) throws -> String {
         let commits: [[String: Any]] = history.entries.map { entry in
             var values: [String: Any] = [:]
             for key in series {
@@ -61,19 +67,6 @@ enum HistoryRenderer {
         guard let data = try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]) else {
             throw PerfgateError(.environment, "could not encode the history as JSON")
         }
-        print(String(decoding: data, as: UTF8.self))
-    }
-}
-
-/// Left-aligned columns separated by two spaces.
-enum TextTable {
-    static func render(header: [String], rows: [[String]]) -> String {
-        let all = [header] + rows
-        var widths = [Int](repeating: 0, count: header.count)
-        for row in all { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        return all.map { row in
-            row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ")
-        }.joined(separator: "\n")
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,0 +1,32 @@
+import CLibgit2
+import Foundation
+import Glibc
+
+/// Reading notes: one commit's lines, every note of the ref, and lookups in the fan-out tree.
+extension GitNotesStore {
+
+    /// The run lines noted on `commit` (empty when it has none).
+    public func lines(for commit: ObjectID) throws -> [String] {
+        guard let tip = try tip() else { return [] }
+        let blob = try withRootTree(tip) { root throws in try Self.findNote(in: root, hex: commit.hex, repository: repository) }
+        guard let blob else { return [] }
+        return Self.split(try repository.readBlob(blob))
+    }
+
+    /// Every note: commit hex → blob id. Works with flat trees (git CLI, few notes) and any fan-out depth.
+    public func allNotes(at name: String? = nil) throws -> [String: ObjectID] {
+        guard let tip = try tip(of: name) else { return [:] }
+        var result: [String: ObjectID] = [:]
+        try withRootTree(tip) { root throws in try Self.collect(tree: root, prefix: "", into: &result, repository: repository) }
+        return result
+    }
+
+    /// The lines of every note, by commit hex (for history over many commits: one tree walk, then
+    /// blob reads only for the commits asked about).
+    public func readLines(_ blob: ObjectID) throws -> [String] { Self.split(try repository.readBlob(blob)) }
+
+    static func split(_ data: Data) -> [String] {
+        String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+    }
+
+}
