@@ -74,41 +74,12 @@ public struct ResultFile: Codable, Sendable, Equatable {
         }
         // Check the envelope first, so a file of another version gets a version message rather
         // than a confusing field error.
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            if let problem = JSONDiagnosis.firstProblem(in: data) {
-                throw PerfgateError.badInput(
-                    file: source, field: nil, problem: "is not valid JSON: \(problem.description)",
-                    fix: "Write only finite numbers: drop the sample, or mark the metric \"available\": false")
-            }
-            throw PerfgateError.badInput(
-                file: source, field: nil,
-                problem: "is not valid JSON (\(JSONDiagnosis.describe(data, error: error))); it may be truncated",
-                fix: "Regenerate it with `perfgate run`, or restore it from git")
-        }
-        guard let root = object as? [String: Any] else {
-            throw PerfgateError.badInput(file: source, field: nil, problem: "is not a JSON object", fix: "Pass a perfgate result file")
-        }
-        guard let schema = root["schema"] as? String, schema == schemaName else {
-            throw PerfgateError.badInput(
-                file: source, field: "schema", problem: "is \(root["schema"].map { "\($0)" } ?? "missing"), not \"\(schemaName)\"",
-                fix:
-                    "This is not a perfgate result; for other harnesses pass --input-format (hyperfine, google-benchmark, "
-                    + "package-benchmark, criterion)"
-            )
-        }
-        guard let version = root["schemaVersion"] as? Int else {
-            throw PerfgateError.badInput(
-                file: source, field: "schemaVersion", problem: "is missing", fix: "Regenerate the file with this perfgate")
-        }
-        guard version == currentVersion else {
-            throw PerfgateError.badInput(
-                file: source, field: "schemaVersion",
-                problem: "is \(version), but this perfgate reads version \(currentVersion)",
-                fix: version > currentVersion
-                    ? "Upgrade perfgate to read it"
-                    : "Regenerate it with `perfgate run`, or for a baseline `perfgate baseline update --from <result>`")
-        }
+        _ = try SchemaEnvelope(
+            name: schemaName, version: currentVersion, invalidFix: "Regenerate it with `perfgate run`, or restore it from git",
+            foreignFix: "This is not a perfgate result; for other harnesses pass --input-format (hyperfine, google-benchmark, "
+                + "package-benchmark, criterion)",
+            olderFix: "Regenerate it with `perfgate run`, or for a baseline `perfgate baseline update --from <result>`"
+        ).check(data, source: source)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         let file: ResultFile

@@ -26,22 +26,8 @@ public enum MannWhitneyU {
         let n1 = x.count
         let n2 = y.count
         precondition(n1 > 0 && n2 > 0)
-        let combined = (x.map { ($0, 0) } + y.map { ($0, 1) }).sorted { $0.0 < $1.0 }
-        // Mid-ranks, and the tie term Σ(t³ − t).
-        var ranks = [Double](repeating: 0, count: combined.count)
-        var tieTerm = 0.0
-        var i = 0
-        while i < combined.count {
-            var j = i
-            while j + 1 < combined.count && combined[j + 1].0 == combined[i].0 { j += 1 }
-            let rank = Double(i + j) / 2 + 1
-            for k in i...j { ranks[k] = rank }
-            let t = Double(j - i + 1)
-            tieTerm += t * t * t - t
-            i = j + 1
-        }
-        var r1 = 0.0
-        for (k, item) in combined.enumerated() where item.1 == 0 { r1 += ranks[k] }
+        let (ranks, tieTerm) = MidRanks.of(x + y)
+        let r1 = ranks.prefix(n1).reduce(0, +)
         let u1 = r1 - Double(n1 * (n1 + 1)) / 2
         let u2 = Double(n1 * n2) - u1
         let u = max(u1, u2)

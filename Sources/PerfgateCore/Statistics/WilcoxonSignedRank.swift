@@ -18,19 +18,7 @@ public enum WilcoxonSignedRank {
         let d = differences.filter { $0 != 0 }
         let n = d.count
         guard n > 0 else { return Result(statistic: 0, pValue: 1, exact: false) }
-        let ordered = d.enumerated().sorted { abs($0.element) < abs($1.element) }
-        var ranks = [Double](repeating: 0, count: n)
-        var tieTerm = 0.0
-        var i = 0
-        while i < n {
-            var j = i
-            while j + 1 < n && abs(ordered[j + 1].element) == abs(ordered[i].element) { j += 1 }
-            let rank = Double(i + j) / 2 + 1
-            for k in i...j { ranks[ordered[k].offset] = rank }
-            let t = Double(j - i + 1)
-            tieTerm += t * t * t - t
-            i = j + 1
-        }
+        let (ranks, tieTerm) = MidRanks.of(d.map(abs))
         var plus = 0.0
         for (k, value) in d.enumerated() where value > 0 { plus += ranks[k] }
         let total = Double(n * (n + 1)) / 2

@@ -143,19 +143,10 @@ public struct GateReport: Codable, Sendable, Equatable {
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw PerfgateError.badInput(
-                file: path, field: nil, problem: "is not valid JSON", fix: "Regenerate it with `perfgate compare --format json`")
-        }
-        guard object["schema"] as? String == schemaName else {
-            throw PerfgateError.badInput(
-                file: path, field: "schema", problem: "is not \"\(schemaName)\"",
-                fix: "Pass a report written by `perfgate compare --format json`")
-        }
-        guard object["schemaVersion"] as? Int == currentVersion else {
-            throw PerfgateError.badInput(
-                file: path, field: "schemaVersion", problem: "is not \(currentVersion)", fix: "Regenerate it with this perfgate")
-        }
+        _ = try SchemaEnvelope(
+            name: schemaName, version: currentVersion, invalidFix: "Regenerate it with `perfgate compare --format json`",
+            foreignFix: "Pass a report written by `perfgate compare --format json`", olderFix: "Regenerate it with this perfgate"
+        ).check(data, source: path)
         do { return try decoder.decode(GateReport.self, from: data) } catch {
             throw PerfgateError.badInput(
                 file: path, field: nil, problem: "does not match the report schema (\(error))", fix: "Regenerate it")
