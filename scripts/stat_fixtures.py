@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Regenerates Tests/PerfgateCoreTests/Fixtures/statistics.json: reference values computed by SciPy
-(Mann-Whitney U exact and asymptotic, Student t from summary statistics, the normal quantile, the
-regularized incomplete beta, percentile-bootstrap intervals) and by Apache Otava (E-divisive change
-points), on seeded data. The Swift tests compare perfgate's statistics with these values.
+(Mann-Whitney U exact and asymptotic, Student t from summary statistics and its quantiles, the normal
+quantile, the regularized incomplete beta, percentile-bootstrap intervals, the stored-baseline session
+model) and by Apache Otava (E-divisive change points), on seeded data. Without OTAVA_PYTHON the stored
+Otava results are kept. The Swift tests compare perfgate's statistics with these values.
 
     python3 scripts/stat_fixtures.py                    # SciPy part with this python
     OTAVA_PYTHON=/path/to/venv/bin/python python3 scripts/stat_fixtures.py
@@ -89,6 +90,40 @@ print(json.dumps({"version": md.version("apache-otava"), "points": result}))
     out["changepoints"]["otava"] = json.loads(proc.stdout)
 
 path = os.path.join(os.path.dirname(__file__), "..", "Tests", "PerfgateCoreTests", "Fixtures", "statistics.json")
+if not otava_python and os.path.exists(path):
+    # Keep the Otava results already stored when this run cannot compute them (same seeded series).
+    with open(path) as f:
+        previous = json.load(f).get("changepoints", {})
+    if previous.get("series") == out["changepoints"]["series"]:
+        out["changepoints"]["otava"] = previous.get("otava")
+
+# Student t quantiles (the session model's prediction intervals).
+out["t_ppf"] = [{"p": p, "df": df, "t": float(stats.t.ppf(p, df))}
+                for p, df in [(0.975, 1), (0.975, 2), (0.975, 4), (0.975, 9), (0.995, 5), (0.9, 30), (0.6, 3)]]
+
+
+def session_model(medians, current, confidence=0.95):
+    """The stored-baseline session model (Sources/PerfgateCore/Statistics/SessionModel.swift), in NumPy/SciPy."""
+    logs = np.log(medians)
+    k = len(medians)
+    between = logs.var(ddof=1)
+    current_logs = np.log(current)
+    se = np.sqrt(np.pi / 2 * current_logs.var(ddof=1) / len(current))
+    scale = np.sqrt(between * (1 + 1 / k) + se * se)
+    d = np.log(np.median(current)) - logs.mean()
+    q = stats.t.ppf(1 - (1 - confidence) / 2, k - 1)
+    p = 2 * stats.t.sf(abs(d / scale), k - 1)
+    return {"change": float(np.expm1(d)), "low": float(np.expm1(d - q * scale)), "high": float(np.expm1(d + q * scale)), "p": float(p)}
+
+
+out["session_model"] = []
+for k, between, within, shift in [(3, 0.03, 0.01, 0.0), (5, 0.02, 0.01, 0.06), (8, 0.05, 0.02, 0.3), (2, 0.01, 0.005, -0.1)]:
+    medians = 1000 * np.exp(rng.normal(0, between, k))
+    current = 1000 * (1 + shift) * np.exp(rng.normal(0, between, 1)[0] + rng.normal(0, within, 12))
+    case = {"medians": list(map(float, medians)), "current": list(map(float, current))}
+    case.update(session_model(medians, current))
+    out["session_model"].append(case)
+
 with open(path, "w") as f:
     json.dump(out, f, indent=1)
 print("wrote", os.path.normpath(path), "with Otava" if otava_python else "without Otava")

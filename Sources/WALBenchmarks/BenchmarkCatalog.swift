@@ -59,7 +59,8 @@ public enum BenchmarkCatalog {
                 list.append(OperationBenchmarks.transaction(records: k))
             }
         }
-        // The raw reference for the same bytes.
+        // The raw reference for the same bytes, and the pure-CPU control.
+        list.append(ReferenceBenchmarks.cpu())
         list.append(ReferenceBenchmarks.batch(size: 64, batch: 10_000))
         list.append(ReferenceBenchmarks.single(size: 64, sync: false))
         if scenario != .validate {

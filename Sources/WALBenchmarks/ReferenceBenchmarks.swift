@@ -2,8 +2,30 @@ import Glibc
 import KaelixWAL
 
 /// What this machine can do for the same bytes without the WAL, measured in the same run, so every
-/// WAL figure can also be read as a ratio to the machine's own floor.
+/// WAL figure can also be read as a ratio to the machine's own floor. They run no WAL code, so
+/// they are the gate's controls (tag `role: control`): when they move, the machine moved.
 enum ReferenceBenchmarks {
+    /// `raw.cpu/splitmix`: a fixed number of SplitMix64 steps, no memory traffic and no system
+    /// calls: the pure-CPU control, which says whether the processor itself was slower.
+    static func cpu() -> BenchmarkDefinition {
+        BenchmarkDefinition("raw.cpu/splitmix", tags: ["family": "reference", "role": "control", "operations": "4000000"]) { context in
+            let steps = 4_000_000
+            var state = context.seed
+            var sink: UInt64 = 0
+            let elapsed = context.time {
+                for _ in 0..<steps {
+                    state &+= 0x9E37_79B9_7F4A_7C15
+                    var z = state
+                    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                    sink ^= z ^ (z >> 31)
+                }
+            }
+            precondition(sink != 1)
+            return (steps, rateValues(messages: steps, bytes: steps * 8, nanoseconds: elapsed))
+        }
+    }
+
     /// Opens a scratch file and preallocates `bytes` (zero-filled and synced when `zeroFill`).
     static func scratchFile(_ context: RoundContext, bytes: Int, zeroFill: Bool) throws -> Int32 {
         let path = context.path("raw-\(UInt32.random(in: 0...UInt32.max)).dat")
@@ -30,7 +52,7 @@ enum ReferenceBenchmarks {
     static func batch(size: Int, batch: Int) -> BenchmarkDefinition {
         BenchmarkDefinition(
             "raw.write.batch/\(sizeLabel(size))/batch=\(batch)",
-            tags: ["family": "reference", "size": "\(size)", "batch": "\(batch)"]
+            tags: ["family": "reference", "role": "control", "size": "\(size)", "batch": "\(batch)"]
         ) { context in
             let total = AppendBenchmarks.messages(context, size: size, batch: batch)
             let fd = try scratchFile(context, bytes: total * size + (1 << 20), zeroFill: false)
@@ -60,7 +82,8 @@ enum ReferenceBenchmarks {
     static func single(size: Int, sync: Bool) -> BenchmarkDefinition {
         let name = sync ? "raw.sync.single" : "raw.write.single"
         return BenchmarkDefinition(
-            "\(name)/\(sizeLabel(size))", tags: ["family": "reference", "size": "\(size)", "sync": sync ? "fdatasync" : "none"]
+            "\(name)/\(sizeLabel(size))",
+            tags: ["family": "reference", "role": "control", "size": "\(size)", "sync": sync ? "fdatasync" : "none"]
         ) { context in
             let operations = sync ? context.scenario.syncedOperations : max(500, min(20_000, context.scenario.volumeBytes / size))
             let fd = try scratchFile(context, bytes: operations * size + 4096, zeroFill: sync)
@@ -86,7 +109,9 @@ enum ReferenceBenchmarks {
     /// zero-fill or by fallocate; the measurement behind the WAL's default preallocation.
     static func preallocationSync(zeroFill: Bool) -> BenchmarkDefinition {
         let mode = zeroFill ? "zeroFill" : "fallocate"
-        return BenchmarkDefinition("raw.fdatasync/4KB/prealloc=\(mode)", tags: ["family": "reference", "preallocation": mode]) { context in
+        return BenchmarkDefinition(
+            "raw.fdatasync/4KB/prealloc=\(mode)", tags: ["family": "reference", "role": "control", "preallocation": mode]
+        ) { context in
             let operations = context.scenario.syncedOperations
             let fd = try scratchFile(context, bytes: operations * 4096 + 4096, zeroFill: zeroFill)
             defer { close(fd) }

@@ -16,10 +16,22 @@ struct BaselineCommand: ParsableCommand {
         subcommands: [Update.self, Show.self])
 
     struct Update: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write baselines/<profile>/<scenario>.json from a run.")
+        static let configuration = CommandConfiguration(
+            abstract: "Write baselines/<profile>/<scenario>.json from one run or several.",
+            discussion: """
+                A baseline of several independent runs (sessions), e.g. three runs of the ci scenario at \
+                different times, tells the gate how much whole sessions of the same code vary, so it can \
+                judge a new session against them instead of against one session's luck. Give each run \
+                with --from, or take the last runs recorded in git notes with --last.
+                """)
 
-        @Option(help: "A result file or a git revision with a recorded run (default: .perfgate/latest-<scenario>.json).")
-        var from: String?
+        @Option(help: "A result file or a git revision with a recorded run (repeatable; default: .perfgate/latest-<scenario>.json).")
+        var from: [String] = []
+
+        @Option(
+            help: ArgumentHelp(
+                "Use the last N runs of the scenario recorded along HEAD's history (this machine's profile).", valueName: "n"))
+        var last: Int?
 
         @Option(help: "Why this level is accepted (stored in the baseline).")
         var reason: String?
@@ -34,14 +46,28 @@ struct BaselineCommand: ParsableCommand {
 
         func validate() throws {
             if let profile { try usageCheck { try BaselineStore.checkProfileName(profile, flag: "--profile") } }
+            if let last, last < 1 { throw ValidationError("--last \(last): give the number of recorded runs to use, at least 1 (e.g. 3)") }
+            if last != nil && !from.isEmpty { throw ValidationError("--last and --from both choose the runs; pass one") }
         }
 
         func run() throws {
             try withExitCodes {
-                let (result, source) = try ResultSource.load(
-                    from ?? ".perfgate/latest-\(scenario).json", scenario: scenario, loadFile: input.load,
-                    repository: try? GitRecording.repository())
-                let root = (try? GitRecording.repository())?.workdir ?? FileManager.default.currentDirectoryPath
+                let repository = try? GitRecording.repository()
+                let sessions: [(result: ResultFile, source: String)]
+                if let last {
+                    guard let repository else { throw PerfgateError(.usage, "--last reads git notes: run it inside the repository") }
+                    sessions = try ResultSource.lastRecorded(
+                        last, scenario: scenario, profile: profile ?? WALBenchmarksProfile.current, repository: repository)
+                } else {
+                    sessions = try (from.isEmpty ? [".perfgate/latest-\(scenario).json"] : from).map {
+                        try ResultSource.load($0, scenario: scenario, loadFile: input.load, repository: repository)
+                    }
+                }
+                let result = try BaselineSessions.merge(sessions)
+                let source =
+                    sessions.count == 1
+                    ? sessions[0].source : "\(sessions.count) sessions (" + sessions.map(\.source).joined(separator: ", ") + ")"
+                let root = repository?.workdir ?? FileManager.default.currentDirectoryPath
                 let reason = reason ?? "accepted from \(source) on \(ISO8601DateFormatter().string(from: Date()))"
                 let path = try BaselineStore(root: root).update(from: result, reason: reason, profile: profile)
                 print("wrote \(path) from \(source)" + (result.run.commit.map { " (commit \($0.prefix(12)))" } ?? ""))

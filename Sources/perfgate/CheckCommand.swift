@@ -9,9 +9,12 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "The main job: run the ci scenario, record it, compare it with the baseline and check the targets.",
         discussion: """
-            Equivalent to `perfgate run --scenario ci --record` followed by `perfgate compare`. The \
-            result is recorded in git notes only when the work tree is clean. The configuration, the \
-            options and an explicit --baseline are checked before anything is measured.
+            Runs the ci scenario, records it (in git notes, only when the work tree is clean), and \
+            compares it with the stored baseline: the screen. Timings the screen calls regressed are \
+            then confirmed in paired A/B rounds against the baseline's commit (built in release and \
+            cached by commit), and only a confirmed regression fails the build; --no-confirm skips \
+            that. The configuration, the options and an explicit --baseline are checked before \
+            anything is measured.
 
             Exit codes: \(ExitStatus.oneLine).
             """)
@@ -32,6 +35,12 @@ struct CheckCommand: ParsableCommand {
 
     @Flag(help: "Do not record the result in git notes.")
     var noRecord = false
+
+    @Flag(help: "Fail on the stored-baseline comparison alone, without confirming its regressions in paired A/B rounds.")
+    var noConfirm = false
+
+    @Option(help: "Time budget of the paired confirmation of flagged regressions (e.g. 300s, 5m).")
+    var confirmBudget = Budget(argument: "5m")!
 
     @OptionGroup(title: "Gate policy and reports") var gate: GateOptions
     @OptionGroup(title: "Reading other harnesses' results") var input: InputFormatOptions
@@ -61,8 +70,14 @@ struct CheckCommand: ParsableCommand {
                 }
             }
             print("")
-            try gate.emit(
-                try session.report(current: result, currentSource: path, explicitBaseline: explicit, baseRef: baseRef), session: session)
+            var report = try session.report(current: result, currentSource: path, explicitBaseline: explicit, baseRef: baseRef)
+            if !noConfirm {
+                report = Confirmation(budgetSeconds: confirmBudget.seconds, headBinary: Terminal.executablePath)
+                    .confirm(
+                        report, scenario: suite.scenario, session: session, note: Terminal.note,
+                        progress: { line, final in if final || Terminal.stderrIsTerminal { Terminal.progress(line, final: final) } })
+            }
+            try gate.emit(report, session: session)
         }
     }
 }

@@ -57,6 +57,16 @@ import Testing
         var betainc: [Beta]
         var bootstrap: [Boot]
         var changepoints: ChangePoints
+        struct TQuantile: Decodable { var p, df, t: Double }
+        struct Session: Decodable {
+            var medians: [Double]
+            var current: [Double]
+            var change, low, high, p: Double
+        }
+        // swift-format-ignore: AlwaysUseLowerCamelCase
+        var t_ppf: [TQuantile]
+        // swift-format-ignore: AlwaysUseLowerCamelCase
+        var session_model: [Session]
     }
 
     static let fixture: Fixture = {
@@ -87,6 +97,29 @@ import Testing
         #expect(separated.exact)
         #expect(Self.close(separated.pValue, 2.0 / 184_756, relative: 1e-12))
         #expect(!MannWhitneyU.test(Array(repeating: 1.0, count: 60).enumerated().map { Double($0.offset) }, [100, 101]).exact)
+    }
+
+    /// Student t quantiles (behind the session model's prediction interval) against `scipy.stats.t.ppf`.
+    @Test func studentTQuantilesMatchSciPy() {
+        #expect(Self.fixture.t_ppf.count >= 6)
+        for c in Self.fixture.t_ppf {
+            let t = Distributions.studentTQuantile(c.p, df: c.df)
+            #expect(Self.close(t, c.t, relative: 1e-9), "t(\(c.p), \(c.df)) = \(t) vs SciPy \(c.t)")
+        }
+    }
+
+    /// The stored-baseline session model (this session against the baseline's sessions) against the
+    /// same formula in NumPy/SciPy (scripts/stat_fixtures.py), on seeded sessions with and without shifts.
+    @Test func sessionModelMatchesSciPy() throws {
+        #expect(Self.fixture.session_model.count >= 4)
+        for c in Self.fixture.session_model {
+            let model = try #require(SessionModel.compare(sessionMedians: c.medians, current: c.current))
+            #expect(Self.close(model.change, c.change, relative: 1e-9))
+            #expect(Self.close(model.low, c.low, relative: 1e-7), "low \(model.low) vs \(c.low)")
+            #expect(Self.close(model.high, c.high, relative: 1e-7), "high \(model.high) vs \(c.high)")
+            #expect(Self.close(model.pValue, c.p, relative: 1e-7), "p \(model.pValue) vs \(c.p)")
+        }
+        #expect(SessionModel.compare(sessionMedians: [100], current: [1, 2]) == nil, "one session is not a spread")
     }
 
     @Test func studentTMatchesSciPy() {

@@ -15,4 +15,9 @@ public struct BenchmarkResult: Codable, Sendable, Equatable {
 
     /// The metric called `name`, if the benchmark reported one.
     public func metric(named name: String) -> Metric? { metrics.first { $0.name == name } }
+
+    /// Whether this benchmark is a control (tag `role: control`): it runs none of the code under
+    /// test, so a change in it is a change of the machine. Controls are reported, never gated, and
+    /// say whether the environment moved.
+    public var isControl: Bool { tags["role"] == "control" }
 }

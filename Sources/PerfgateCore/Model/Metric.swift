@@ -12,6 +12,10 @@ public struct Metric: Codable, Sendable, Equatable {
     public var available: Bool
     /// Why the metric is unavailable, when it is.
     public var unavailableReason: String?
+    /// In a baseline built from several independent sessions, the metric's median in each one
+    /// (nil in a single run). The stored-baseline comparison uses them to judge the current session
+    /// against what sessions of the base code do, instead of pooling rounds.
+    public var sessionMedians: [Double]?
 
     /// A metric with one sample per round; an unavailable one (nothing to measure it with) has no samples and says why.
     public init(
@@ -27,7 +31,7 @@ public struct Metric: Codable, Sendable, Equatable {
         self.unavailableReason = unavailableReason
     }
 
-    enum CodingKeys: String, CodingKey { case name, unit, direction, kind, samples, available, unavailableReason }
+    enum CodingKeys: String, CodingKey { case name, unit, direction, kind, samples, available, unavailableReason, sessionMedians }
 
     /// Decodes a metric; `kind` defaults to timing and `available` to true (older files lack them).
     public init(from decoder: any Decoder) throws {
@@ -39,6 +43,7 @@ public struct Metric: Codable, Sendable, Equatable {
         samples = try c.decode([Double].self, forKey: .samples)
         available = try c.decodeIfPresent(Bool.self, forKey: .available) ?? true
         unavailableReason = try c.decodeIfPresent(String.self, forKey: .unavailableReason)
+        sessionMedians = try c.decodeIfPresent([Double].self, forKey: .sessionMedians)
     }
 
     /// Encodes the metric, leaving out the unavailability fields of an available one.
@@ -51,6 +56,7 @@ public struct Metric: Codable, Sendable, Equatable {
         try c.encode(samples, forKey: .samples)
         if !available { try c.encode(false, forKey: .available) }
         try c.encodeIfPresent(unavailableReason, forKey: .unavailableReason)
+        try c.encodeIfPresent(sessionMedians, forKey: .sessionMedians)
     }
 
     /// The median of the samples (nil when there are none).

@@ -38,6 +38,10 @@ public struct MarkdownRenderer {
                 + "`\(report.profile.replacingOccurrences(of: "`", with: ""))`. "
                 + "Baseline: \(Self.escape(report.baselineSource))" + (report.baselineCommit.map { " (`\($0.prefix(12))`)" } ?? "")
                 + "; current: " + (report.currentCommit.map { "`\($0.prefix(12))`" } ?? Self.escape(report.currentSource)) + ".")
+        if let environment = report.environment {
+            out.append("")
+            out.append("> **The machine moved.** " + Self.escape(environment.sentence))
+        }
         let regressions = report.sortedComparisons.filter { $0.verdict == .regressed }
         if !regressions.isEmpty || !report.failedTargets.isEmpty {
             out.append("")
@@ -45,11 +49,7 @@ public struct MarkdownRenderer {
             for c in regressions { out.append("- **regressed** — " + Self.escape(c.explanation)) }
             for t in report.failedTargets { out.append("- **target failed** — " + Self.escape(t.explanation)) }
             out.append("")
-            out.append(
-                "_What to do:_ reproduce with `perfgate compare --against <base>` (paired A/B on one machine), profile, fix. "
-                    + "If the new level is intended, update the baseline on the default branch with `perfgate baseline update "
-                    + "--reason \"…\"`; "
-                    + "a pull request cannot change its own baseline (the gate reads baselines from the base commit).")
+            out.append("_What to do:_ " + Self.escape(report.advice))
         }
         if !report.warnedTargets.isEmpty {
             out.append("")

@@ -29,6 +29,10 @@ public struct TerminalRenderer {
         lines.append("perfgate: \(report.scenario) scenario, \(report.mode.rawValue) mode, profile \(report.profile)")
         lines.append("  baseline: \(report.baselineSource)" + (report.baselineCommit.map { " (\($0.prefix(12)))" } ?? ""))
         lines.append("  current:  \(report.currentSource)" + (report.currentCommit.map { " (\($0.prefix(12)))" } ?? ""))
+        if let environment = report.environment {
+            lines.append("")
+            lines.append(paint("the machine moved: " + environment.sentence, .inconclusive))
+        }
         let all = report.sortedComparisons.filter { $0.verdict != .unavailable }
         let inconclusive = all.filter { $0.verdict == .inconclusive }
         let shown =

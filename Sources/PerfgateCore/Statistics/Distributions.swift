@@ -96,4 +96,19 @@ public enum Distributions {
         guard t.isFinite else { return t.isNaN ? 1 : 0 }
         return incompleteBeta(df / (df + t * t), df / 2, 0.5)
     }
+
+    /// The `p` quantile (0.5 < p < 1) of Student's t with `df` degrees of freedom, by bisection on
+    /// ``studentTTwoSided(_:df:)``: `t` with P(T ≤ t) = p.
+    public static func studentTQuantile(_ p: Double, df: Double) -> Double {
+        precondition(p > 0.5 && p < 1 && df > 0)
+        let tail = 2 * (1 - p)
+        var low = 0.0
+        var high = 1.0
+        while studentTTwoSided(high, df: df) > tail { high *= 2 }
+        for _ in 0..<100 {
+            let mid = (low + high) / 2
+            if studentTTwoSided(mid, df: df) > tail { low = mid } else { high = mid }
+        }
+        return (low + high) / 2
+    }
 }

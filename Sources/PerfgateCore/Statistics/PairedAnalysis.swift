@@ -62,9 +62,9 @@ public struct PairedAnalysis {
                 // Compared timings get the paired interval (and, when judged, the paired test); where
                 // pairs cannot be formed, the unpaired ones.
                 let n = min(metric.samples.count, oldMetric.samples.count)
-                let compared = c.kind == .timing && [.gated, .reportedOnly, .lowConfidence].contains(c.gating)
+                let compared = c.kind == .timing && [.gated, .reportedOnly, .lowConfidence, .control].contains(c.gating)
                 if compared, n < 2 || metric.samples.prefix(n).contains(0) || oldMetric.samples.prefix(n).contains(0) {
-                    comparator.addStatistics(&c, baseline: oldMetric.samples, current: metric.samples)
+                    comparator.addStatistics(&c, baseline: oldMetric, current: metric.samples)
                 } else if compared {
                     let logRatios = (0..<n).map { log(metric.samples[$0] / oldMetric.samples[$0]) }
                     let coverage = 1 - alpha

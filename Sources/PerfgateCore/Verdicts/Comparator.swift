@@ -80,6 +80,18 @@ public struct Comparator {
                     "\(missing.count) baseline benchmark(s) not in this run (filtered out or removed): "
                         + missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", …" : ""))
             }
+            if mode == .storedBaseline {
+                if let sessions = comparisons.compactMap(\.baselineSessions).max() {
+                    notes.append(
+                        "the baseline holds \(sessions) independent sessions: each metric is judged as this session against "
+                            + "what sessions of the base code do (the session, not the round, is the unit of noise)")
+                } else {
+                    notes.append(
+                        "the baseline holds one session, so how much whole sessions vary is unknown: each interval carries a "
+                            + "fixed ±\(Format.percent(settings.driftFloor, signed: false)) allowance instead (gate.driftFloor); "
+                            + "build a baseline of several sessions with `perfgate baseline update --from RUN --from RUN --from RUN`")
+                }
+            }
             applyHolm(&comparisons)
         }
         let targets = checkTargets(current)
@@ -87,7 +99,8 @@ public struct Comparator {
             mode: mode, baselineSource: baselineSource, currentSource: currentSource,
             baselineCommit: baseline?.run.commit, currentCommit: current.run.commit,
             scenario: current.run.scenario, profile: current.run.machine.profile,
-            comparisons: comparisons, targets: targets, notes: notes, alpha: settings.alpha, hasBaseline: baseline != nil)
+            comparisons: comparisons, targets: targets, notes: notes, alpha: settings.alpha, hasBaseline: baseline != nil,
+            environment: mode == .storedBaseline ? EnvironmentShift.measure(comparisons) : nil)
     }
 
     /// Tail samples per round beyond percentile `name` (p99 → 1 %), or nil for non-percentiles.
@@ -143,10 +156,17 @@ public struct Comparator {
             result.verdict = worse * change > limit ? .regressed : (worse * change < -limit ? .improved : .unchanged)
             return result
         }
+        if benchmark.isControl {
+            result.reason = "control: runs no code under test, so it measures the machine"
+            result.gating = .control
+            if statistics { addStatistics(&result, baseline: baseline, current: metric.samples) }
+            return result
+        }
         if !configuration.isGated(metric: metric.name, listedInResult: listedInResult) {
             result.reason = "reported only (not in gate.metrics)"
             result.gating = .reportedOnly
-            return statistics ? addInterval(&result, baseline: baseline.samples, current: metric.samples) : result
+            if statistics { addStatistics(&result, baseline: baseline, current: metric.samples) }
+            return result
         }
         if let tail = Self.tailFraction(metric.name), let operations = benchmark.tags["operations"].flatMap(Double.init),
             operations * tail < Double(settings.minimumTailSamples)
@@ -155,7 +175,8 @@ public struct Comparator {
                 "low confidence: \(Int(operations * tail)) operation(s) per round beyond \(metric.name) "
                 + "(needs \(settings.minimumTailSamples)); reported, not gated"
             result.gating = .lowConfidence
-            return statistics ? addInterval(&result, baseline: baseline.samples, current: metric.samples) : result
+            if statistics { addStatistics(&result, baseline: baseline, current: metric.samples) }
+            return result
         }
         guard baseline.samples.count >= 2 && metric.samples.count >= 2 else {
             result.reason = "needs at least 2 rounds on each side (has \(baseline.samples.count) and \(metric.samples.count))"
@@ -163,15 +184,29 @@ public struct Comparator {
         }
         result.gating = .gated
         result.verdict = .inconclusive  // decided after the Holm correction
-        if statistics { addStatistics(&result, baseline: baseline.samples, current: metric.samples) }
+        if statistics { addStatistics(&result, baseline: baseline, current: metric.samples) }
         return result
     }
 
-    /// The unpaired interval of a compared metric and, for a judged one, its Mann–Whitney p-value.
-    func addStatistics(_ result: inout MetricComparison, baseline: [Double], current: [Double]) {
-        _ = addInterval(&result, baseline: baseline, current: current)
-        if result.gating == .gated && result.kind == .timing {
-            result.pValue = MannWhitneyU.test(baseline, current).pValue
+    /// The interval of a compared metric and, for a judged one, its p-value. Against a stored
+    /// baseline of several sessions: this session against theirs (``SessionModel``). Otherwise
+    /// (one session, or paired rounds that could not be paired): the bootstrap interval of the
+    /// medians, widened by the drift allowance against a stored baseline, and Mann–Whitney.
+    func addStatistics(_ result: inout MetricComparison, baseline: Metric, current: [Double]) {
+        if mode == .storedBaseline, let sessions = baseline.sessionMedians, sessions.count >= 2,
+            let model = SessionModel.compare(sessionMedians: sessions, current: current)
+        {
+            result.change = model.change
+            result.intervalLow = model.low
+            result.intervalHigh = model.high
+            result.baselineSessions = sessions.count
+            result.minimumDetectableEffect = max(result.tolerance, (model.high - model.low) / 2)
+            if result.gating == .gated || result.gating == .control { result.pValue = model.pValue }
+            return
+        }
+        _ = addInterval(&result, baseline: baseline.samples, current: current)
+        if (result.gating == .gated || result.gating == .control) && result.kind == .timing {
+            result.pValue = MannWhitneyU.test(baseline.samples, current).pValue
         }
     }
 

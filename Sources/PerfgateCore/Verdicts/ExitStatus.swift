@@ -6,6 +6,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case badInput = 2
     case noBaseline = 3
     case inconclusive = 4
+    case unconfirmed = 5
 
     /// What the code means, for help texts.
     public var meaning: String {
@@ -15,6 +16,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .badInput: return "bad input or usage (the message names the file or flag, the field and the fix)"
         case .noBaseline: return "no baseline for this profile and scenario (unless --allow-missing-baseline)"
         case .inconclusive: return "inconclusive, only with --strict"
+        case .unconfirmed:
+            return "regressions flagged against the stored baseline that could not be confirmed (the baseline's commit could not be built)"
         }
     }
 

@@ -11,6 +11,8 @@ public struct GateReport: Codable, Sendable, Equatable {
     public enum Outcome: String, Codable, Sendable {
         case pass, regression, inconclusive
         case noBaseline = "no baseline"
+        /// Regressions flagged against the stored baseline that the paired confirmation could not check.
+        case unconfirmed
     }
 
     /// How the comparison was made.
@@ -37,12 +39,15 @@ public struct GateReport: Codable, Sendable, Equatable {
     public var alpha: Double
     public var outcome: Outcome
     public var createdAt: Date
+    /// How much the machine moved, by the controls (stored-baseline mode; nil when they did not move).
+    public var environment: EnvironmentShift?
 
     /// A report of `comparisons` and `targets`; its outcome follows from them (see ``outcome(of:targets:hasBaseline:)``).
     public init(
         mode: Mode, baselineSource: String, currentSource: String, baselineCommit: String?, currentCommit: String?,
         scenario: String, profile: String, comparisons: [MetricComparison], targets: [TargetResult], notes: [String],
-        alpha: Double, hasBaseline: Bool = true, createdAt: Date = Date()
+        alpha: Double, hasBaseline: Bool = true, environment: EnvironmentShift? = nil, unconfirmed: Bool = false,
+        createdAt: Date = Date()
     ) {
         self.mode = mode
         self.baselineSource = baselineSource
@@ -55,24 +60,39 @@ public struct GateReport: Codable, Sendable, Equatable {
         self.targets = targets
         self.notes = notes
         self.alpha = alpha
-        self.outcome = Self.outcome(of: comparisons, targets: targets, hasBaseline: hasBaseline)
+        self.outcome = Self.outcome(of: comparisons, targets: targets, hasBaseline: hasBaseline, unconfirmed: unconfirmed)
+        self.environment = environment
         self.createdAt = createdAt
     }
 
     /// The outcome verdicts and targets earn: a regression or failed target, else no baseline,
     /// else inconclusive metrics, else a pass.
-    public static func outcome(of comparisons: [MetricComparison], targets: [TargetResult], hasBaseline: Bool) -> Outcome {
-        if comparisons.contains(where: { $0.verdict == .regressed })
-            || targets.contains(where: { $0.status == .failed && $0.severity == .fail })
-        {
-            return .regression
-        }
+    /// With `unconfirmed`, regressions the paired confirmation could not check make it `.unconfirmed`.
+    public static func outcome(
+        of comparisons: [MetricComparison], targets: [TargetResult], hasBaseline: Bool, unconfirmed: Bool = false
+    ) -> Outcome {
+        if targets.contains(where: { $0.status == .failed && $0.severity == .fail }) { return .regression }
+        if comparisons.contains(where: { $0.verdict == .regressed }) { return unconfirmed ? .unconfirmed : .regression }
         if !hasBaseline { return .noBaseline }
         return comparisons.contains { $0.verdict == .inconclusive } ? .inconclusive : .pass
     }
 
     /// How many metrics got `verdict`.
     public func count(_ verdict: Verdict) -> Int { comparisons.filter { $0.verdict == verdict }.count }
+
+    /// What to do about a failed report, written for someone seeing it first: after a machine that
+    /// moved, re-run or confirm; after a confirmed regression, reproduce and fix, or accept it.
+    public var advice: String {
+        let accept =
+            "If the new level is intended, update the baseline on the default branch with `perfgate baseline update --reason \"…\"`; "
+            + "a pull request cannot change its own baseline (the gate reads baselines from the base commit)."
+        if environment != nil && mode == .storedBaseline && !comparisons.contains(where: { $0.screen != nil }) {
+            return "the controls say the machine itself was slower, so these changes are not yet the code's. Re-run on a quiet "
+                + "machine, or run `perfgate check`, which confirms each one in paired A/B rounds against the baseline's commit "
+                + "before it fails. " + accept
+        }
+        return "reproduce with `perfgate compare --against <base>` (paired A/B on one machine), profile, fix. " + accept
+    }
 
     /// Sets the outcome again after the comparisons changed (a paired look carrying earlier
     /// decisions forward); the report has a baseline.
@@ -96,6 +116,7 @@ public struct GateReport: Codable, Sendable, Equatable {
 
     /// The exit code under the given policy (see README, "Exit codes").
     public func exitCode(strict: Bool, failOnImprovement: Bool, allowMissingBaseline: Bool) -> ExitStatus {
+        if outcome == .unconfirmed { return .unconfirmed }
         if !failedTargets.isEmpty || count(.regressed) > 0 { return .failed }
         if outcome == .noBaseline && !allowMissingBaseline { return .noBaseline }
         if failOnImprovement && count(.improved) > 0 { return .failed }
@@ -119,6 +140,7 @@ public struct GateReport: Codable, Sendable, Equatable {
         let word: String
         switch outcome {
         case .regression: word = "FAIL"
+        case .unconfirmed: word = "UNCONFIRMED"
         case .noBaseline: word = "NO BASELINE"
         case .inconclusive: word = "PASS (with inconclusive metrics)"
         case .pass: word = "PASS"

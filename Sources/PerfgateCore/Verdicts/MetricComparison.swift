@@ -28,6 +28,28 @@ public struct MetricComparison: Codable, Sendable, Equatable {
     /// Whether the metric was judged, only reported, or not compared (nil in reports written
     /// before perfgate recorded it).
     public var gating: Gating?
+    /// The stored-baseline screening, when a paired confirmation re-measured this metric and its
+    /// verdict, change and interval are the confirmation's (see `perfgate check`).
+    public var screen: Screening?
+
+    /// What the first stage (the comparison with the stored baseline) said of a metric.
+    public struct Screening: Codable, Sendable, Equatable {
+        public var verdict: Verdict
+        public var change: Double?
+        public var intervalLow: Double?
+        public var intervalHigh: Double?
+
+        public init(of comparison: MetricComparison) {
+            verdict = comparison.verdict
+            change = comparison.change
+            intervalLow = comparison.intervalLow
+            intervalHigh = comparison.intervalHigh
+        }
+    }
+
+    /// How many independent sessions the baseline's figure came from, when more than one (the
+    /// comparison then judges this session against them; see ``SessionModel``).
+    public var baselineSessions: Int?
 
     /// How a metric takes part in the verdict.
     public enum Gating: String, Codable, Sendable {
@@ -39,6 +61,8 @@ public struct MetricComparison: Codable, Sendable, Equatable {
         case lowConfidence = "low-confidence"
         /// Not compared: unavailable, different units, no usable medians, or too few rounds.
         case notCompared = "not-compared"
+        /// A control (no code under test): compared to tell whether the machine moved, never judged.
+        case control
     }
 
     /// A comparison; the fields the statistics fill in default to nil.
@@ -102,6 +126,16 @@ public struct MetricComparison: Codable, Sendable, Equatable {
         }
         text += ", tolerance \(Format.percent(tolerance, signed: false))"
         if kind == .counter { text += ", exact counter" }
+        if let screen {
+            text += "; \(verdict == .regressed ? "confirmed" : "not confirmed") in paired A/B rounds against the baseline's commit"
+            if let change = screen.change {
+                text += " (the stored-baseline screen said \(screen.verdict.rawValue) \(Format.percent(change))"
+                if let low = screen.intervalLow, let high = screen.intervalHigh {
+                    text += " [\(Format.percent(low)), \(Format.percent(high))]"
+                }
+                text += ")"
+            }
+        }
         return text
     }
 }

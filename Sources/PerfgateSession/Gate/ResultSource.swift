@@ -51,3 +51,25 @@ public enum ResultSource {
         return (latest, "run \(latest.run.runID.prefix(8)) noted on \(commit.hex.prefix(12))")
     }
 }
+
+extension ResultSource {
+    /// The last `count` runs of `scenario` on `profile` recorded in the notes along HEAD's
+    /// first-parent history (newest first), one per commit at most, each with where it came from.
+    /// - Throws: ``PerfgateError`` (no baseline) when fewer are recorded, saying how many were found.
+    public static func lastRecorded(_ count: Int, scenario: String, profile: String, repository: GitRepository) throws
+        -> [(result: ResultFile, source: String)]
+    {
+        let history = try HistoryLoader.load(repository: repository, ref: "HEAD", limit: 500)
+        var found: [(ResultFile, String)] = []
+        for entry in history.entries {
+            let runs = entry.results.filter { $0.run.scenario == scenario && $0.run.machine.profile == profile && !$0.run.dirty }
+            guard let latest = runs.max(by: { $0.run.finishedAt < $1.run.finishedAt }) else { continue }
+            found.append((latest, "run \(latest.run.runID.prefix(8)) noted on \(entry.commit.prefix(12))"))
+            if found.count == count { return found }
+        }
+        throw PerfgateError(
+            .noBaseline,
+            "only \(found.count) \(scenario) run(s) of profile \(profile) are recorded along HEAD's last 500 commits, \(count) asked for. "
+                + "Record more with `perfgate run --record` (or fetch notes: git fetch origin refs/notes/perfgate:refs/notes/perfgate)")
+    }
+}

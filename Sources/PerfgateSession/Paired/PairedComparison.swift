@@ -78,9 +78,10 @@ public struct PairedComparison {
         defer { try? FileManager.default.removeItem(atPath: options.workDirectory) }
         var headEnvironment: [String: String] = [:]
         if let headSlowdown { headEnvironment[RoundInvocation.slowdownVariable] = headSlowdown }
+        // The base side never inherits an injected slowdown from this process's environment.
         let pairedSession = PairedSession(
             scenario: scenario, benchmarks: benchmarks,
-            a: .init(label: "base", executable: baseSide),
+            a: .init(label: "base", executable: baseSide, environment: [RoundInvocation.slowdownVariable: ""]),
             b: .init(label: "head", executable: headSide, environment: headEnvironment),
             workDirectory: options.workDirectory, seed: 1)
         var configured = session

@@ -1,0 +1,107 @@
+import Foundation
+import PerfgateCore
+import PerfgateGit
+import WALBenchmarks
+
+/// The second stage of `perfgate check`: every timing the stored-baseline comparison (the
+/// screen) called regressed is re-measured in paired A/B rounds against the baseline's commit,
+/// on this machine, now, and only the paired verdict can fail the build. The screen is cheap and
+/// runs on every push; the confirmation costs a build of the baseline's commit (cached by commit)
+/// and a few minutes of rounds, and only when something was flagged.
+///
+/// Exact counters are not re-measured: the same code makes the same calls, so a counter that
+/// moved is the code's. When the baseline's commit cannot be built (it is not in the clone, or it
+/// does not build), the flagged regressions stay, the report says why, and the outcome is
+/// ``GateReport/Outcome/unconfirmed`` (exit 5), never a bare red or a pass.
+public struct Confirmation {
+    /// Seconds of paired measurement allowed.
+    public var budgetSeconds: Double
+    /// The binary of this work tree (the running perfgate), so the head side is not rebuilt.
+    public var headBinary: String?
+    /// A prebuilt binary of the baseline's commit instead of building it (tests).
+    public var baseBinary: String?
+    /// A slowdown injected into the head side (``RoundInvocation/slowdownVariable``), for the gate's own detection runs.
+    public var headSlowdown: String?
+
+    public init(budgetSeconds: Double, headBinary: String? = nil) {
+        self.budgetSeconds = budgetSeconds
+        self.headBinary = headBinary
+    }
+
+    /// The timings `report` needs confirmed: regressed timing metrics.
+    public static func flagged(_ report: GateReport) -> [MetricComparison] {
+        report.comparisons.filter { $0.verdict == .regressed && $0.kind == .timing }
+    }
+
+    /// Confirms `report`'s flagged regressions, or returns it unchanged when none were flagged.
+    public func confirm(
+        _ report: GateReport, scenario: Scenario, session: GateSession, note: (String) -> Void, progress: (String, Bool) -> Void
+    ) -> GateReport {
+        let flagged = Self.flagged(report)
+        guard !flagged.isEmpty else { return report }
+        let benchmarks = Array(Set(flagged.map(\.benchmark))).sorted()
+        note("confirming \(flagged.count) flagged regression(s) in \(benchmarks.count) benchmark(s) in paired A/B rounds…")
+        guard let commit = report.baselineCommit else {
+            return Self.unconfirmed(report, flagged: flagged, why: "the baseline names no commit to build (it came from another harness)")
+        }
+        if session.repository.flatMap({ try? $0.resolve(commit) }) == nil {
+            return Self.unconfirmed(
+                report, flagged: flagged,
+                why: "the baseline's commit \(commit.prefix(12)) is not in this clone: fetch it (`git fetch origin \(commit)`, or "
+                    + "actions/checkout with fetch-depth: 0) and run again")
+        }
+        var comparison = PairedComparison(
+            scenario: scenario, against: commit, filters: benchmarks, initialPairs: 8, step: 4, maxPairs: 512, budgetSeconds: budgetSeconds)
+        comparison.headBinary = headBinary
+        comparison.baseBinary = baseBinary
+        comparison.headSlowdown = headSlowdown
+        let paired: GateReport
+        do {
+            paired = try comparison.run(session: session, note: note, progress: progress)
+        } catch {
+            return Self.unconfirmed(report, flagged: flagged, why: "\(error)")
+        }
+        return Self.merge(screen: report, paired: paired, flagged: flagged)
+    }
+
+    /// The screen's report with each flagged metric's verdict, change and interval replaced by the
+    /// paired confirmation's, the screen's kept alongside.
+    public static func merge(screen: GateReport, paired: GateReport, flagged: [MetricComparison]) -> GateReport {
+        let flaggedIDs = Set(flagged.map(\.id))
+        var confirmed = 0
+        var missing = 0
+        let comparisons = screen.comparisons.map { c -> MetricComparison in
+            guard flaggedIDs.contains(c.id) else { return c }
+            guard var replacement = paired.comparisons.first(where: { $0.id == c.id }) else {
+                missing += 1
+                return c
+            }
+            replacement.screen = MetricComparison.Screening(of: c)
+            if replacement.verdict == .regressed { confirmed += 1 }
+            return replacement
+        }
+        var notes = screen.notes
+        let pairedNote = paired.notes.last ?? ""
+        notes.append(
+            "stage 2 (paired A/B rounds against the baseline's commit): \(confirmed) of \(flagged.count) flagged regression(s) "
+                + "confirmed" + (missing > 0 ? ", \(missing) not re-measured" : "") + "; \(pairedNote)")
+        return GateReport(
+            mode: screen.mode, baselineSource: screen.baselineSource, currentSource: screen.currentSource,
+            baselineCommit: screen.baselineCommit, currentCommit: screen.currentCommit, scenario: screen.scenario,
+            profile: screen.profile, comparisons: comparisons, targets: screen.targets, notes: notes, alpha: screen.alpha,
+            hasBaseline: true, environment: screen.environment)
+    }
+
+    /// The screen's report, unconfirmed: its regressions stand, with why they could not be checked.
+    static func unconfirmed(_ report: GateReport, flagged: [MetricComparison], why: String) -> GateReport {
+        var notes = report.notes
+        notes.append(
+            "\(flagged.count) regression(s) flagged against the stored baseline could not be confirmed: \(why). "
+                + "Exit 5 says so; it is neither a confirmed regression nor a pass")
+        return GateReport(
+            mode: report.mode, baselineSource: report.baselineSource, currentSource: report.currentSource,
+            baselineCommit: report.baselineCommit, currentCommit: report.currentCommit, scenario: report.scenario,
+            profile: report.profile, comparisons: report.comparisons, targets: report.targets, notes: notes, alpha: report.alpha,
+            hasBaseline: true, environment: report.environment, unconfirmed: true)
+    }
+}

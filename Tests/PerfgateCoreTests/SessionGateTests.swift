@@ -1,0 +1,96 @@
+import Foundation
+import PerfgateSupport
+import PerfgateTestSupport
+import Testing
+
+@testable import PerfgateCore
+
+/// The stored-baseline gate with the session as the unit: baselines of several sessions, the
+/// controls that measure the machine, and what a report says when the machine moved.
+@Suite struct SessionGateTests {
+    /// One session: `rounds` rounds around `level` with small round noise.
+    static func session(_ level: Double, seed: UInt64, benchmark: String = "wal.x", tags: [String: String] = ["operations": "10000"])
+        -> ResultFile
+    {
+        var rng = SplitMix64(seed: seed)
+        var result = ResultFixtures.result([
+            "\(benchmark)": [ResultFixtures.latency(ResultFixtures.noisy(level, cv: 0.01, n: 20, rng: &rng))]
+        ])
+        result.benchmarks[0].tags = tags
+        return result
+    }
+
+    /// Sessions of the same code that differ by ±5 % as whole sessions (a busy neighbour, a
+    /// colder cache): pooling rounds, one session's level looks like a significant +6 % change.
+    /// Judged as a session against five sessions, it is within what sessions do.
+    @Test func aSessionWithinTheBaselinesSessionsIsNotARegression() throws {
+        let levels = [1000.0, 1050, 960, 1020, 985]
+        let sessions = levels.enumerated().map { (result: Self.session($0.element, seed: UInt64($0.offset + 1)), source: "s\($0.offset)") }
+        let baseline = try BaselineSessions.merge(sessions)
+        #expect(baseline.benchmarks[0].metrics[0].sessionMedians?.count == 5)
+        #expect(baseline.benchmarks[0].metrics[0].samples.count == 100)
+        let current = Self.session(1060, seed: 99)
+        let judged = Comparator(configuration: GateConfiguration())
+            .compare(baseline: baseline, current: current, baselineSource: "b", currentSource: "c")
+        let c = try #require(judged.comparisons.first)
+        #expect(c.baselineSessions == 5)
+        #expect(c.verdict != .regressed, "\(c.explanation)")
+        #expect(judged.notes.contains { $0.contains("holds 5 independent sessions") })
+        // The same current session against one of those sessions alone (rounds pooled) is called regressed.
+        let single = Comparator(configuration: GateConfiguration())
+            .compare(baseline: sessions[0].result, current: current, baselineSource: "b", currentSource: "c")
+        #expect(single.comparisons.first?.verdict == .regressed)
+        #expect(single.notes.contains { $0.hasPrefix("the baseline holds one session") })
+    }
+
+    /// A real slowdown well beyond what sessions do is still called.
+    @Test func aSlowdownBeyondTheSessionsIsARegression() throws {
+        let sessions = [1000.0, 1020, 990, 1010].enumerated().map {
+            (result: Self.session($0.element, seed: UInt64($0.offset + 1)), source: "s")
+        }
+        let judged = Comparator(configuration: GateConfiguration())
+            .compare(
+                baseline: try BaselineSessions.merge(sessions), current: Self.session(1300, seed: 7), baselineSource: "b",
+                currentSource: "c")
+        #expect(judged.comparisons.first?.verdict == .regressed)
+    }
+
+    /// Controls (no code under test) that moved put the machine first in the report and change
+    /// the advice; they are never gated themselves.
+    @Test func controlsThatMoveSayTheMachineMoved() throws {
+        let control = ["operations": "10000", "role": "control"]
+        func run(_ code: Double, _ machine: Double, seed: UInt64) -> ResultFile {
+            var result = Self.session(code, seed: seed)
+            result.benchmarks += Self.session(machine, seed: seed + 100, benchmark: "raw.cpu/splitmix", tags: control).benchmarks
+            return result
+        }
+        let report = Comparator(configuration: GateConfiguration())
+            .compare(baseline: run(1000, 500, seed: 1), current: run(1400, 700, seed: 2), baselineSource: "b", currentSource: "c")
+        let environment = try #require(report.environment)
+        #expect(abs(environment.slowdown - 0.4) < 0.03)
+        #expect(environment.controls == ["raw.cpu/splitmix p50"])
+        #expect(report.comparisons.first { $0.benchmark == "raw.cpu/splitmix" }?.verdict == .notGated)
+        #expect(report.comparisons.first { $0.benchmark == "raw.cpu/splitmix" }?.gating == .control)
+        #expect(report.advice.contains("the machine itself was slower"))
+        #expect(MarkdownRenderer().render(report).contains("**The machine moved.** The machine was 39.8 % slower than when the baseline"))
+        #expect(TerminalRenderer(colour: false).render(report).contains("the machine moved: The machine was"))
+        let quiet = Comparator(configuration: GateConfiguration())
+            .compare(baseline: run(1000, 500, seed: 1), current: run(1400, 500, seed: 2), baselineSource: "b", currentSource: "c")
+        #expect(quiet.environment == nil)
+        #expect(quiet.advice.hasPrefix("reproduce with `perfgate compare --against <base>`"))
+    }
+
+    /// A baseline is built from sessions of one scenario and profile, all from commits.
+    @Test func sessionsMustAgreeOnScenarioAndProfile() throws {
+        var other = Self.session(1000, seed: 2)
+        other.run.scenario = "quick"
+        #expect {
+            try BaselineSessions.merge([(Self.session(1000, seed: 1), "a.json"), (other, "b.json")])
+        } throws: { error in
+            (error as? PerfgateError)?.message.hasPrefix("b.json: run.scenario: is quick") == true
+        }
+        var dirty = Self.session(1000, seed: 3)
+        dirty.run.dirty = true
+        #expect(throws: PerfgateError.self) { try BaselineSessions.merge([(Self.session(1000, seed: 1), "a"), (dirty, "d")]) }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import PerfgateCore
+import PerfgateSession
+import PerfgateSupport
+import PerfgateTestSupport
+import Testing
+
+/// The second stage of `check`: flagged regressions stand only when paired rounds confirm them.
+@Suite struct ConfirmationTests {
+    static let base = [100, 101, 99, 100.5, 99.5, 100.2, 99.8, 100.1, 99.9, 100.3]
+
+    static func result(_ factor: Double, commit: String? = String(repeating: "a", count: 40)) -> ResultFile {
+        ResultFixtures.result(["wal.x": [ResultFixtures.latency(base.map { $0 * factor })]], commit: commit)
+    }
+
+    /// The screen's regression (+20 % against the stored baseline) against a paired re-measurement.
+    static func screen(commit: String? = String(repeating: "a", count: 40)) -> GateReport {
+        Comparator(configuration: GateConfiguration())
+            .compare(baseline: result(1.0, commit: commit), current: result(1.2), baselineSource: "baseline", currentSource: "run")
+    }
+
+    static func paired(_ factor: Double) -> GateReport {
+        PairedAnalysis(configuration: GateConfiguration())
+            .compare(base: result(1.0), head: result(factor), baseSource: "base", headSource: "head", notes: ["16 pairs"])
+    }
+
+    @Test func aRegressionThePairedRoundsDoNotSeePasses() throws {
+        let screen = Self.screen()
+        #expect(screen.comparisons.first?.verdict == .regressed)
+        let merged = Confirmation.merge(screen: screen, paired: Self.paired(1.0), flagged: Confirmation.flagged(screen))
+        let c = try #require(merged.comparisons.first)
+        #expect(c.verdict == .unchanged)
+        #expect(c.screen?.verdict == .regressed)
+        #expect(c.explanation.contains("not confirmed in paired A/B rounds"))
+        #expect(c.explanation.contains("the stored-baseline screen said regressed +20.0 %"))
+        #expect(merged.outcome == .pass)
+        #expect(GatePolicy().exitStatus(of: merged) == .pass)
+        #expect(merged.notes.last?.hasPrefix("stage 2 (paired A/B rounds against the baseline's commit): 0 of 1 flagged") == true)
+    }
+
+    @Test func aConfirmedRegressionFails() throws {
+        let screen = Self.screen()
+        let merged = Confirmation.merge(screen: screen, paired: Self.paired(1.2), flagged: Confirmation.flagged(screen))
+        #expect(merged.comparisons.first?.verdict == .regressed)
+        #expect(merged.comparisons.first?.explanation.contains("; confirmed in paired A/B rounds") == true)
+        #expect(GatePolicy().exitStatus(of: merged) == .failed)
+    }
+
+    /// When the baseline's commit cannot be built, the flags stand and the exit is the distinct 5.
+    @Test func aBaselineWithoutACommitIsUnconfirmedNotRed() throws {
+        let fixture = GitFixture.initialised(commits: 1)
+        defer { fixture.cleanUp() }
+        let session = GateSession(
+            policy: GatePolicy(), repository: try fixture.repository(),
+            environment: SessionEnvironment(variables: [:], currentDirectory: fixture.path), knownBenchmarks: [], knownMetrics: [])
+        for commit in [nil, String(repeating: "c", count: 40)] {
+            let confirmed = Confirmation(budgetSeconds: 10)
+                .confirm(Self.screen(commit: commit), scenario: .ci, session: session, note: { _ in }, progress: { _, _ in })
+            #expect(confirmed.outcome == .unconfirmed)
+            #expect(GatePolicy().exitStatus(of: confirmed) == .unconfirmed)
+            #expect(confirmed.headline.hasPrefix("UNCONFIRMED"))
+            #expect(confirmed.notes.last?.contains("could not be confirmed") == true)
+        }
+        // Nothing flagged: nothing to confirm, and the report is returned as it was.
+        let clean = Comparator(configuration: GateConfiguration())
+            .compare(baseline: Self.result(1), current: Self.result(1), baselineSource: "b", currentSource: "c")
+        let same = Confirmation(budgetSeconds: 10).confirm(clean, scenario: .ci, session: session, note: { _ in }, progress: { _, _ in })
+        #expect(same.comparisons == clean.comparisons && same.outcome == .pass)
+    }
+}
