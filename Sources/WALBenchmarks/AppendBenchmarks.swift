@@ -63,6 +63,7 @@ enum AppendBenchmarks {
         BenchmarkDefinition(
             "wal.append.batch/\(sizeLabel(size))/batch=\(batch)",
             tags: ["family": "append.batch", "size": "\(size)", "batch": "\(batch)", "sync": "none"]
+                .merging(size == 64 && batch == 1000 ? [InstructionCount.tag: "counted"] : [:]) { $1 }
         ) { context in
             let total = messages(context, size: size, batch: batch)
             let fs = CountingFileSystem()

@@ -36,6 +36,7 @@ public struct MetricSpec: Sendable, Hashable {
     public static let catalog: [MetricSpec] = [
         p50, p90, p99, p999, max, mean, messagesPerSecond, megabytesPerSecond, nanosecondsPerMessage, syncsPerMessage,
         writesPerMessage, bytesWrittenPerMessage, batchP99, memoryPerStream, createPerStream, recovery, openTime,
+        InstructionCount.spec,
     ]
 }
 

@@ -50,7 +50,7 @@ enum OperationBenchmarks {
         let direction = encode ? "encode" : "decode"
         return BenchmarkDefinition(
             "wal.convert.\(direction)/\(sizeLabel(size))",
-            tags: ["family": "convert", "direction": direction, "size": "\(size)"]
+            tags: ["family": "convert", "direction": direction, "size": "\(size)", InstructionCount.tag: "counted"]
         ) { context in
             let message = BrokerMessage(
                 stream: "orders", key: Array("customer-42".utf8), value: [UInt8](repeating: 7, count: size),

@@ -55,7 +55,10 @@ enum ReadBenchmarks {
 
     /// `wal.replay/<size>`: a cursor over the whole log after reopening; msg/s and MB/s.
     static func replay(size: Int) -> BenchmarkDefinition {
-        BenchmarkDefinition("wal.replay/\(sizeLabel(size))", tags: ["family": "replay", "size": "\(size)"]) { context in
+        BenchmarkDefinition(
+            "wal.replay/\(sizeLabel(size))", tags: ["family": "replay", "size": "\(size)", InstructionCount.tag: "counted"]
+        ) {
+            context in
             let count = recordCount(context, size: size)
             try filledLog(context, count: count, size: size).close()
             let log = try WriteAheadLog.open(directory: context.path("wal"))

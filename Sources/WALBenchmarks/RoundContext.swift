@@ -1,3 +1,6 @@
+// swift-format-ignore-file: AmbiguousTrailingClosureOverload
+// (time and region have a throwing and a non-throwing overload on purpose: the non-throwing one
+// serves closures inside non-throwing contexts, the throwing one rethrows what the body threw.)
 import Glibc
 
 /// What one round of one benchmark gets: a fresh directory, the scenario, a seed, and the
@@ -10,12 +13,16 @@ public struct RoundContext: Sendable {
     /// `PERFGATE_INJECT_SLOWDOWN=GLOB=PERCENT` for matching benchmarks; it slows the harness,
     /// never the WAL, so the measured slowdown is exactly the injected one.
     public var slowdown: Double
+    /// Whether this round runs under callgrind (``InstructionCount``): measured regions then run
+    /// in `perfgate_measured_region`, the function callgrind counts inside.
+    public var countsInstructions: Bool
 
-    public init(directory: String, scenario: Scenario, seed: UInt64, slowdown: Double = 0) {
+    public init(directory: String, scenario: Scenario, seed: UInt64, slowdown: Double = 0, countsInstructions: Bool = false) {
         self.directory = directory
         self.scenario = scenario
         self.seed = seed
         self.slowdown = slowdown
+        self.countsInstructions = countsInstructions
     }
 
     /// Spins for `slowdown × elapsed` and returns the padded time.
@@ -28,9 +35,25 @@ public struct RoundContext: Sendable {
         return elapsed + extra
     }
 
-    /// Times `body` once, with the slowdown applied.
+    /// Times `body` once, with the slowdown applied (under callgrind: counts it, returns 1).
     @inline(__always)
-    func time(_ body: () throws -> Void) rethrows -> UInt64 {
+    func time(_ body: () -> Void) -> UInt64 {
+        if countsInstructions {
+            InstructionCount.region(body)
+            return 1
+        }
+        let start = nowNanos()
+        body()
+        return padded(nowNanos() - start)
+    }
+
+    /// Times a throwing `body` once, with the slowdown applied (under callgrind: counts it, returns 1).
+    @inline(__always)
+    func time(_ body: () throws -> Void) throws -> UInt64 {
+        if countsInstructions {
+            try InstructionCount.region(body)
+            return 1
+        }
         let start = nowNanos()
         try body()
         return padded(nowNanos() - start)

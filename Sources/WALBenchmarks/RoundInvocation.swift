@@ -33,6 +33,6 @@ public struct RoundInvocation: Sendable, Equatable {
     public func runHere(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
         try SuiteRunner.runRoundInProcess(
             benchmark: benchmark, scenario: scenario, directory: directory, seed: seed,
-            slowdownSpec: environment[Self.slowdownVariable])
+            slowdownSpec: environment[Self.slowdownVariable], countsInstructions: environment[InstructionCount.variable] == "1")
     }
 }

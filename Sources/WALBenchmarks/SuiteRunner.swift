@@ -21,6 +21,8 @@ public struct SuiteRunner {
         public var executable: String
         /// Extra environment for the round processes.
         public var environment: [String: String] = [:]
+        /// Also count instructions per message under callgrind for the CPU-bound benchmarks (``InstructionCount``).
+        public var countInstructions = false
 
         public init(scenario: Scenario, workDirectory: String, executable: String) {
             self.scenario = scenario
@@ -79,7 +81,15 @@ public struct SuiteRunner {
                     completed: index + 1, total: schedule.count, benchmark: item.definition.id, elapsedSeconds: elapsed,
                     estimatedRemainingSeconds: elapsed / Double(index + 1) * Double(schedule.count - index - 1)))
         }
-        return selected.map { definition in Self.aggregate(definition, reports[definition.id] ?? []) }
+        var results = selected.map { definition in Self.aggregate(definition, reports[definition.id] ?? []) }
+        if options.countInstructions, selected.contains(where: { $0.tags[InstructionCount.tag] != nil }) {
+            let binary = InstructionCount.binaryForCallgrind(options.executable, workDirectory: options.workDirectory)
+            for (index, definition) in selected.enumerated() where definition.tags[InstructionCount.tag] != nil {
+                results[index].metrics.append(
+                    InstructionCount.measure(definition, executable: binary, workDirectory: options.workDirectory))
+            }
+        }
+        return results
     }
 
     /// Turns the rounds of one benchmark into its metrics (one sample per round).
@@ -160,7 +170,7 @@ public struct SuiteRunner {
     /// Runs one round in this process (the child side) and returns its JSON line.
     public static func runRoundInProcess(
         benchmark id: String, scenario: Scenario, directory: String, seed: UInt64,
-        slowdownSpec: String?
+        slowdownSpec: String?, countsInstructions: Bool = false
     ) throws -> String {
         guard
             let definition = BenchmarkCatalog.benchmarks(for: scenario).first(where: { $0.id == id })
@@ -172,7 +182,7 @@ public struct SuiteRunner {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let context = RoundContext(
             directory: directory, scenario: scenario, seed: seed,
-            slowdown: Slowdown.parse(slowdownSpec, for: id))
+            slowdown: Slowdown.parse(slowdownSpec, for: id), countsInstructions: countsInstructions)
         let report = try definition.runRound(context)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -45,4 +45,8 @@ int kaelix_lock_file(int fd, int exclusive);
 /// Glibc's Swift module does not export statfs, hence the shim.
 int64_t kaelix_filesystem_magic(const char *path);
 
+/// Calls `body(context)`. Exists to be named by valgrind's `--toggle-collect`: callgrind counts
+/// the instructions executed inside this call, which is a benchmark's measured region.
+void kaelix_measured_region(void (*body)(void *), void *context);
+
 #endif

@@ -42,6 +42,7 @@ public struct SuiteRun {
         options.filters = filters
         options.rounds = rounds
         options.seed = seed
+        options.countInstructions = scenario != .quick
         let runner = SuiteRunner(options: options)
         let started = Date()
         let machine = MachineProbe.fingerprint(directory: work, profile: profile)
