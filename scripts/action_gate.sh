@@ -17,8 +17,10 @@ elif [ "${INPUT_MODE:-ab}" = "ab" ] && [ -n "${INPUT_AGAINST:-}" ]; then
     args=(compare --against "$INPUT_AGAINST" --scenario "${INPUT_SCENARIO:-ci}")
     if [ -n "${INPUT_BUDGET:-}" ]; then args+=(--budget "$INPUT_BUDGET"); fi
 else
+    # The stored-baseline screen, then paired confirmation of what it flags (against the baseline's commit).
     args=(check --scenario "${INPUT_SCENARIO:-ci}")
     if [ -n "${INPUT_AGAINST:-}" ]; then args+=(--base-ref "$INPUT_AGAINST"); fi
+    if [ -n "${INPUT_BUDGET:-}" ]; then args+=(--confirm-budget "$INPUT_BUDGET"); fi
 fi
 if [ -n "${INPUT_BASELINE_PROFILE:-}" ]; then args+=(--profile "$INPUT_BASELINE_PROFILE"); fi
 if [ -n "${INPUT_TOLERANCE:-}" ]; then args+=(--tolerance "$INPUT_TOLERANCE"); fi
