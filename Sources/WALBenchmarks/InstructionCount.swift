@@ -1,4 +1,5 @@
 // swift-format-ignore-file: AmbiguousTrailingClosureOverload
+
 // (time and region have a throwing and a non-throwing overload on purpose: the non-throwing one
 // serves closures inside non-throwing contexts, the throwing one rethrows what the body threw.)
 import CKaelixSupport

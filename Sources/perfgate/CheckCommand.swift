@@ -70,7 +70,8 @@ struct CheckCommand: ParsableCommand {
                 }
             }
             print("")
-            var report = try session.report(current: result, currentSource: path, explicitBaseline: explicit, baseRef: baseRef)
+            var report = try session.report(
+                current: result, currentSource: path, explicitBaseline: explicit, baseRef: baseRef, screening: !noConfirm)
             if !noConfirm {
                 report = Confirmation(budgetSeconds: confirmBudget.seconds, headBinary: Terminal.executablePath)
                     .confirm(

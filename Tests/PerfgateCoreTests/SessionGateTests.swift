@@ -55,6 +55,34 @@ import Testing
         #expect(judged.comparisons.first?.verdict == .regressed)
     }
 
+    /// Against three sessions the t test has 2 degrees of freedom: a clear 8 % slowdown cannot
+    /// clear Holm's level across a suite, so a screen flags on the metric's own test instead and
+    /// leaves the decision to the paired confirmation.
+    @Test func aScreenFlagsOnTheMetricsOwnTest() throws {
+        let sessions = [1000.0, 1004, 997].enumerated().map { (result: Self.session($0.element, seed: UInt64($0.offset + 1)), source: "s") }
+        let baseline = try BaselineSessions.merge(sessions)
+        // 40 other metrics that did not move make Holm's correction bite, as in a real suite.
+        var current = Self.session(1080, seed: 9)
+        var withOthers = baseline
+        for i in 0..<40 {
+            let other = Self.session(500, seed: UInt64(100 + i), benchmark: "wal.other\(i)")
+            current.benchmarks += other.benchmarks
+            var merged = try BaselineSessions.merge([
+                (other, "o1"), (Self.session(502, seed: UInt64(200 + i), benchmark: "wal.other\(i)"), "o2"),
+                (Self.session(499, seed: UInt64(300 + i), benchmark: "wal.other\(i)"), "o3"),
+            ])
+            merged.run = withOthers.run
+            withOthers.benchmarks += merged.benchmarks
+        }
+        func verdict(screening: Bool) -> Verdict? {
+            Comparator(configuration: GateConfiguration(), screening: screening)
+                .compare(baseline: withOthers, current: current, baselineSource: "b", currentSource: "c")
+                .comparisons.first { $0.benchmark == "wal.x" }?.verdict
+        }
+        #expect(verdict(screening: false) != .regressed, "Holm across 41 metrics with 2 degrees of freedom")
+        #expect(verdict(screening: true) == .regressed)
+    }
+
     /// Controls (no code under test) that moved put the machine first in the report and change
     /// the advice; they are never gated themselves.
     @Test func controlsThatMoveSayTheMachineMoved() throws {

@@ -16,11 +16,18 @@ import PerfgateSupport
 public struct Comparator {
     public var configuration: GateConfiguration
     public var mode: GateReport.Mode
+    /// A screen for a confirmation stage (`perfgate check`): a metric judged against a baseline of
+    /// several sessions is flagged on its own test at α, without Holm's correction across metrics.
+    /// A screen should miss nothing; the paired confirmation, which controls the error rate across
+    /// what it re-measures, decides. (With three baseline sessions the t test has 2 degrees of
+    /// freedom, and no p-value of it could clear Holm's level across 150 metrics.)
+    public var screening: Bool
 
-    /// A comparator under `configuration`, for a stored baseline or paired rounds.
-    public init(configuration: GateConfiguration, mode: GateReport.Mode = .storedBaseline) {
+    /// A comparator under `configuration`, for a stored baseline or paired rounds, as a screen or not.
+    public init(configuration: GateConfiguration, mode: GateReport.Mode = .storedBaseline, screening: Bool = false) {
         self.configuration = configuration
         self.mode = mode
+        self.screening = screening
     }
 
     var settings: GateConfiguration.Settings { configuration.gate }
@@ -235,7 +242,9 @@ public struct Comparator {
         let adjusted = MultipleComparisons.holm(gated.map { comparisons[$0].pValue! })
         for (k, index) in gated.enumerated() {
             comparisons[index].adjustedPValue = adjusted[k]
-            let decided = Self.decide(comparisons[index], significant: adjusted[k] < settings.alpha, alpha: settings.alpha, mode: mode)
+            let screened = screening && comparisons[index].baselineSessions != nil
+            let significant = screened ? comparisons[index].pValue! < settings.alpha : adjusted[k] < settings.alpha
+            let decided = Self.decide(comparisons[index], significant: significant, alpha: settings.alpha, mode: mode)
             comparisons[index].verdict = decided.verdict
             comparisons[index].reason = decided.reason
         }

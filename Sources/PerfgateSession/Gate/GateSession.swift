@@ -103,7 +103,7 @@ public struct GateSession {
     ///   without the policy allowing it) or an input is bad.
     public func report(
         current: ResultFile, currentSource: String, explicitBaseline: (ResultFile, String)?, baseRef: String?,
-        mode: GateReport.Mode = .storedBaseline, extraNotes: [String] = []
+        mode: GateReport.Mode = .storedBaseline, screening: Bool = false, extraNotes: [String] = []
     ) throws -> GateReport {
         let base = try baseCommit(baseRef: baseRef)
         var notes = extraNotes
@@ -119,7 +119,7 @@ public struct GateSession {
             }
         }
         let configuration = try session.configuration(base: base)
-        return Comparator(configuration: configuration, mode: mode)
+        return Comparator(configuration: configuration, mode: mode, screening: screening)
             .compare(baseline: baseline, current: current, baselineSource: baselineSource, currentSource: currentSource, notes: notes)
     }
 
