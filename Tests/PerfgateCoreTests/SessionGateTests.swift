@@ -108,6 +108,42 @@ import Testing
         #expect(quiet.advice.hasPrefix("reproduce with `perfgate compare --against <base>`"))
     }
 
+    /// An absolute target fails the build only when this change made it fail: a target the
+    /// baseline misses too, or one measured while the controls show the machine slower, is
+    /// reported (under the targets to watch) and says why, but does not fail.
+    @Test func aTargetFailsTheBuildOnlyWhenThisChangeMadeItFail() throws {
+        var configuration = GateConfiguration()
+        configuration.targets = [
+            try JSONDecoder().decode(
+                GateConfiguration.Target.self,
+                from: Data(#"{"name": "x", "benchmark": "wal.x", "metric": "p50", "max": 1100, "unit": "ns", "severity": "fail"}"#.utf8))
+        ]
+        func report(baseline: Double, current: Double, machine: Double? = nil) -> GateReport {
+            func run(_ level: Double, _ machineLevel: Double, seed: UInt64) -> ResultFile {
+                var result = Self.session(level, seed: seed)
+                result.benchmarks +=
+                    Self.session(
+                        machineLevel, seed: seed + 100, benchmark: "raw.cpu/splitmix", tags: ["operations": "10000", "role": "control"]
+                    ).benchmarks
+                return result
+            }
+            return Comparator(configuration: configuration)
+                .compare(
+                    baseline: run(baseline, 500, seed: 1), current: run(current, machine ?? 500, seed: 2), baselineSource: "b",
+                    currentSource: "c")
+        }
+        let caused = report(baseline: 1000, current: 1200)
+        #expect(caused.failedTargets.count == 1)
+        #expect(caused.outcome == .regression)
+        let inherited = report(baseline: 1200, current: 1200)
+        #expect(inherited.failedTargets.isEmpty && inherited.outcome != .regression)
+        #expect(inherited.warnedTargets.first?.explanation.contains("the baseline misses it too") == true)
+        let machine = report(baseline: 1000, current: 1200, machine: 800)
+        #expect(machine.environment != nil)
+        #expect(machine.failedTargets.isEmpty)
+        #expect(machine.warnedTargets.count == 1)
+    }
+
     /// A baseline is built from sessions of one scenario and profile, all from commits.
     @Test func sessionsMustAgreeOnScenarioAndProfile() throws {
         var other = Self.session(1000, seed: 2)

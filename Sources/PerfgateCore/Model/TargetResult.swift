@@ -23,6 +23,15 @@ public struct TargetResult: Codable, Sendable, Equatable {
     public var intervalLow: Double?
     public var intervalHigh: Double?
     public var status: Status
+    /// The baseline's median of the same metric, when there is a baseline.
+    public var baselineMedian: Double?
+
+    /// Whether the baseline misses the target too: a failure this run did not cause, reported
+    /// but not failing the build (the gate stops changes that make things worse).
+    public var missedByBaseline: Bool {
+        guard let baselineMedian else { return false }
+        return isUpperBound ? baselineMedian > limit : baselineMedian < limit
+    }
 
     /// E.g. `target "single write p99": wal.append.single/64B/sync=none p99 = 2.41 µs [2.38 µs, 2.50 µs], limit <= 10.00 µs: met`.
     public var explanation: String {
@@ -30,7 +39,12 @@ public struct TargetResult: Codable, Sendable, Equatable {
         guard let median, let low = intervalLow, let high = intervalHigh else {
             return "target \"\(name)\": \(benchmark) \(metric) was not measured in this run (limit \(bound))"
         }
-        return "target \"\(name)\": \(benchmark) \(metric) = \(Format.value(median, unit: unit)) "
+        var text =
+            "target \"\(name)\": \(benchmark) \(metric) = \(Format.value(median, unit: unit)) "
             + "[\(Format.value(low, unit: unit)), \(Format.value(high, unit: unit))], limit \(bound): \(status.rawValue)"
+        if status == .failed, missedByBaseline, let baselineMedian {
+            text += " (the baseline misses it too, at \(Format.value(baselineMedian, unit: unit)): not caused by this change)"
+        }
+        return text
     }
 }

@@ -96,7 +96,7 @@ public struct PairedAnalysis {
         return GateReport(
             mode: .paired, baselineSource: baseSource, currentSource: headSource,
             baselineCommit: base.run.commit, currentCommit: head.run.commit, scenario: head.run.scenario,
-            profile: head.run.machine.profile, comparisons: comparisons, targets: comparator.checkTargets(head),
+            profile: head.run.machine.profile, comparisons: comparisons, targets: comparator.checkTargets(head, baseline: base),
             notes: notes, alpha: settings.pairedAlpha)
     }
 

@@ -101,7 +101,7 @@ public struct Comparator {
             }
             applyHolm(&comparisons)
         }
-        let targets = checkTargets(current)
+        let targets = checkTargets(current, baseline: baseline)
         return GateReport(
             mode: mode, baselineSource: baselineSource, currentSource: currentSource,
             baselineCommit: baseline?.run.commit, currentCommit: current.run.commit,
@@ -290,7 +290,9 @@ public struct Comparator {
 
     /// Checks the absolute targets on `current`: failed when the metric's interval lies wholly
     /// beyond the limit, met when wholly inside, at risk otherwise.
-    public func checkTargets(_ current: ResultFile) -> [TargetResult] {
+    /// With a `baseline`, each target also records the baseline's median, so a target the
+    /// baseline misses too is reported without failing the build.
+    public func checkTargets(_ current: ResultFile, baseline: ResultFile? = nil) -> [TargetResult] {
         configuration.targets.flatMap { target -> [TargetResult] in
             let limit = target.limit(profile: current.run.machine.profile) ?? 0
             let matching = current.benchmarks.filter { Glob.matches(target.benchmark, $0.id) }
@@ -313,6 +315,7 @@ public struct Comparator {
                     ? Bootstrap.median(metric.samples, resamples: settings.bootstrapResamples, seed: settings.seed)
                     : median...median
                 result.median = median
+                result.baselineMedian = baseline?.benchmark(benchmark.id)?.metric(named: target.metric)?.median
                 result.intervalLow = interval.lowerBound
                 result.intervalHigh = interval.upperBound
                 if target.isUpperBound {

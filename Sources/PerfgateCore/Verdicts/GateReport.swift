@@ -60,7 +60,8 @@ public struct GateReport: Codable, Sendable, Equatable {
         self.targets = targets
         self.notes = notes
         self.alpha = alpha
-        self.outcome = Self.outcome(of: comparisons, targets: targets, hasBaseline: hasBaseline, unconfirmed: unconfirmed)
+        self.outcome = Self.outcome(
+            of: comparisons, targets: targets, hasBaseline: hasBaseline, environment: environment, unconfirmed: unconfirmed)
         self.environment = environment
         self.createdAt = createdAt
     }
@@ -69,9 +70,10 @@ public struct GateReport: Codable, Sendable, Equatable {
     /// else inconclusive metrics, else a pass.
     /// With `unconfirmed`, regressions the paired confirmation could not check make it `.unconfirmed`.
     public static func outcome(
-        of comparisons: [MetricComparison], targets: [TargetResult], hasBaseline: Bool, unconfirmed: Bool = false
+        of comparisons: [MetricComparison], targets: [TargetResult], hasBaseline: Bool, environment: EnvironmentShift? = nil,
+        unconfirmed: Bool = false
     ) -> Outcome {
-        if targets.contains(where: { $0.status == .failed && $0.severity == .fail }) { return .regression }
+        if targets.contains(where: { failsTheBuild($0, environment: environment) }) { return .regression }
         if comparisons.contains(where: { $0.verdict == .regressed }) { return unconfirmed ? .unconfirmed : .regression }
         if !hasBaseline { return .noBaseline }
         return comparisons.contains { $0.verdict == .inconclusive } ? .inconclusive : .pass
@@ -97,12 +99,19 @@ public struct GateReport: Codable, Sendable, Equatable {
     /// Sets the outcome again after the comparisons changed (a paired look carrying earlier
     /// decisions forward); the report has a baseline.
     public mutating func updateOutcome() {
-        outcome = Self.outcome(of: comparisons, targets: targets, hasBaseline: true)
+        outcome = Self.outcome(of: comparisons, targets: targets, hasBaseline: true, environment: environment)
     }
 
-    public var failedTargets: [TargetResult] { targets.filter { $0.status == .failed && $0.severity == .fail } }
+    /// Targets that fail the build: failed, of severity fail, met by the baseline (a target the
+    /// baseline misses too is not this change's doing), and measured while the machine was itself
+    /// (with the controls showing the machine slower, an absolute figure says nothing of the code).
+    public var failedTargets: [TargetResult] { targets.filter { Self.failsTheBuild($0, environment: environment) } }
+
+    static func failsTheBuild(_ target: TargetResult, environment: EnvironmentShift?) -> Bool {
+        target.status == .failed && target.severity == .fail && !target.missedByBaseline && environment == nil
+    }
     public var warnedTargets: [TargetResult] {
-        targets.filter { ($0.status == .failed && $0.severity == .warn) || $0.status == .atRisk }
+        targets.filter { ($0.status == .failed && !Self.failsTheBuild($0, environment: environment)) || $0.status == .atRisk }
     }
 
     /// Comparisons worst first (regressions, then inconclusive, improvements, unchanged …),
