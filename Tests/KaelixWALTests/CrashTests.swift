@@ -50,6 +50,10 @@ import Testing
         var rng = SplitMix64(seed: 2026)
         var verifiedEnd: UInt64 = 0
         var totalAcknowledged = 0
+        // On a loaded machine a writer may not get to its first acknowledgement within the random
+        // kill delay; the delay then grows until cycles acknowledge again, so the loop always tests
+        // crashes of a log that is being written.
+        var extraDelay = 0
         for cycle in 0..<cycles {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: binary)
@@ -59,14 +63,16 @@ import Testing
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
             try process.run()
-            usleep(useconds_t(20_000 + rng.next() % 100_000))
+            usleep(useconds_t(20_000 + Int(rng.next() % 100_000) + extraDelay))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             #expect(process.terminationReason == .uncaughtSignal, "cycle \(cycle): the writer must have been killed, not exited")
             let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             try text.write(toFile: acks, atomically: true, encoding: .utf8)
-            totalAcknowledged += text.split(separator: "\n").filter { $0.hasPrefix("ack ") }
+            let acknowledged = text.split(separator: "\n").filter { $0.hasPrefix("ack ") }
                 .reduce(0) { $0 + (Int($1.split(separator: " ")[2]) ?? 0) }
+            totalAcknowledged += acknowledged
+            extraDelay = acknowledged == 0 ? min(2_000_000, max(50_000, extraDelay * 2)) : extraDelay / 2
             let (end, verifyOutput) = try Self.verify(binary, dir.path, acks: acks, from: verifiedEnd)
             let recovered = try #require(end, "cycle \(cycle): recovery or the oracle failed: \(verifyOutput)")
             #expect(recovered >= verifiedEnd, "cycle \(cycle): the log shrank from \(verifiedEnd) to \(recovered)")
