@@ -120,6 +120,16 @@ import Testing
             #expect(Self.close(model.pValue, c.p, relative: 1e-7), "p \(model.pValue) vs \(c.p)")
         }
         #expect(SessionModel.compare(sessionMedians: [100], current: [1, 2]) == nil, "one session is not a spread")
+        // As a screen, the same scale with normal quantiles: the half-width shrinks by z/t.
+        for c in Self.fixture.session_model {
+            let t = try #require(SessionModel.compare(sessionMedians: c.medians, current: c.current))
+            let z = try #require(SessionModel.compare(sessionMedians: c.medians, current: c.current, screening: true))
+            let tHalf = (log(1 + t.high) - log(1 + t.low)) / 2
+            let zHalf = (log(1 + z.high) - log(1 + z.low)) / 2
+            let ratio = Distributions.normalQuantile(0.975) / Distributions.studentTQuantile(0.975, df: Double(c.medians.count - 1))
+            #expect(Self.close(zHalf / tHalf, ratio, relative: 1e-9))
+            #expect(z.pValue < t.pValue && Self.close(z.change, t.change, relative: 1e-12))
+        }
     }
 
     @Test func studentTMatchesSciPy() {

@@ -201,7 +201,7 @@ public struct Comparator {
     /// medians, widened by the drift allowance against a stored baseline, and Mann–Whitney.
     func addStatistics(_ result: inout MetricComparison, baseline: Metric, current: [Double]) {
         if mode == .storedBaseline, let sessions = baseline.sessionMedians, sessions.count >= 2,
-            let model = SessionModel.compare(sessionMedians: sessions, current: current)
+            let model = SessionModel.compare(sessionMedians: sessions, current: current, screening: screening)
         {
             result.change = model.change
             result.intervalLow = model.low
