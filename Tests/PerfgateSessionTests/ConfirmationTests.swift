@@ -38,6 +38,27 @@ import Testing
         #expect(merged.notes.last?.hasPrefix("stage 2 (paired A/B rounds against the baseline's commit): 0 of 1 flagged") == true)
     }
 
+    /// The screen flags what might be a regression: a regressed timing, or an undecided one whose
+    /// estimate is worse than the tolerance; not an undecided one within it, and not a counter.
+    @Test func theScreenFlagsWhatMightBeARegression() {
+        func comparison(_ metric: String, _ verdict: Verdict, change: Double, kind: MetricKind = .timing) -> MetricComparison {
+            var c = MetricComparison(
+                benchmark: "wal.x", metric: metric, unit: "ns", direction: .lowerIsBetter, kind: kind, baselineMedian: 100,
+                currentMedian: 100 * (1 + change), change: change, baselineSamples: 20, currentSamples: 20, tolerance: 0.05,
+                verdict: verdict)
+            c.gating = .gated
+            return c
+        }
+        let report = GateReport(
+            mode: .storedBaseline, baselineSource: "b", currentSource: "c", baselineCommit: nil, currentCommit: nil, scenario: "ci",
+            profile: "p",
+            comparisons: [
+                comparison("p50", .regressed, change: 0.2), comparison("p99", .inconclusive, change: 0.1),
+                comparison("mean", .inconclusive, change: 0.03), comparison("writes", .regressed, change: 0.5, kind: .counter),
+            ], targets: [], notes: [], alpha: 0.02)
+        #expect(Confirmation.flagged(report).map(\.metric) == ["p50", "p99"])
+    }
+
     @Test func aConfirmedRegressionFails() throws {
         let screen = Self.screen()
         let merged = Confirmation.merge(screen: screen, paired: Self.paired(1.2), flagged: Confirmation.flagged(screen))

@@ -28,9 +28,17 @@ public struct Confirmation {
         self.headBinary = headBinary
     }
 
-    /// The timings `report` needs confirmed: regressed timing metrics.
+    /// The timings `report` needs confirmed: those it called regressed, and those it could not
+    /// decide whose estimated change is worse than the tolerance (on a loaded machine a real
+    /// slowdown often looks like that: a 10 % one measured −10 % with an interval of [−26 %, +10 %]).
     public static func flagged(_ report: GateReport) -> [MetricComparison] {
-        report.comparisons.filter { $0.verdict == .regressed && $0.kind == .timing }
+        report.comparisons.filter { c in
+            guard c.kind == .timing, c.gating == .gated else { return false }
+            if c.verdict == .regressed { return true }
+            guard c.verdict == .inconclusive, let change = c.change else { return false }
+            let worse = c.direction == .lowerIsBetter ? change : -change
+            return worse > c.tolerance
+        }
     }
 
     /// Confirms `report`'s flagged regressions, or returns it unchanged when none were flagged.
@@ -92,7 +100,8 @@ public struct Confirmation {
             hasBaseline: true, environment: screen.environment)
     }
 
-    /// The screen's report, unconfirmed: its regressions stand, with why they could not be checked.
+    /// The screen's report, unconfirmed: its regressions stand, with why they could not be checked
+    /// (outcome unconfirmed, exit 5, when it called any regression; its undecided ones stay inconclusive).
     static func unconfirmed(_ report: GateReport, flagged: [MetricComparison], why: String) -> GateReport {
         var notes = report.notes
         notes.append(
@@ -102,6 +111,6 @@ public struct Confirmation {
             mode: report.mode, baselineSource: report.baselineSource, currentSource: report.currentSource,
             baselineCommit: report.baselineCommit, currentCommit: report.currentCommit, scenario: report.scenario,
             profile: report.profile, comparisons: report.comparisons, targets: report.targets, notes: notes, alpha: report.alpha,
-            hasBaseline: true, environment: report.environment, unconfirmed: true)
+            hasBaseline: true, environment: report.environment, unconfirmed: report.comparisons.contains { $0.verdict == .regressed })
     }
 }
