@@ -93,11 +93,7 @@ public struct Confirmation {
         notes.append(
             "stage 2 (paired A/B rounds against the baseline's commit): \(confirmed) of \(flagged.count) flagged regression(s) "
                 + "confirmed" + (missing > 0 ? ", \(missing) not re-measured" : "") + "; \(pairedNote)")
-        return GateReport(
-            mode: screen.mode, baselineSource: screen.baselineSource, currentSource: screen.currentSource,
-            baselineCommit: screen.baselineCommit, currentCommit: screen.currentCommit, scenario: screen.scenario,
-            profile: screen.profile, comparisons: comparisons, targets: screen.targets, notes: notes, alpha: screen.alpha,
-            hasBaseline: true, environment: screen.environment)
+        return rebuilt(screen, comparisons: comparisons, notes: notes, unconfirmed: false)
     }
 
     /// The screen's report, unconfirmed: its regressions stand, with why they could not be checked
@@ -107,10 +103,16 @@ public struct Confirmation {
         notes.append(
             "\(flagged.count) regression(s) flagged against the stored baseline could not be confirmed: \(why). "
                 + "Exit 5 says so; it is neither a confirmed regression nor a pass")
-        return GateReport(
+        return rebuilt(
+            report, comparisons: report.comparisons, notes: notes, unconfirmed: report.comparisons.contains { $0.verdict == .regressed })
+    }
+
+    /// `report` with new comparisons and notes; its outcome is computed again from them.
+    private static func rebuilt(_ report: GateReport, comparisons: [MetricComparison], notes: [String], unconfirmed: Bool) -> GateReport {
+        GateReport(
             mode: report.mode, baselineSource: report.baselineSource, currentSource: report.currentSource,
             baselineCommit: report.baselineCommit, currentCommit: report.currentCommit, scenario: report.scenario,
-            profile: report.profile, comparisons: report.comparisons, targets: report.targets, notes: notes, alpha: report.alpha,
-            hasBaseline: true, environment: report.environment, unconfirmed: report.comparisons.contains { $0.verdict == .regressed })
+            profile: report.profile, comparisons: comparisons, targets: report.targets, notes: notes, alpha: report.alpha,
+            hasBaseline: true, environment: report.environment, unconfirmed: unconfirmed)
     }
 }
