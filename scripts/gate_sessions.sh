@@ -13,10 +13,12 @@
 #       INJECTED (10) runs per slowdown in PERCENTS (default "10 5") injected into
 #       $TARGET (default wal.append.batch/64B/batch=1000).
 #
-# Run it in a clean clone (it commits the baseline there). Raw outcomes go to
-# .perfgate/sessions/runs.tsv, one line per run: condition, run, exit status, wall seconds, the
-# screen's flagged metrics, what the confirmation confirmed, and the machine's measured shift;
-# each run's reports stay in .perfgate/sessions/<condition>-<run>/.
+# Run it in a clean clone (it commits the baseline there). Raw outcomes are appended to
+# .perfgate/sessions/runs.tsv (so several invocations add up), one line per run: condition, run,
+# exit status, wall seconds, the screen's flagged metrics, what the confirmation confirmed, the
+# machine's measured shift, the load command and the commit measured; each run's reports stay in
+# .perfgate/sessions/<condition>-<run>/. The suite's seeds are fixed (round r of every benchmark
+# uses seed r), so a run is repeated by running the same command on the same commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-runs}"
@@ -47,14 +49,21 @@ cpu="${3:-8}"
 io="${4:-8}"
 injected="${5:-10}"
 percents="${6:-10 5}"
-echo -e "condition\trun\texit\tseconds\tflagged_by_screen\tconfirmed\tmachine_shift" > "$out/runs.tsv"
+if [ ! -s "$out/runs.tsv" ]; then
+    echo -e "condition\trun\texit\tseconds\tflagged_by_screen\tconfirmed\tmachine_shift\tload\tcommit" > "$out/runs.tsv"
+fi
 load_pid=""
+load_command="none"
+cpu_load=(stress-ng --cpu 1 --timeout 0)
+io_load=(stress-ng --hdd 1 --hdd-bytes 256M --temp-path "$out" --timeout 0)
 stop_load() { if [ -n "$load_pid" ]; then kill "$load_pid" 2>/dev/null || true; wait "$load_pid" 2>/dev/null || true; load_pid=""; fi; }
 trap stop_load EXIT
 
-# One `perfgate check`, its outcome summarised from the JSON report.
+# One `perfgate check`, its outcome summarised from the JSON report; runs are numbered on from
+# the ones already in runs.tsv.
 check() {
-    local condition=$1 run=$2
+    local condition=$1 run
+    run=$(( $(awk -F'\t' -v c="$condition" '$1 == c' "$out/runs.tsv" | wc -l) + 1 ))
     local dir="$out/$condition-$run"
     rm -rf "$dir"
     mkdir -p "$dir"
@@ -62,40 +71,48 @@ check() {
     started=$(date +%s)
     "$bin" check --no-record --report-dir "$dir" --report-formats json,markdown > "$dir/stdout.txt" 2> "$dir/stderr.txt" || status=$?
     local seconds=$(( $(date +%s) - started ))
-    python3 - "$dir/report.json" "$condition" "$run" "$status" "$seconds" >> "$out/runs.tsv" <<'PY'
+    python3 - "$dir/report.json" "$condition" "$run" "$status" "$seconds" "$load_command" "$(git rev-parse --short HEAD)" \
+        >> "$out/runs.tsv" <<'PY'
 import json, sys
-path, condition, run, status, seconds = sys.argv[1:]
+path, condition, run, status, seconds, load, commit = sys.argv[1:]
 try:
     report = json.load(open(path))
 except Exception as error:
-    print("\t".join([condition, run, status, seconds, f"(no report: {error})", "", ""]))
+    print("\t".join([condition, run, status, seconds, f"(no report: {error})", "", "", load, commit]))
     sys.exit(0)
 flagged = [f"{c['benchmark']} {c['metric']}" for c in report["comparisons"]
            if c.get("screen", {}).get("verdict") == "regressed" or (c["verdict"] == "regressed" and "screen" not in c)]
 confirmed = [f"{c['benchmark']} {c['metric']}" for c in report["comparisons"] if c["verdict"] == "regressed"]
 shift = report.get("environment")
 shift_text = f"{shift['slowdown'] * 100:+.1f} %" if shift else "none"
-print("\t".join([condition, run, status, seconds, "; ".join(flagged) or "-", "; ".join(confirmed) or "-", shift_text]))
+print("\t".join([condition, run, status, seconds, "; ".join(flagged) or "-", "; ".join(confirmed) or "-", shift_text, load, commit]))
 PY
     tail -1 "$out/runs.tsv"
 }
 
-for i in $(seq 1 "$quiet"); do check quiet "$i"; done
-if [ "$cpu" -gt 0 ]; then
-    stress-ng --cpu 1 --timeout 0 > /dev/null 2>&1 &
+# Starts a load in the background for the runs that follow.
+start_load() {
+    "$@" > /dev/null 2>&1 &
     load_pid=$!
-    for i in $(seq 1 "$cpu"); do check cpu-load "$i"; done
+    load_command="$*"
+}
+
+for _ in $(seq 1 "$quiet"); do check quiet; done
+if [ "$cpu" -gt 0 ]; then
+    start_load "${cpu_load[@]}"
+    for _ in $(seq 1 "$cpu"); do check cpu-load; done
     stop_load
+    load_command="none"
 fi
 if [ "$io" -gt 0 ]; then
-    stress-ng --hdd 1 --hdd-bytes 256M --temp-path "$out" --timeout 0 > /dev/null 2>&1 &
-    load_pid=$!
-    for i in $(seq 1 "$io"); do check io-load "$i"; done
+    start_load "${io_load[@]}"
+    for _ in $(seq 1 "$io"); do check io-load; done
     stop_load
+    load_command="none"
 fi
 for percent in $percents; do
-    for i in $(seq 1 "$injected"); do
-        PERFGATE_INJECT_SLOWDOWN="$target=$percent" check "slowed-$percent%" "$i"
+    for _ in $(seq 1 "$injected"); do
+        PERFGATE_INJECT_SLOWDOWN="$target=$percent" check "slowed-$percent%"
     done
 done
 echo

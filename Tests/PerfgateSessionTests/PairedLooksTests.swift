@@ -44,8 +44,11 @@ import Testing
         }
     }
 
-    private func run(_ rounds: SyntheticRounds, budget: Double = 10_000, maxPairs: Int = 512) throws -> PairedLooks.Outcome {
-        let looks = PairedLooks(configuration: GateConfiguration(), initialPairs: 8, step: 4, maxPairs: maxPairs, budgetSeconds: budget)
+    private func run(_ rounds: SyntheticRounds, budget: Double = 10_000, maxPairs: Int = 512, focus: Set<String>? = nil) throws
+        -> PairedLooks.Outcome
+    {
+        var looks = PairedLooks(configuration: GateConfiguration(), initialPairs: 8, step: 4, maxPairs: maxPairs, budgetSeconds: budget)
+        looks.focus = focus
         return try looks.run(
             rounds,
             report: { base, head in
@@ -83,5 +86,26 @@ import Testing
         #expect(budgeted.stop == .budget(nextPairs: 32, seconds: 32, budget: 40))
         #expect(rounds.pairs == 16)
         #expect(budgeted.report.notes.last?.contains("would pass the 40 s budget") == true)
+    }
+
+    /// A confirmation focuses on the flagged metric. A change of −2.5 % sits too close to the 3 %
+    /// tolerance for "unchanged" (or "improved") to be decided soon, but the first look already
+    /// rules out a regression: the confirmation stops there, and the metric can no longer fail.
+    @Test func aConfirmationStopsOnceTheFlaggedMetricIsRuledOut() throws {
+        let focused = SyntheticRounds(factor: 0.975)
+        let outcome = try run(focused, focus: ["x p50"])
+        #expect(outcome.stop == .settled)
+        #expect(focused.pairs == 8)
+        let p50 = try #require(outcome.report.comparisons.first { $0.metric == "p50" })
+        #expect(p50.verdict == .inconclusive && PairedAnalysis.rulesOutRegression(p50))
+        #expect(p50.reason?.hasPrefix("not confirmed: the paired interval puts it at worst") == true)
+        #expect(outcome.report.notes.last?.contains("every flagged metric confirmed or ruled out") == true)
+        // Without the focus, the loop goes on trying to decide it.
+        let unfocused = SyntheticRounds(factor: 0.975)
+        _ = try run(unfocused)
+        #expect(unfocused.pairs > 8)
+        // A real slowdown in the focused metric is still confirmed.
+        let slowed = try run(SyntheticRounds(factor: 1.10), focus: ["x p50"])
+        #expect(slowed.report.comparisons.first { $0.metric == "p50" }?.verdict == .regressed)
     }
 }

@@ -103,16 +103,38 @@ public struct PairedAnalysis {
     /// Keeps verdicts reached at earlier looks: a metric decided at look k was decided at that
     /// look's spent level, which the union bound already covers, so later looks do not reopen it.
     /// `decided` accumulates the decided metrics by id.
-    public static func carryForward(_ report: inout GateReport, decided: inout [String: MetricComparison]) {
+    ///
+    /// With `focus` (a confirmation of flagged metrics), a focused metric whose interval rules out a
+    /// regression beyond the tolerance (``rulesOutRegression(_:)``) is settled too and kept: it
+    /// stays inconclusive — "unchanged" needs both sides — but it can no longer fail the build.
+    /// The same union bound covers this: a real regression beyond the tolerance shows an interval
+    /// wholly inside it at some look with probability at most α.
+    public static func carryForward(_ report: inout GateReport, decided: inout [String: MetricComparison], focus: Set<String>? = nil) {
         for index in report.comparisons.indices {
             let c = report.comparisons[index]
             if let earlier = decided[c.id] {
                 report.comparisons[index] = earlier
             } else if c.adjustedPValue != nil, [.regressed, .improved, .unchanged].contains(c.verdict) {
                 decided[c.id] = c
+            } else if let focus, focus.contains(c.id), c.adjustedPValue != nil, c.verdict == .inconclusive, rulesOutRegression(c) {
+                var settled = c
+                let bound = c.direction == .lowerIsBetter ? c.intervalHigh : c.intervalLow.map { -$0 }
+                settled.reason =
+                    "not confirmed: the paired interval puts it at worst \(Format.percent(bound ?? 0)) worse, "
+                    + "within the \(Format.percent(c.tolerance, signed: false)) tolerance"
+                report.comparisons[index] = settled
+                decided[c.id] = settled
             }
         }
         report.updateOutcome()
+    }
+
+    /// Whether a paired comparison's interval rules out a regression beyond its tolerance (its
+    /// worse end lies within the tolerance), so no later look could call it regressed.
+    public static func rulesOutRegression(_ c: MetricComparison) -> Bool {
+        guard let low = c.intervalLow, let high = c.intervalHigh else { return false }
+        let worstWorse = c.direction == .lowerIsBetter ? high : -low
+        return worstWorse <= c.tolerance
     }
 
     /// The paired test's p-value (see the type's note on the choice of test).
@@ -126,5 +148,12 @@ public struct PairedAnalysis {
     }
 
     /// Whether every gated metric is decided (nothing inconclusive): the adaptive mode may stop.
-    public static func isDecided(_ report: GateReport) -> Bool { report.count(.inconclusive) == 0 }
+    /// With `focus`, only the focused metrics count, and one that rules out a regression
+    /// (``rulesOutRegression(_:)``) counts as settled.
+    public static func isDecided(_ report: GateReport, focus: Set<String>? = nil) -> Bool {
+        guard let focus else { return report.count(.inconclusive) == 0 }
+        return report.comparisons.allSatisfy { c in
+            !focus.contains(c.id) || c.verdict != .inconclusive || (c.adjustedPValue != nil && rulesOutRegression(c))
+        }
+    }
 }

@@ -23,6 +23,8 @@ public struct PairedComparison {
     public var headBinary: String?
     /// A slowdown injected into the head side (``RoundInvocation/slowdownVariable``).
     public var headSlowdown: String?
+    /// The metrics (``MetricComparison/id``) whose settling ends the rounds (``PairedLooks/focus``); nil: every gated metric.
+    public var focus: Set<String>?
 
     /// A comparison of the work tree with `against` (nil: the merge base) over the benchmarks matching `filters`.
     public init(scenario: Scenario, against: String?, filters: [String], initialPairs: Int, step: Int, maxPairs: Int, budgetSeconds: Double)
@@ -86,9 +88,10 @@ public struct PairedComparison {
             workDirectory: options.workDirectory, seed: 1)
         var configured = session
         configured.knownBenchmarks.formUnion(benchmarks.map(\.id))
-        let looks = PairedLooks(
+        var looks = PairedLooks(
             configuration: try configured.configuration(base: base), initialPairs: initialPairs, step: step,
             maxPairs: maxPairs, budgetSeconds: budgetSeconds)
+        looks.focus = focus
         let identity = try? repository.identity()
         let machine = MachineProbe.fingerprint(directory: options.workDirectory)
         func results(_ side: [BenchmarkResult], commit: String?, head: Bool) -> ResultFile {

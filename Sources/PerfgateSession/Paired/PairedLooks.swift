@@ -12,6 +12,11 @@ public struct PairedLooks {
     public var schedule: [Int]
     /// Seconds of measurement allowed.
     public var budgetSeconds: Double
+    /// The metrics (``MetricComparison/id``) the loop must settle before it stops; nil: every gated
+    /// metric must be decided. A confirmation focuses on the screen's flags, and a focused metric
+    /// is settled once it is decided or its interval rules out a regression beyond the tolerance,
+    /// so noise the screen flagged costs a look or two, not the whole budget.
+    public var focus: Set<String>?
 
     /// A loop that looks first after `initialPairs` pairs, then at least doubles (by `step` or more) up to
     /// `maxPairs`, within `budgetSeconds` of measurement.
@@ -24,6 +29,8 @@ public struct PairedLooks {
     /// Why the loop stopped.
     public enum Stop: Equatable, Sendable {
         case decided
+        /// Every focused metric is settled (``PairedLooks/focus``).
+        case settled
         case pairCap(Int)
         /// The next look (`pairs`, about `seconds` more) would pass the budget.
         case budget(nextPairs: Int, seconds: Double, budget: Double)
@@ -31,6 +38,7 @@ public struct PairedLooks {
         public var description: String {
             switch self {
             case .decided: return "every gated metric decided"
+            case .settled: return "every flagged metric confirmed or ruled out"
             case .pairCap(let cap): return "the pair cap (--max-pairs \(cap)) reached"
             case .budget(let pairs, let seconds, let budget):
                 return String(format: "the next look (%d pairs, about %.0f s more) would pass the %.0f s budget", pairs, seconds, budget)
@@ -61,10 +69,10 @@ public struct PairedLooks {
             look += 1
             let (a, b) = rounds.results()
             report = makeReport(a, b)
-            PairedAnalysis.carryForward(&report, decided: &decided)
+            PairedAnalysis.carryForward(&report, decided: &decided, focus: focus)
             onLook(look, report)
-            if PairedAnalysis.isDecided(report) {
-                stop = .decided
+            if PairedAnalysis.isDecided(report, focus: focus) {
+                stop = focus == nil ? .decided : .settled
                 break
             }
             if look == schedule.count {
