@@ -80,8 +80,10 @@ try:
 except Exception as error:
     print("\t".join([condition, run, status, seconds, f"(no report: {error})", "", "", load, commit]))
     sys.exit(0)
+# A flagged metric carries the screen's verdict once the confirmation re-measured it; with no
+# confirmation (unconfirmable), the screen's regressions are the flags.
 flagged = [f"{c['benchmark']} {c['metric']}" for c in report["comparisons"]
-           if c.get("screen", {}).get("verdict") == "regressed" or (c["verdict"] == "regressed" and "screen" not in c)]
+           if "screen" in c or (c["verdict"] == "regressed" and c["kind"] == "timing")]
 confirmed = [f"{c['benchmark']} {c['metric']}" for c in report["comparisons"] if c["verdict"] == "regressed"]
 shift = report.get("environment")
 shift_text = f"{shift['slowdown'] * 100:+.1f} %" if shift else "none"
@@ -116,7 +118,7 @@ for percent in $percents; do
     done
 done
 echo
-echo "== summary (red = exit 1; 5 = flagged but unconfirmable)"
+echo "== summary (red = exit 1, a confirmed regression or failed target; 5 = flags the confirmation could not settle)"
 python3 - "$out/runs.tsv" "$target" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
@@ -124,10 +126,11 @@ target = sys.argv[2]
 for condition in dict.fromkeys(r["condition"] for r in rows):
     runs = [r for r in rows if r["condition"] == condition]
     red = sum(r["exit"] == "1" for r in runs)
+    unconfirmed = sum(r["exit"] == "5" for r in runs)
     flagged = sum(r["flagged_by_screen"] != "-" for r in runs)
     named = sum(target in r["confirmed"] for r in runs)
     seconds = sorted(int(r["seconds"]) for r in runs)
-    line = f"{condition}: {len(runs)} runs, {red} red, {flagged} flagged by the screen"
+    line = f"{condition}: {len(runs)} runs, {red} red, {unconfirmed} unconfirmed (exit 5), {flagged} with screen flags"
     if condition.startswith("slowed"):
         line += f", {named} named {target}"
     line += f"; wall time median {seconds[len(seconds) // 2]} s, worst {seconds[-1]} s"

@@ -2,7 +2,8 @@
 """Regenerates Tests/PerfgateCoreTests/Fixtures/statistics.json: reference values computed by SciPy
 (Mann-Whitney U exact and asymptotic, Student t from summary statistics and its quantiles, the normal
 quantile, the regularized incomplete beta, percentile-bootstrap intervals, the stored-baseline session
-model) and by Apache Otava (E-divisive change points), on seeded data. Without OTAVA_PYTHON the stored
+model, the paired t-test with its one-sided tolerance tests and intervals, the Wilson interval, and
+the paired minimum detectable effect by the noncentral t) and by Apache Otava (E-divisive change points), on seeded data. Without OTAVA_PYTHON the stored
 Otava results are kept. The Swift tests compare perfgate's statistics with these values.
 
     python3 scripts/stat_fixtures.py                    # SciPy part with this python
@@ -97,9 +98,52 @@ if not otava_python and os.path.exists(path):
     if previous.get("series") == out["changepoints"]["series"]:
         out["changepoints"]["otava"] = previous.get("otava")
 
-# Student t quantiles (the session model's prediction intervals).
+# Student t quantiles (the session model's prediction intervals, and the paired mode's intervals at
+# the small levels its looks spend).
 out["t_ppf"] = [{"p": p, "df": df, "t": float(stats.t.ppf(p, df))}
-                for p, df in [(0.975, 1), (0.975, 2), (0.975, 4), (0.975, 9), (0.995, 5), (0.9, 30), (0.6, 3)]]
+                for p, df in [(0.975, 1), (0.975, 2), (0.975, 4), (0.975, 9), (0.995, 5), (0.9, 30), (0.6, 3),
+                              (0.8, 7), (1 - 1e-4, 7), (1 - 1e-6, 15), (1 - 1e-7, 31), (1 - 5e-5, 2), (0.99999, 127)]]
+
+# The paired mode's t on log ratios: the two-sided test against 0 (ttest_1samp), the one-sided tests
+# against the tolerance, and the interval at a look's miscoverage.
+out["paired_t"] = []
+for n, shift, noise, bound, miscoverage in [(8, 0.02, 0.03, 0.03, 0.0002), (16, 0.05, 0.02, 0.03, 0.001),
+                                           (32, -0.01, 0.05, 0.05, 0.01), (3, 0.1, 0.01, 0.03, 0.05),
+                                           (25, 0.0, 0.001, 0.01, 1e-5)]:
+    x = rng.normal(shift, noise, n)
+    mean, se = float(np.mean(x)), float(stats.sem(x))
+    low, high = stats.t.interval(1 - miscoverage, n - 1, loc=mean, scale=se)
+    out["paired_t"].append({
+        "logratios": list(map(float, x)), "bound": bound, "miscoverage": miscoverage,
+        "p": float(stats.ttest_1samp(x, 0).pvalue),
+        "p_above": float(stats.ttest_1samp(x, bound, alternative="greater").pvalue),
+        "p_below": float(stats.ttest_1samp(x, -bound, alternative="less").pvalue),
+        "low": float(low), "high": float(high)})
+
+# The Wilson score interval of a proportion (the evidence scripts' error rates).
+out["wilson"] = [{"k": k, "n": n, "confidence": c,
+                  "low": float(stats.binomtest(k, n).proportion_ci(confidence_level=c, method="wilson").low),
+                  "high": float(stats.binomtest(k, n).proportion_ci(confidence_level=c, method="wilson").high)}
+                 for k, n, c in [(0, 24, 0.95), (1, 24, 0.95), (9, 10, 0.95), (10, 10, 0.9), (37, 400, 0.99)]]
+
+
+def paired_power(mu, n, sigma, miscoverage, tolerance):
+    """P(the paired interval's lower end > log(1 + tolerance)) at a true mean log ratio mu: the
+    t statistic against the bound is noncentral t with n - 1 degrees of freedom."""
+    q = stats.t.ppf(1 - miscoverage / 2, n - 1)
+    ncp = (mu - np.log1p(tolerance)) / (sigma / np.sqrt(n))
+    return stats.nct.sf(q, n - 1, ncp)
+
+
+# The paired MDE: the true change detected with 80 % power, exactly (noncentral t), for perfgate's
+# approximation to be checked against.
+from scipy.optimize import brentq
+out["paired_mde"] = []
+for n, sigma, miscoverage, tolerance in [(8, 0.03, 0.0002, 0.03), (16, 0.03, 0.0006, 0.03), (32, 0.02, 0.001, 0.05),
+                                        (64, 0.05, 0.002, 0.03), (128, 0.01, 0.003, 0.02)]:
+    mu = brentq(lambda m: paired_power(m, n, sigma, miscoverage, tolerance) - 0.8, np.log1p(tolerance), 5)
+    out["paired_mde"].append({"n": n, "sigma": sigma, "miscoverage": miscoverage, "tolerance": tolerance,
+                              "mde": float(np.expm1(mu))})
 
 
 def session_model(medians, current, confidence=0.95):

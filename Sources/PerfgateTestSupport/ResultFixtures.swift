@@ -41,4 +41,11 @@ public enum ResultFixtures {
             return level * (1 + cv * (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
         }
     }
+
+    /// A standard normal draw (Box–Muller on full-precision uniforms), for simulations.
+    public static func gaussian(_ rng: inout SplitMix64) -> Double {
+        let u1 = Double.random(in: Double.leastNonzeroMagnitude..<1, using: &rng)
+        let u2 = Double.random(in: 0..<1, using: &rng)
+        return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+    }
 }

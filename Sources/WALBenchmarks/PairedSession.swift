@@ -31,6 +31,9 @@ public final class PairedSession {
     public private(set) var pairs = 0
     /// Wall time spent measuring, in seconds.
     public private(set) var measuredSeconds = 0.0
+    /// The benchmarks later pairs run (nil: all). A confirmation narrows it to the benchmarks it
+    /// still has to settle; the others keep the samples they have.
+    public var active: Set<String>?
 
     public init(scenario: Scenario, benchmarks: [BenchmarkDefinition], a: Side, b: Side, workDirectory: String, seed: UInt64) {
         self.scenario = scenario
@@ -47,7 +50,7 @@ public final class PairedSession {
             let started = nowNanos()
             // ABBA: pairs 0 and 3 of each block of four start with one side, pairs 1 and 2 with the other.
             let flip = (pairs % 4 == 1 || pairs % 4 == 2) != startWithB
-            for definition in benchmarks.shuffled(using: &generator) {
+            for definition in benchmarks.shuffled(using: &generator) where active?.contains(definition.id) ?? true {
                 let order = flip ? [false, true] : [true, false]  // true = side A
                 for isA in order {
                     let side = isA ? sides.a : sides.b

@@ -13,9 +13,11 @@ struct CalibrateCommand: ParsableCommand {
         discussion: """
             The A/A rounds are paired exactly as in `compare --against`. Per metric: the standard \
             deviation of the per-round log ratios, the per-side noise (that over √2), and the minimum \
-            detectable effect (MDE) of a paired comparison at this many pairs, α = 0.01 and 95 % power. \
-            The proposed paired tolerance covers 90 % of the gated metrics' MDEs. Stored in \
-            baselines/<profile>/calibration-<scenario>.json.
+            detectable effect (MDE): the true change a paired comparison of this many pairs calls \
+            regressed with 80 % probability, at perfgate.json's paired α divided among the calibrated \
+            metrics, at the proposed tolerance. The proposed paired tolerance is at or above 90 % of the \
+            p50/p99/throughput metrics' noise floors, so a change of twice it is caught with 80 % \
+            probability. Stored in baselines/<profile>/calibration-<scenario>.json.
             """)
 
     @Option(help: "The scenario to calibrate.")
@@ -59,7 +61,12 @@ struct CalibrateCommand: ParsableCommand {
             Terminal.progress(String(format: "%d pairs in %.0f s", pairs, Date().timeIntervalSince(started)), final: true)
             let (a, b) = session.results()
             let machine = MachineProbe.fingerprint(directory: options.workDirectory, profile: profile)
-            let calibration = Calibration.compute(a: a, b: b, scenario: scenario.rawValue, profile: machine.profile, pairs: pairs)
+            let configured =
+                FileManager.default.fileExists(atPath: root + "perfgate.json")
+                ? try GateConfiguration.load(path: root + "perfgate.json", knownBenchmarks: [])
+                : GateConfiguration()
+            let calibration = Calibration.compute(
+                a: a, b: b, scenario: scenario.rawValue, profile: machine.profile, pairs: pairs, alpha: configured.gate.pairedAlpha)
             let path = root + "baselines/\(machine.profile)/calibration-\(scenario.rawValue).json"
             // Never replace a stored calibration with an empty one.
             guard !calibration.entries.isEmpty else {

@@ -64,7 +64,7 @@ import Testing
         let regression = try Self.run(["compare", "--baseline", "base.json", "--current", "slow.json"], in: dir)
         #expect(regression.status == 1)
         #expect(regression.stdout.contains("wal.append.single/64B/sync=none mean: +25.0 % ["))
-        #expect(regression.stdout.contains("(Holm), tolerance 5.0 %"))
+        #expect(regression.stdout.contains("(corrected), tolerance 5.0 %"))
         #expect(regression.stdout.contains("FAIL: 1 regressed"))
 
         #expect(try Self.run(["compare", "--baseline", "base.json", "--current", "same.json"], in: dir).status == 0)

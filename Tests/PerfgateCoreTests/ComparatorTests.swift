@@ -43,7 +43,7 @@ import Testing
         #expect(small.reason?.contains("estimated change is within the ±5.0 % tolerance") == true)
         let regressed = verdict(baseline: base, current: base.map { $0 * 1.20 })
         #expect(regressed.explanation.hasPrefix("x mean: +20.0 % ["))
-        #expect(regressed.explanation.contains("(Holm), tolerance 5.0 %"))
+        #expect(regressed.explanation.contains("(corrected), tolerance 5.0 %"))
         #expect(regressed.baselineSamples == 10 && regressed.currentSamples == 10)
     }
 
@@ -297,25 +297,35 @@ import Testing
     /// The two modes' rules for "large": paired needs the whole interval beyond the tolerance;
     /// stored needs the interval to exclude no change and the estimate beyond the tolerance.
     @Test func regressionRulesOfTheTwoModes() {
+        func comparison(change: Double, low: Double, high: Double, p: Double, direction: MetricDirection) -> MetricComparison {
+            MetricComparison(
+                benchmark: "b", metric: "p50", unit: "ns", direction: direction, kind: .timing,
+                baselineMedian: 100, currentMedian: 100 * (1 + change), change: change,
+                intervalLow: low, intervalHigh: high, pValue: p, baselineSamples: 20,
+                currentSamples: 20, tolerance: 0.05, verdict: .inconclusive)
+        }
         func decided(
             _ mode: GateReport.Mode, change: Double, low: Double, high: Double, p: Double = 1e-6,
             direction: MetricDirection = .lowerIsBetter
         ) -> MetricComparison {
-            var comparisons = [
-                MetricComparison(
-                    benchmark: "b", metric: "p50", unit: "ns", direction: direction, kind: .timing,
-                    baselineMedian: 100, currentMedian: 100 * (1 + change), change: change,
-                    intervalLow: low, intervalHigh: high, pValue: p, baselineSamples: 20,
-                    currentSamples: 20, tolerance: 0.05, verdict: .inconclusive)
-            ]
+            var c = comparison(change: change, low: low, high: high, p: p, direction: direction)
+            if mode == .paired {
+                (c.verdict, c.reason) = PairedAnalysis.decide(c, level: 0.001)
+                return c
+            }
+            var comparisons = [c]
             Comparator(configuration: GateConfiguration(), mode: mode).applyHolm(&comparisons)
             return comparisons[0]
         }
         // +9 % with a drift-widened interval [+4 %, +14 %]: a regression against a stored baseline;
         // not yet one in paired mode, which would add rounds until the interval clears +5 %.
         #expect(decided(.storedBaseline, change: 0.09, low: 0.04, high: 0.14).verdict == .regressed)
-        #expect(decided(.paired, change: 0.09, low: 0.04, high: 0.14).verdict == .inconclusive)
+        let paired = decided(.paired, change: 0.09, low: 0.04, high: 0.14)
+        #expect(paired.verdict == .inconclusive)
+        #expect(paired.reason?.contains("reaches across the ±5.0 % tolerance") == true)
         #expect(decided(.paired, change: 0.09, low: 0.06, high: 0.12).verdict == .regressed)
+        #expect(decided(.paired, change: 0.09, low: 0.06, high: 0.12, direction: .higherIsBetter).verdict == .improved)
+        #expect(decided(.paired, change: -0.09, low: -0.12, high: -0.06, direction: .higherIsBetter).verdict == .regressed)
         // Throughput −9 %: the same, mirrored.
         #expect(decided(.storedBaseline, change: -0.09, low: -0.14, high: -0.04, direction: .higherIsBetter).verdict == .regressed)
         #expect(decided(.storedBaseline, change: 0.09, low: 0.04, high: 0.14, direction: .higherIsBetter).verdict == .improved)
@@ -330,13 +340,20 @@ import Testing
         #expect(decided(.paired, change: 0.01, low: -0.03, high: 0.04, p: 0.3).verdict == .unchanged)
     }
 
-    /// The adaptive mode's looks are planned before measuring, and α is split evenly over them.
-    @Test func pairedLookScheduleAndAlphaSplit() {
+    /// The adaptive mode's looks are planned before measuring, and α is spent over them: little at
+    /// the first looks, all of it by the last.
+    @Test func pairedLookScheduleAndAlphaSpending() {
         #expect(PairedAnalysis.lookSchedule(initial: 8, step: 4, maximum: 512) == [8, 16, 32, 64, 128, 256, 512])
         #expect(PairedAnalysis.lookSchedule(initial: 8, step: 4, maximum: 40) == [8, 16, 32, 40])
         #expect(PairedAnalysis.lookSchedule(initial: 2, step: 4, maximum: 20) == [2, 6, 12, 20])
         #expect(PairedAnalysis.lookSchedule(initial: 10, step: 4, maximum: 10) == [10])
-        let analysis = PairedAnalysis(configuration: GateConfiguration(), plannedLooks: 7)
-        #expect(abs(analysis.alphaPerLook * 7 - GateConfiguration().gate.pairedAlpha) < 1e-15)
+        let spending = PairedAnalysis(configuration: GateConfiguration(), plannedLooks: 7).spending
+        let alpha = GateConfiguration().gate.pairedAlpha
+        let spent = (1...7).map { spending.spent(at: $0) }
+        #expect(abs(spent.reduce(0, +) - alpha) < 1e-15)
+        #expect(abs(spent[0] - alpha / 49) < 1e-15)
+        #expect(zip(spent, spent.dropFirst()).allSatisfy { $0 < $1 })
+        #expect(spending.spent(at: 8) == 0 && spending.cumulative(through: 9) == alpha)
+        #expect(PairedAnalysis(configuration: GateConfiguration()).spending.spent(at: 1) == alpha)
     }
 }

@@ -43,7 +43,7 @@ import Testing
         let report = Self.report(benchmark: "wal.append.single/64B/sync=none")
         let terminal = try ReportFormat.terminal.render(report)
         #expect(terminal.hasSuffix("FAIL: 1 regressed, 1 unchanged\n"))
-        #expect(terminal.contains("wal.append.single/64B/sync=none p99: +30.0 % [+20.0 %, +40.0 %], p=0.0002 (Holm), tolerance 5.0 %"))
+        #expect(terminal.contains("wal.append.single/64B/sync=none p99: +30.0 % [+20.0 %, +40.0 %], p=0.0002 (corrected), tolerance 5.0 %"))
         let markdown = try ReportFormat.markdown.render(report)
         #expect(markdown.hasPrefix("## ❌ perfgate: FAIL"))
         let json = try ReportFormat.json.render(report)

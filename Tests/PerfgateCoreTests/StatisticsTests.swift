@@ -67,6 +67,25 @@ import Testing
         var t_ppf: [TQuantile]
         // swift-format-ignore: AlwaysUseLowerCamelCase
         var session_model: [Session]
+        struct PairedT: Decodable {
+            var logratios: [Double]
+            var bound, miscoverage, p, low, high: Double
+            // swift-format-ignore: AlwaysUseLowerCamelCase
+            var p_above, p_below: Double
+        }
+        // swift-format-ignore: AlwaysUseLowerCamelCase
+        var paired_t: [PairedT]
+        struct Wilson: Decodable {
+            var k, n: Int
+            var confidence, low, high: Double
+        }
+        var wilson: [Wilson]
+        struct PairedMDE: Decodable {
+            var n: Int
+            var sigma, miscoverage, tolerance, mde: Double
+        }
+        // swift-format-ignore: AlwaysUseLowerCamelCase
+        var paired_mde: [PairedMDE]
     }
 
     static let fixture: Fixture = {
@@ -105,6 +124,46 @@ import Testing
         for c in Self.fixture.t_ppf {
             let t = Distributions.studentTQuantile(c.p, df: c.df)
             #expect(Self.close(t, c.t, relative: 1e-9), "t(\(c.p), \(c.df)) = \(t) vs SciPy \(c.t)")
+        }
+    }
+
+    /// The paired mode's t on log ratios against `scipy.stats.ttest_1samp` (two-sided against 0,
+    /// one-sided against ±bound) and `scipy.stats.t.interval` at the small levels the looks spend.
+    @Test func pairedTMatchesSciPy() throws {
+        #expect(Self.fixture.paired_t.count >= 5)
+        for c in Self.fixture.paired_t {
+            let test = try #require(PairedTTest(c.logratios))
+            #expect(Self.close(test.pValue, c.p, relative: 1e-8), "p \(test.pValue) vs \(c.p)")
+            #expect(Self.close(test.pValue(above: c.bound), c.p_above, relative: 1e-8, absolute: 1e-300))
+            #expect(Self.close(test.pValue(below: -c.bound), c.p_below, relative: 1e-8, absolute: 1e-300))
+            let interval = test.interval(miscoverage: c.miscoverage)
+            #expect(Self.close(interval.lowerBound, c.low, relative: 1e-9), "low \(interval.lowerBound) vs \(c.low)")
+            #expect(Self.close(interval.upperBound, c.high, relative: 1e-9), "high \(interval.upperBound) vs \(c.high)")
+        }
+        #expect(PairedTTest([0.1]) == nil, "one pair has no spread")
+    }
+
+    /// The Wilson score interval against `scipy.stats.binomtest(k, n).proportion_ci(method="wilson")`.
+    @Test func wilsonMatchesSciPy() {
+        #expect(Self.fixture.wilson.count >= 5)
+        for c in Self.fixture.wilson {
+            let interval = Proportion(successes: c.k, trials: c.n).wilson(confidence: c.confidence)
+            #expect(Self.close(interval.lowerBound, c.low, relative: 1e-9, absolute: 1e-12), "\(c.k)/\(c.n): \(interval) vs \(c.low)")
+            #expect(Self.close(interval.upperBound, c.high, relative: 1e-9, absolute: 1e-12), "\(c.k)/\(c.n): \(interval) vs \(c.high)")
+        }
+    }
+
+    /// The paired MDE (Jennett–Welch) against the exact change detected with 80 % power, from
+    /// SciPy's noncentral t: the excess over the tolerance agrees within 1 %.
+    @Test func pairedMinimumDetectableEffectMatchesTheNoncentralT() {
+        #expect(Self.fixture.paired_mde.count >= 5)
+        for c in Self.fixture.paired_mde {
+            let mde = MinimumDetectableEffect.paired(
+                tolerance: c.tolerance, standardError: c.sigma / Double(c.n).squareRoot(), degreesOfFreedom: Double(c.n - 1),
+                miscoverage: c.miscoverage)
+            let excess = log1p(mde) - log1p(c.tolerance)
+            let exact = log1p(c.mde) - log1p(c.tolerance)
+            #expect(abs(excess / exact - 1) < 0.01, "n=\(c.n): MDE \(mde) vs exact \(c.mde)")
         }
     }
 

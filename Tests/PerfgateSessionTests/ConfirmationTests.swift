@@ -60,6 +60,22 @@ import Testing
         #expect(Confirmation.flagged(report).map(\.metric) == ["p50", "p99", "mean"])
     }
 
+    /// Paired rounds too noisy to tell (±10 % per pair around +3 %): the flag is neither confirmed
+    /// nor ruled out, and the outcome is unconfirmed (exit 5), not a pass.
+    @Test func aFlagThePairedRoundsCannotSettleIsUnconfirmed() throws {
+        let screen = Self.screen()
+        let noisy = ResultFixtures.result(
+            ["wal.x": [ResultFixtures.latency(Self.base.enumerated().map { $0.element * (1.03 + ($0.offset % 2 == 0 ? 0.1 : -0.1)) })]])
+        let paired = PairedAnalysis(configuration: GateConfiguration())
+            .compare(base: Self.result(1.0), head: noisy, baseSource: "base", headSource: "head")
+        let merged = Confirmation.merge(screen: screen, paired: paired, flagged: Confirmation.flagged(screen))
+        let c = try #require(merged.comparisons.first)
+        #expect(c.verdict == .inconclusive && !PairedAnalysis.isSettled(c))
+        #expect(merged.outcome == .unconfirmed)
+        #expect(GatePolicy().exitStatus(of: merged) == .unconfirmed)
+        #expect(merged.notes.last?.contains("could be neither confirmed nor ruled out within the confirmation budget") == true)
+    }
+
     @Test func aConfirmedRegressionFails() throws {
         let screen = Self.screen()
         let merged = Confirmation.merge(screen: screen, paired: Self.paired(1.2), flagged: Confirmation.flagged(screen))

@@ -7,41 +7,55 @@ import Testing
 
 /// The adaptive look loop of `compare --against`, on synthetic pairs: no build, no measurement.
 @Suite struct PairedLooksTests {
-    /// Pairs of one benchmark's `p50`, base around `base` and head around `base × factor`, with
-    /// noise `cv` shared by both sides of a pair (as one session's drift is) plus a little of each
-    /// side's own. Each pair "takes" `secondsPerPair`.
+    /// Pairs of benchmarks' `p50` (by default one, `x`), base around 1000 and head around
+    /// 1000 × the benchmark's factor, with noise `cv` shared by both sides of a pair (as one
+    /// session's drift is) plus a little of each side's own. Each benchmark's pair "takes"
+    /// `secondsPerPair`; narrowing stops the benchmarks left out.
     final class SyntheticRounds: PairedRounds {
         var pairs = 0
         var measuredSeconds = 0.0
-        let factor: Double
+        let factors: [String: Double]
         let secondsPerPairCost: Double
         var rng: SplitMix64
-        var a: [Double] = []
-        var b: [Double] = []
+        var a: [String: [Double]] = [:]
+        var b: [String: [Double]] = [:]
+        var active: Set<String>?
 
         init(factor: Double, secondsPerPair: Double = 1, seed: UInt64 = 3) {
-            self.factor = factor
+            self.factors = ["x": factor]
             secondsPerPairCost = secondsPerPair
+            rng = SplitMix64(seed: seed)
+        }
+
+        init(factors: [String: Double], seed: UInt64 = 3) {
+            self.factors = factors
+            secondsPerPairCost = 1
             rng = SplitMix64(seed: seed)
         }
 
         func runPairs(_ count: Int, progress: (Int, String) -> Void) throws {
             for _ in 0..<count {
-                let session = ResultFixtures.noisy(1000, cv: 0.05, n: 1, rng: &rng)[0]
-                a.append(session * ResultFixtures.noisy(1, cv: 0.005, n: 1, rng: &rng)[0])
-                b.append(session * factor * ResultFixtures.noisy(1, cv: 0.005, n: 1, rng: &rng)[0])
-                progress(pairs, "x")
+                for (id, factor) in factors.sorted(by: { $0.key < $1.key }) where active?.contains(id) ?? true {
+                    let session = ResultFixtures.noisy(1000, cv: 0.05, n: 1, rng: &rng)[0]
+                    a[id, default: []].append(session * ResultFixtures.noisy(1, cv: 0.005, n: 1, rng: &rng)[0])
+                    b[id, default: []].append(session * factor * ResultFixtures.noisy(1, cv: 0.005, n: 1, rng: &rng)[0])
+                    progress(pairs, id)
+                    measuredSeconds += secondsPerPairCost
+                }
                 pairs += 1
-                measuredSeconds += secondsPerPairCost
             }
         }
 
         func results() -> (a: [BenchmarkResult], b: [BenchmarkResult]) {
-            func side(_ samples: [Double]) -> [BenchmarkResult] {
-                [BenchmarkResult(id: "x", tags: ["operations": "1000"], metrics: [ResultFixtures.latency(samples)])]
+            func side(_ samples: [String: [Double]]) -> [BenchmarkResult] {
+                factors.keys.sorted().map {
+                    BenchmarkResult(id: $0, tags: ["operations": "1000"], metrics: [ResultFixtures.latency(samples[$0] ?? [])])
+                }
             }
             return (side(a), side(b))
         }
+
+        func narrow(to benchmarks: Set<String>) { active = benchmarks }
     }
 
     private func run(_ rounds: SyntheticRounds, budget: Double = 10_000, maxPairs: Int = 512, focus: Set<String>? = nil) throws
@@ -51,10 +65,11 @@ import Testing
         looks.focus = focus
         return try looks.run(
             rounds,
-            report: { base, head in
+            report: { look, base, head in
                 looks.analysis.compare(
-                    base: ResultFixtures.result(["x": base[0].metrics]), head: ResultFixtures.result(["x": head[0].metrics]),
-                    baseSource: "a", headSource: "b")
+                    base: ResultFixtures.result(Dictionary(uniqueKeysWithValues: base.map { ($0.id, $0.metrics) })),
+                    head: ResultFixtures.result(Dictionary(uniqueKeysWithValues: head.map { ($0.id, $0.metrics) })),
+                    baseSource: "a", headSource: "b", look: look)
             })
     }
 
@@ -107,5 +122,18 @@ import Testing
         // A real slowdown in the focused metric is still confirmed.
         let slowed = try run(SyntheticRounds(factor: 1.10), focus: ["x p50"])
         #expect(slowed.report.comparisons.first { $0.metric == "p50" }?.verdict == .regressed)
+    }
+
+    /// A confirmation of two flagged benchmarks: `y` (no change) is ruled out at the first look, so
+    /// later pairs run only `x` (+4.5 %, which takes more pairs to call against the 3 % tolerance).
+    @Test func aConfirmationStopsRunningWhatItHasSettled() throws {
+        let rounds = SyntheticRounds(factors: ["x": 1.045, "y": 1.0])
+        let outcome = try run(rounds, focus: ["x p50", "y p50"])
+        #expect(outcome.stop == .settled)
+        #expect(rounds.b["y"]?.count == 8)
+        #expect((rounds.b["x"]?.count ?? 0) > 8)
+        #expect(outcome.report.comparisons.first { $0.benchmark == "x" }?.verdict == .regressed)
+        #expect(outcome.report.comparisons.first { $0.benchmark == "y" }.map(PairedAnalysis.isSettled) == true)
+        #expect(outcome.report.notes.last?.contains("the last looks ran only the 1 benchmark(s) still to settle") == true)
     }
 }

@@ -37,6 +37,19 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
         /// A percentile is gated only when at least this many operations lie beyond it per round.
         public var minimumTailSamples: Int = 10
 
+        /// The bootstrap seed of one metric (or target), from the run's ``seed`` and the metric's
+        /// identity (FNV-1a of `id`, mixed by one SplitMix64 step): reproducible, and different for
+        /// every metric, so metrics with as many samples do not share their resampling indices.
+        public func seed(for id: String) -> UInt64 {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in id.utf8 {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01b3
+            }
+            var mixer = SplitMix64(seed: seed ^ hash)
+            return mixer.next()
+        }
+
         /// The defaults (see each setting's note).
         public init() {}
 

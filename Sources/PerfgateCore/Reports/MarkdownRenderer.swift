@@ -84,10 +84,7 @@ public struct MarkdownRenderer {
         }
         out.append("")
         out.append(
-            "<sub>Intervals: bootstrap 95 % of the change of medians"
-                + (report.mode == .storedBaseline ? ", widened by the between-session drift allowance" : "")
-                + "; p: Mann–Whitney U" + (report.mode == .paired ? " / Wilcoxon signed-rank on paired rounds" : "")
-                + ", Holm-corrected at α=\(report.alpha). MDE: smallest change this run could call a regression.</sub>")
+            "<sub>" + Self.escape(report.method) + "</sub>")
         return out.joined(separator: "\n") + "\n"
     }
 }

@@ -40,25 +40,6 @@ public enum Bootstrap {
         let alpha = (1 - confidence) / 2
         return Quantile.quantile(sorted: medians, alpha)...Quantile.quantile(sorted: medians, 1 - alpha)
     }
-
-    /// Interval of the geometric mean of ratios (paired A/B): exp(mean(log ratios)) − 1.
-    public static func geometricMeanChange(
-        logRatios: [Double], resamples: Int = 10_000, confidence: Double = 0.95,
-        seed: UInt64 = 1
-    ) -> ClosedRange<Double> {
-        var rng = SplitMix64(seed: seed)
-        var means = [Double]()
-        means.reserveCapacity(resamples)
-        for _ in 0..<resamples {
-            var sum = 0.0
-            for _ in logRatios.indices { sum += logRatios[Int(rng.next() % UInt64(logRatios.count))] }
-            means.append(exp(sum / Double(logRatios.count)) - 1)
-        }
-        means.sort()
-        let alpha = (1 - confidence) / 2
-        return Quantile.quantile(sorted: means, alpha)...Quantile.quantile(sorted: means, 1 - alpha)
-    }
-
 }
 
 /// The median of one bootstrap resample without sorting it: the sample is sorted once, a resample

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A runner's measured noise, from an A/A run of one build against itself (`perfgate calibrate`).
+/// A runner's measured noise, from an A/A run of one build against itself (`perfgate calibrate`),
+/// and what a paired comparison of as many pairs could detect with it.
 public struct Calibration: Codable, Sendable {
     /// One metric's noise on this machine: the spread of A/A log ratios and the change it could detect.
     public struct Entry: Codable, Sendable {
@@ -10,7 +11,11 @@ public struct Calibration: Codable, Sendable {
         public var logRatioStd: Double
         /// Per-side round-to-round noise: the above over √2.
         public var noise: Double
-        /// Minimum detectable effect of a paired comparison at `pairs` pairs, α = 0.01, 95 % power.
+        /// How far beyond the tolerance (on the log scale) a true change must lie to be called
+        /// regressed with 80 % probability by a paired comparison of `pairs` pairs at the
+        /// calibration's level (``MinimumDetectableEffect/paired(tolerance:standardError:degreesOfFreedom:miscoverage:)``).
+        public var noiseFloor: Double
+        /// The minimum detectable effect at the proposed paired tolerance: exp(log(1 + tolerance) + noiseFloor) − 1.
         public var minimumDetectableEffect: Double
         /// The A/A change (should be near zero).
         public var change: Double
@@ -19,35 +24,50 @@ public struct Calibration: Codable, Sendable {
     public var scenario: String
     public var profile: String
     public var pairs: Int
+    /// The paired α, divided among the calibrated metrics (as one look of `pairs` pairs would).
+    public var alpha: Double
     public var createdAt: Date
     public var entries: [Entry]
-    /// The paired tolerance covering 90 % of the metrics' MDEs (at least 2 %, at most 10 %).
+    /// The paired tolerance at or above 90 % of the p50/p99/throughput noise floors (at least 2 %,
+    /// at most 10 %): with it, a change of twice the tolerance is caught with 80 % probability at
+    /// `pairs` pairs for at least 90 % of those metrics.
     public var proposedPairedTolerance: Double
 
-    /// Computes the calibration from side A's and side B's samples, aligned by pair.
-    public static func compute(a: [BenchmarkResult], b: [BenchmarkResult], scenario: String, profile: String, pairs: Int) -> Calibration {
-        let z = Distributions.normalQuantile(1 - 0.01 / 2) + Distributions.normalQuantile(0.95)
-        var entries: [Entry] = []
+    /// Computes the calibration from side A's and side B's samples, aligned by pair, at paired level `alpha`.
+    public static func compute(
+        a: [BenchmarkResult], b: [BenchmarkResult], scenario: String, profile: String, pairs: Int, alpha: Double = 0.01
+    ) -> Calibration {
+        var measured: [(benchmark: String, metric: String, test: PairedTTest)] = []
         for benchmark in b {
             guard let other = a.first(where: { $0.id == benchmark.id }) else { continue }
             for metric in benchmark.metrics where metric.kind == .timing && metric.available {
                 guard let base = other.metric(named: metric.name) else { continue }
                 let n = min(metric.samples.count, base.samples.count)
-                guard n >= 3, !metric.samples.prefix(n).contains(0), !base.samples.prefix(n).contains(0) else { continue }
-                let ratios = (0..<n).map { log(metric.samples[$0] / base.samples[$0]) }
-                let mean = ratios.reduce(0, +) / Double(n)
-                let std = (ratios.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)).squareRoot()
-                entries.append(
-                    Entry(
-                        benchmark: benchmark.id, metric: metric.name, logRatioStd: std, noise: std / 2.0.squareRoot(),
-                        minimumDetectableEffect: z * std / Double(n).squareRoot(), change: exp(mean) - 1))
+                guard n >= 3, !metric.samples.prefix(n).contains(0), !base.samples.prefix(n).contains(0),
+                    let test = PairedTTest((0..<n).map { log(metric.samples[$0] / base.samples[$0]) })
+                else { continue }
+                measured.append((benchmark.id, metric.name, test))
             }
         }
-        let mdes = entries.filter { ["p50", "p99", "throughput"].contains($0.metric) }.map(\.minimumDetectableEffect).sorted()
-        let covering = mdes.isEmpty ? 0.03 : Quantile.quantile(sorted: mdes, 0.9)
+        let miscoverage = alpha / Double(max(1, measured.count))
+        let floors = measured.map { m in
+            log1p(
+                MinimumDetectableEffect.paired(
+                    tolerance: 0, standardError: m.test.standardError, degreesOfFreedom: m.test.degreesOfFreedom,
+                    miscoverage: miscoverage))
+        }
+        let key = zip(measured, floors).filter { ["p50", "p99", "throughput"].contains($0.0.metric) }.map { expm1($0.1) }.sorted()
+        let covering = key.isEmpty ? 0.03 : Quantile.quantile(sorted: key, 0.9)
         let proposed = min(0.10, max(0.02, (covering * 200).rounded(.up) / 200))
+        let entries = zip(measured, floors).map { m, floor in
+            Entry(
+                benchmark: m.benchmark, metric: m.metric, logRatioStd: m.test.standardDeviation,
+                noise: m.test.standardDeviation / 2.0.squareRoot(), noiseFloor: floor,
+                minimumDetectableEffect: exp(log1p(proposed) + floor) - 1, change: exp(m.test.mean) - 1)
+        }
         return Calibration(
-            scenario: scenario, profile: profile, pairs: pairs, createdAt: Date(), entries: entries, proposedPairedTolerance: proposed)
+            scenario: scenario, profile: profile, pairs: pairs, alpha: alpha, createdAt: Date(), entries: entries,
+            proposedPairedTolerance: proposed)
     }
 
     /// The calibration as pretty-printed JSON.
@@ -61,7 +81,8 @@ public struct Calibration: Codable, Sendable {
     /// A readable table, noisiest first.
     public func summary() -> String {
         var lines = [
-            "calibration of profile \(profile), \(scenario) scenario, \(pairs) A/A pairs:",
+            "calibration of profile \(profile), \(scenario) scenario, \(pairs) A/A pairs "
+                + "(α = \(Format.pValue(alpha)) over \(entries.count) metrics, 80 % power):",
             "noise      MDE       A/A change  benchmark metric",
         ]
         for e in entries.sorted(by: { $0.noise > $1.noise }) {
@@ -71,7 +92,11 @@ public struct Calibration: Codable, Sendable {
                     e.benchmark, e.metric))
         }
         lines.append(
-            String(format: "proposed paired tolerance (covers 90 %% of p50/p99/throughput MDEs): %.1f %%", proposedPairedTolerance * 100))
+            String(
+                format: "proposed paired tolerance: %.1f %% (at or above 90 %% of the p50/p99/throughput noise floors, so a change "
+                    + "of twice it is caught with 80 %% probability at %d pairs for those metrics); MDE above: the change caught "
+                    + "with 80 %% probability at that tolerance",
+                proposedPairedTolerance * 100, pairs))
         return lines.joined(separator: "\n")
     }
 }

@@ -97,18 +97,39 @@ public enum Distributions {
         return incompleteBeta(df / (df + t * t), df / 2, 0.5)
     }
 
-    /// The `p` quantile (0.5 < p < 1) of Student's t with `df` degrees of freedom, by bisection on
-    /// ``studentTTwoSided(_:df:)``: `t` with P(T ≤ t) = p.
+    /// One-sided P(T > t) of Student's t with `df` degrees of freedom.
+    public static func studentTSF(_ t: Double, df: Double) -> Double {
+        guard !t.isNaN else { return 1 }
+        let twoSided = studentTTwoSided(t, df: df)
+        return t >= 0 ? twoSided / 2 : 1 - twoSided / 2
+    }
+
+    /// The `p` quantile (0.5 < p < 1) of Student's t with `df` degrees of freedom: `t` with
+    /// P(T ≤ t) = p. Newton's method on the tail probability, kept inside a bracket that bisection
+    /// takes over whenever a step would leave it (a handful of iterations; the paired mode asks for
+    /// several quantiles at every look).
     public static func studentTQuantile(_ p: Double, df: Double) -> Double {
         precondition(p > 0.5 && p < 1 && df > 0)
-        let tail = 2 * (1 - p)
+        let tail = 1 - p
         var low = 0.0
         var high = 1.0
-        while studentTTwoSided(high, df: df) > tail { high *= 2 }
-        for _ in 0..<100 {
-            let mid = (low + high) / 2
-            if studentTTwoSided(mid, df: df) > tail { low = mid } else { high = mid }
+        while studentTSF(high, df: df) > tail {
+            low = high
+            high *= 2
         }
-        return (low + high) / 2
+        let halfDf: Double = df / 2
+        let halfDfPlusHalf: Double = (df + 1) / 2
+        let logNormaliser: Double = lgamma(halfDfPlusHalf) - lgamma(halfDf) - 0.5 * log(df * Double.pi)
+        var t = (low + high) / 2
+        for _ in 0..<200 {
+            let excess = studentTSF(t, df: df) - tail  // decreasing in t
+            if excess > 0 { low = t } else { high = t }
+            let density: Double = exp(logNormaliser - halfDfPlusHalf * log1p(t * t / df))
+            var next = t + excess / density
+            if !(next > low && next < high) { next = (low + high) / 2 }
+            if abs(next - t) <= 1e-13 * t || high - low <= 1e-13 * high { return next }
+            t = next
+        }
+        return t
     }
 }

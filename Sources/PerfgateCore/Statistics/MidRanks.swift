@@ -1,5 +1,5 @@
 /// Mid-ranks of values with ties averaged, and the tie term Σ(t³ − t) over groups of t equal
-/// values: the ranking both rank tests (Mann–Whitney U, Wilcoxon signed-rank) stand on.
+/// values: the ranking Mann–Whitney U stands on.
 enum MidRanks {
     /// The rank (1-based, ties averaged) of each of `values`, in their original order, and the tie term.
     static func of(_ values: [Double]) -> (ranks: [Double], tieTerm: Double) {

@@ -1,17 +1,20 @@
 import Foundation
 import PerfgateSupport
 
-/// Compares a current run with a baseline, metric by metric, and checks the absolute targets.
+/// Compares a current run with a stored baseline, metric by metric, and checks the absolute targets.
 ///
-/// Per metric: the relative change of medians with a seeded bootstrap interval, widened by the
-/// drift allowance for a stored baseline; a two-sided Mann–Whitney U test whose p-values are
-/// corrected with Holm across all gated metrics; then
-/// - **regressed**: adjusted p < α, the interval excludes no change, and the change is beyond
-///   +tolerance in the worse direction (paired mode: the whole interval beyond +tolerance);
+/// Per metric against a baseline of several sessions: this session against the prediction
+/// interval of a new session (``SessionModel``); against a one-session baseline: the relative
+/// change of medians with a seeded bootstrap interval widened by the drift allowance, and a
+/// two-sided Mann–Whitney U test. The p-values are corrected with Holm across all gated metrics
+/// (a screen tests each on its own); then
+/// - **regressed**: corrected p < α, the interval excludes no change, and the change is beyond
+///   +tolerance in the worse direction;
 /// - **improved**: the same in the better direction;
 /// - **unchanged**: the interval wholly within ±tolerance;
 /// - **inconclusive** otherwise.
-/// Exact counters are compared without statistics. Percentiles with fewer than
+/// Paired rounds are judged by ``PairedAnalysis``, which uses this type only for the per-metric
+/// bookkeeping. Exact counters are compared without statistics. Percentiles with fewer than
 /// `minimumTailSamples` operations beyond them per round are reported, not gated.
 public struct Comparator {
     public var configuration: GateConfiguration
@@ -207,7 +210,7 @@ public struct Comparator {
             result.intervalLow = model.low
             result.intervalHigh = model.high
             result.baselineSessions = sessions.count
-            result.minimumDetectableEffect = max(result.tolerance, (model.high - model.low) / 2)
+            result.minimumDetectableEffect = minimumDetectableEffect(result, level: settings.alpha)
             if result.gating == .gated || result.gating == .control { result.pValue = model.pValue }
             return
         }
@@ -221,22 +224,34 @@ public struct Comparator {
         guard baseline.count >= 2 && current.count >= 2, let change = result.change else { return result }
         let raw = Bootstrap.relativeChangeOfMedians(
             baseline: baseline, current: current, resamples: settings.bootstrapResamples,
-            seed: settings.seed)
+            seed: settings.seed(for: result.id))
         let drift = mode == .storedBaseline ? settings.driftFloor : 0
         let low = change - ((change - raw.lowerBound) * (change - raw.lowerBound) + drift * drift).squareRoot()
         let high = change + ((raw.upperBound - change) * (raw.upperBound - change) + drift * drift).squareRoot()
         result.intervalLow = low
         result.intervalHigh = high
-        // The smallest change this comparison could call: beyond the tolerance, and (stored mode)
-        // far enough out that the interval clears no change, or (paired) the tolerance.
-        result.minimumDetectableEffect =
-            mode == .storedBaseline
-            ? max(result.tolerance, (high - low) / 2)
-            : result.tolerance + (high - low) / 2
+        result.minimumDetectableEffect = minimumDetectableEffect(result, level: settings.alpha)
         return result
     }
 
-    /// Holm across the gated metrics, then the verdict rules.
+    /// The MDE of a comparison with `result`'s interval when its test must be significant at
+    /// `level` (``MinimumDetectableEffect/stored(tolerance:scale:quantile:powerQuantile:)``): the
+    /// interval's half-width on the log scale gives the estimate's scale, in the test's own
+    /// distribution (Student's t with k − 1 degrees of freedom for a baseline of k sessions, the
+    /// normal as a screen or for the bootstrap interval).
+    func minimumDetectableEffect(_ result: MetricComparison, level: Double) -> Double? {
+        guard let low = result.intervalLow, let high = result.intervalHigh, low > -1 else { return nil }
+        let df: Double? = screening ? nil : result.baselineSessions.map { Double($0 - 1) }
+        func quantile(_ p: Double) -> Double {
+            df.map { Distributions.studentTQuantile(p, df: $0) } ?? Distributions.normalQuantile(p)
+        }
+        let scale = (log1p(high) - log1p(low)) / 2 / quantile(0.975)
+        return MinimumDetectableEffect.stored(
+            tolerance: result.tolerance, scale: scale, quantile: quantile(1 - level / 2),
+            powerQuantile: quantile(MinimumDetectableEffect.power))
+    }
+
+    /// Holm across the gated metrics, the MDE at the corrected level, then the verdict rules.
     func applyHolm(_ comparisons: inout [MetricComparison]) {
         let gated = comparisons.indices.filter { comparisons[$0].verdict == .inconclusive && comparisons[$0].pValue != nil }
         let adjusted = MultipleComparisons.holm(gated.map { comparisons[$0].pValue! })
@@ -244,47 +259,40 @@ public struct Comparator {
             comparisons[index].adjustedPValue = adjusted[k]
             let screened = screening && comparisons[index].baselineSessions != nil
             let significant = screened ? comparisons[index].pValue! < settings.alpha : adjusted[k] < settings.alpha
-            let decided = Self.decide(comparisons[index], significant: significant, alpha: settings.alpha, mode: mode)
+            // Holm at its strictest step (α/m) for the MDE, so the figure is an upper bound.
+            comparisons[index].minimumDetectableEffect = minimumDetectableEffect(
+                comparisons[index], level: screened ? settings.alpha : settings.alpha / Double(gated.count))
+            let decided = Self.decide(comparisons[index], significant: significant, alpha: settings.alpha)
             comparisons[index].verdict = decided.verdict
             comparisons[index].reason = decided.reason
         }
     }
 
-    /// The verdict rules, given whether the (corrected) test is significant.
+    /// The stored-baseline verdict rules, given whether the (corrected) test is significant. (Paired
+    /// rounds have their own, read off the interval: ``PairedAnalysis``.)
     ///
-    /// A regression (or improvement) must be real and large. *Real*: the Holm-corrected test is
-    /// significant. *Large*: in paired A/B mode, where rounds are added until the question is
-    /// settled, the whole interval lies beyond the tolerance; against a stored baseline, whose
-    /// sample is fixed and whose interval carries the between-session drift allowance, the interval
-    /// excludes no change at all and the estimated change is beyond the tolerance (demanding the
-    /// drift-widened interval clear the tolerance too would miss changes of twice the tolerance).
-    /// Unchanged needs the whole interval within ±tolerance in both modes.
-    static func decide(_ c: MetricComparison, significant: Bool, alpha: Double, mode: GateReport.Mode)
-        -> (verdict: Verdict, reason: String?)
-    {
+    /// A regression (or improvement) must be real and large. *Real*: the test is significant.
+    /// *Large*: the sample is fixed and the interval carries the between-session variation, so the
+    /// interval must exclude no change at all and the estimated change lie beyond the tolerance
+    /// (demanding that interval clear the tolerance too would miss changes of twice the tolerance).
+    /// Unchanged needs the whole interval within ±tolerance.
+    static func decide(_ c: MetricComparison, significant: Bool, alpha: Double) -> (verdict: Verdict, reason: String?) {
         guard let low = c.intervalLow, let high = c.intervalHigh, let change = c.change else { return (c.verdict, c.reason) }
         // Express the interval as "how much worse": positive is a regression.
         let worseLow = c.direction == .lowerIsBetter ? low : -high
         let worseHigh = c.direction == .lowerIsBetter ? high : -low
         let worse = c.direction == .lowerIsBetter ? change : -change
-        let clearsTolerance =
-            mode == .paired
-            ? (regressed: worseLow > c.tolerance, improved: worseHigh < -c.tolerance)
-            : (regressed: worseLow > 0 && worse > c.tolerance, improved: worseHigh < 0 && worse < -c.tolerance)
-        if significant && clearsTolerance.regressed { return (.regressed, nil) }
-        if significant && clearsTolerance.improved { return (.improved, nil) }
+        if significant && worseLow > 0 && worse > c.tolerance { return (.regressed, nil) }
+        if significant && worseHigh < 0 && worse < -c.tolerance { return (.improved, nil) }
         if low > -c.tolerance && high < c.tolerance { return (.unchanged, nil) }
         if !significant {
             return (.inconclusive, "not significant at α=\(Format.pValue(alpha)) after Holm, and the interval is wider than the tolerance")
         }
-        if mode == .storedBaseline && (worseLow <= 0 && worseHigh >= 0) {
+        if worseLow <= 0 && worseHigh >= 0 {
             return (.inconclusive, "significant, but the interval with the drift allowance still includes no change")
         }
         return (
-            .inconclusive,
-            mode == .paired
-                ? "significant, but the interval reaches inside the ±\(Format.percent(c.tolerance, signed: false)) tolerance"
-                : "significant, but the estimated change is within the ±\(Format.percent(c.tolerance, signed: false)) tolerance"
+            .inconclusive, "significant, but the estimated change is within the ±\(Format.percent(c.tolerance, signed: false)) tolerance"
         )
     }
 
@@ -312,7 +320,8 @@ public struct Comparator {
                 else { return result }
                 let interval =
                     metric.samples.count >= 2
-                    ? Bootstrap.median(metric.samples, resamples: settings.bootstrapResamples, seed: settings.seed)
+                    ? Bootstrap.median(
+                        metric.samples, resamples: settings.bootstrapResamples, seed: settings.seed(for: "\(target.name) \(benchmark.id)"))
                     : median...median
                 result.median = median
                 result.baselineMedian = baseline?.benchmark(benchmark.id)?.metric(named: target.metric)?.median

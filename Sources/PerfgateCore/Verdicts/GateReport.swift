@@ -68,13 +68,14 @@ public struct GateReport: Codable, Sendable, Equatable {
 
     /// The outcome verdicts and targets earn: a regression or failed target, else no baseline,
     /// else inconclusive metrics, else a pass.
-    /// With `unconfirmed`, regressions the paired confirmation could not check make it `.unconfirmed`.
+    /// With `unconfirmed` (the paired confirmation could not check the screen's flags, or could
+    /// neither confirm nor rule them out), the outcome is `.unconfirmed` unless a target failed.
     public static func outcome(
         of comparisons: [MetricComparison], targets: [TargetResult], hasBaseline: Bool, environment: EnvironmentShift? = nil,
         unconfirmed: Bool = false
     ) -> Outcome {
         if targets.contains(where: { failsTheBuild($0, environment: environment) }) { return .regression }
-        if comparisons.contains(where: { $0.verdict == .regressed }) { return unconfirmed ? .unconfirmed : .regression }
+        if comparisons.contains(where: { $0.verdict == .regressed }) || unconfirmed { return unconfirmed ? .unconfirmed : .regression }
         if !hasBaseline { return .noBaseline }
         return comparisons.contains { $0.verdict == .inconclusive } ? .inconclusive : .pass
     }
@@ -131,6 +132,30 @@ public struct GateReport: Codable, Sendable, Equatable {
         if failOnImprovement && count(.improved) > 0 { return .failed }
         if strict && count(.inconclusive) > 0 { return .inconclusive }
         return .pass
+    }
+
+    /// How this report's numbers were obtained and what a pass means, in a few sentences for the
+    /// foot of a report.
+    public var method: String {
+        let mde =
+            "MDE: the true change called regressed with 80 % probability at this run's size, level and tolerance; a pass "
+            + "means no regression of the MDE or more, with that certainty."
+        switch mode {
+        case .paired:
+            return "Paired A/B rounds: change = geometric mean of the per-pair ratios; interval = Student's t on the log ratios, "
+                + "at the α this look spends (α=\(Format.pValue(alpha)) over all looks) divided among the judged metrics, so "
+                + "the chance of any false verdict is at most α. " + mde
+        case .storedBaseline:
+            let sessions = comparisons.compactMap(\.baselineSessions).max()
+            let model =
+                sessions.map {
+                    "Against a baseline of \($0) sessions: this session's median against the prediction interval of a new session "
+                        + "(95 %, random-effects model); p: that model's test"
+                }
+                ?? "Against a one-session baseline: 95 % bootstrap interval of the change of medians widened by the drift "
+                + "allowance (the session-to-session variation is unknown); p: Mann–Whitney U"
+            return model + ", Holm-corrected across the gated metrics at α=\(Format.pValue(alpha)). " + mde
+        }
     }
 
     /// The one-line verdict at the end of every report.

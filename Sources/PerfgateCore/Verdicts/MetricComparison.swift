@@ -15,7 +15,9 @@ public struct MetricComparison: Codable, Sendable, Equatable {
     public var intervalLow: Double?
     public var intervalHigh: Double?
     public var pValue: Double?
-    /// The p-value after Holm's correction across all gated metrics.
+    /// The p-value corrected for the other gated metrics: Holm's step-down against a stored
+    /// baseline; in paired mode, the tolerance test scaled to the look's spent α over m metrics
+    /// (``PairedAnalysis``), so that either way a verdict needs it below α.
     public var adjustedPValue: Double?
     public var baselineSamples: Int
     public var currentSamples: Int
@@ -95,7 +97,7 @@ public struct MetricComparison: Codable, Sendable, Equatable {
     public var id: String { "\(benchmark) \(metric)" }
 
     /// Column titles of ``tableCells``, shared by every tabular renderer.
-    public static let tableHeader = ["verdict", "benchmark", "metric", "baseline", "current", "change", "interval", "p (Holm)", "MDE"]
+    public static let tableHeader = ["verdict", "benchmark", "metric", "baseline", "current", "change", "interval", "p (corr.)", "MDE"]
 
     /// The row of this comparison in a report table ("–" where a value is missing).
     public var tableCells: [String] {
@@ -113,7 +115,7 @@ public struct MetricComparison: Codable, Sendable, Equatable {
     }
 
     /// The one line a person can act on, e.g.
-    /// `wal.append.single/64B/sync=none p99: +12.3 % [+8.1 %, +16.0 %], p=0.0004 (Holm), tolerance 5 %`.
+    /// `wal.append.single/64B/sync=none p99: +12.3 % [+8.1 %, +16.0 %], p=0.0004 (corrected), tolerance 5 %`.
     public var explanation: String {
         var text = "\(benchmark) \(metric): "
         guard let change else { return text + (reason ?? verdict.rawValue) }
@@ -122,7 +124,7 @@ public struct MetricComparison: Codable, Sendable, Equatable {
             text += " [\(Format.percent(low)), \(Format.percent(high))]"
         }
         if let p = adjustedPValue ?? pValue {
-            text += ", p=\(Format.pValue(p))" + (adjustedPValue != nil ? " (Holm)" : "")
+            text += ", p=\(Format.pValue(p))" + (adjustedPValue != nil ? " (corrected)" : "")
         }
         text += ", tolerance \(Format.percent(tolerance, signed: false))"
         if kind == .counter { text += ", exact counter" }

@@ -83,27 +83,43 @@ public struct Confirmation {
     }
 
     /// The screen's report with each flagged metric's verdict, change and interval replaced by the
-    /// paired confirmation's, the screen's kept alongside.
+    /// paired confirmation's, the screen's kept alongside. A flagged metric the paired rounds could
+    /// neither confirm nor rule out within the budget leaves the outcome unconfirmed (exit 5) when
+    /// nothing was confirmed: "we looked and could not tell" is not a pass.
     public static func merge(screen: GateReport, paired: GateReport, flagged: [MetricComparison]) -> GateReport {
         let flaggedIDs = Set(flagged.map(\.id))
         var confirmed = 0
         var missing = 0
+        var unsettled: [String] = []
         let comparisons = screen.comparisons.map { c -> MetricComparison in
             guard flaggedIDs.contains(c.id) else { return c }
             guard var replacement = paired.comparisons.first(where: { $0.id == c.id }) else {
                 missing += 1
+                unsettled.append(c.id)
                 return c
             }
             replacement.screen = MetricComparison.Screening(of: c)
-            if replacement.verdict == .regressed { confirmed += 1 }
+            if replacement.verdict == .regressed {
+                confirmed += 1
+            } else if !PairedAnalysis.isSettled(replacement) {
+                unsettled.append(c.id)
+            }
             return replacement
         }
         var notes = screen.notes
         let pairedNote = paired.notes.last ?? ""
         notes.append(
             "stage 2 (paired A/B rounds against the baseline's commit): \(confirmed) of \(flagged.count) flagged regression(s) "
-                + "confirmed" + (missing > 0 ? ", \(missing) not re-measured" : "") + "; \(pairedNote)")
-        return rebuilt(screen, comparisons: comparisons, notes: notes, unconfirmed: false)
+                + "confirmed, \(flagged.count - confirmed - unsettled.count) ruled out"
+                + (missing > 0 ? ", \(missing) not re-measured" : "") + "; \(pairedNote)")
+        let undecided = confirmed == 0 && !unsettled.isEmpty
+        if undecided {
+            notes.append(
+                "\(unsettled.count) flagged metric(s) could be neither confirmed nor ruled out within the confirmation budget ("
+                    + unsettled.prefix(5).joined(separator: "; ") + (unsettled.count > 5 ? "; …" : "")
+                    + "). Exit 5 says so: re-run on a quieter runner, or give the confirmation more time with --confirm-budget")
+        }
+        return rebuilt(screen, comparisons: comparisons, notes: notes, unconfirmed: undecided)
     }
 
     /// The screen's report, unconfirmed: its regressions stand, with why they could not be checked

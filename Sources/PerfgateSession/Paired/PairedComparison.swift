@@ -3,7 +3,9 @@ import PerfgateCore
 import PerfgateGit
 import WALBenchmarks
 
-extension PairedSession: PairedRounds {}
+extension PairedSession: PairedRounds {
+    public func narrow(to benchmarks: Set<String>) { active = benchmarks }
+}
 
 /// `perfgate compare --against REF` from start to report: build the base revision (cached by
 /// commit) and the work tree in release, run the selected benchmarks in interleaved ABBA pairs
@@ -110,10 +112,10 @@ public struct PairedComparison {
             progress: { pair, benchmark in
                 progress("pair \(pair + 1): \(benchmark)  \(Self.clock(Date().timeIntervalSince(started))) elapsed", false)
             },
-            report: { a, b in
+            report: { look, a, b in
                 looks.analysis.compare(
                     base: results(a, commit: base.hex, head: false), head: results(b, commit: identity?.commit.id, head: true),
-                    baseSource: "base \(base.hex.prefix(12)) (built and run here)", headSource: "work tree", notes: notes)
+                    baseSource: "base \(base.hex.prefix(12)) (built and run here)", headSource: "work tree", look: look, notes: notes)
             },
             onLook: { look, report in
                 progress(

@@ -4,8 +4,8 @@ import PerfgateCore
 /// The adaptive look loop of `perfgate compare --against`: run pairs up to the next look of the
 /// schedule, analyse everything so far, keep each metric's first decision, and stop when every
 /// gated metric is decided, the pair cap is reached, or the next look would pass the time budget.
-/// α is split over the planned looks (``PairedAnalysis/alphaPerLook``), so looking early and
-/// often does not raise the false-alarm rate.
+/// α is spent over the planned looks (``AlphaSpending``), so looking early and often does not
+/// raise the error rate.
 public struct PairedLooks {
     public var analysis: PairedAnalysis
     /// Pairs at each look (``PairedAnalysis/lookSchedule(initial:step:maximum:)``).
@@ -15,8 +15,9 @@ public struct PairedLooks {
     /// The metrics (``MetricComparison/id``) the loop must settle before it stops; nil: every gated
     /// metric must be decided. A confirmation focuses on the screen's flags, and a focused metric
     /// is settled once it is decided or its interval rules out a regression beyond the tolerance,
-    /// so noise the screen flagged costs a look or two, not the whole budget.
-    public var focus: Set<String>?
+    /// so noise the screen flagged costs a look or two, not the whole budget. The focused metrics
+    /// are also the analysis's family (``PairedAnalysis/family``): α is divided among them only.
+    public var focus: Set<String>? { didSet { analysis.family = focus } }
 
     /// A loop that looks first after `initialPairs` pairs, then at least doubles (by `step` or more) up to
     /// `maxPairs`, within `budgetSeconds` of measurement.
@@ -53,22 +54,26 @@ public struct PairedLooks {
         public var stop: Stop
     }
 
-    /// Runs the loop over `rounds`. `report` turns the samples so far into a comparison (base,
-    /// head); `onLook` is told after each look (for progress lines).
+    /// Runs the loop over `rounds`. `report` turns the samples so far into a comparison at a look
+    /// (1-based look, base, head); `onLook` is told after each look (for progress lines).
     public func run(
         _ rounds: PairedRounds, progress: (Int, String) -> Void = { _, _ in },
-        report makeReport: (_ base: [BenchmarkResult], _ head: [BenchmarkResult]) -> GateReport,
+        report makeReport: (_ look: Int, _ base: [BenchmarkResult], _ head: [BenchmarkResult]) -> GateReport,
         onLook: (_ look: Int, _ report: GateReport) -> Void = { _, _ in }
     ) throws -> Outcome {
         var look = 0
         var decided: [String: MetricComparison] = [:]
         var report: GateReport
         var stop: Stop
+        var running: Int?  // benchmarks the rounds run, once narrowed
         repeat {
+            let pairsBefore = rounds.pairs
+            let secondsBefore = rounds.measuredSeconds
             try rounds.runPairs(schedule[look] - rounds.pairs, progress: progress)
+            var secondsPerPair = (rounds.measuredSeconds - secondsBefore) / Double(max(1, rounds.pairs - pairsBefore))
             look += 1
             let (a, b) = rounds.results()
-            report = makeReport(a, b)
+            report = makeReport(look, a, b)
             PairedAnalysis.carryForward(&report, decided: &decided, focus: focus)
             onLook(look, report)
             if PairedAnalysis.isDecided(report, focus: focus) {
@@ -79,7 +84,18 @@ public struct PairedLooks {
                 stop = .pairCap(schedule[schedule.count - 1])
                 break
             }
-            let nextCost = rounds.secondsPerPair * Double(schedule[look] - rounds.pairs)
+            // A confirmation runs on only the benchmarks it still has to settle: the others keep
+            // their samples and their carried-forward verdicts, and the budget goes where it is needed.
+            if let focus {
+                let unsettled = Set(report.comparisons.filter { focus.contains($0.id) && !PairedAnalysis.isSettled($0) }.map(\.benchmark))
+                let before = running ?? Set(report.comparisons.map(\.benchmark)).count
+                if !unsettled.isEmpty && unsettled.count < before {
+                    rounds.narrow(to: unsettled)
+                    secondsPerPair *= Double(unsettled.count) / Double(before)
+                    running = unsettled.count
+                }
+            }
+            let nextCost = secondsPerPair * Double(schedule[look] - rounds.pairs)
             if rounds.measuredSeconds + nextCost > budgetSeconds {
                 stop = .budget(nextPairs: schedule[look], seconds: nextCost, budget: budgetSeconds)
                 break
@@ -88,10 +104,11 @@ public struct PairedLooks {
         let undecided = report.count(.inconclusive)
         report.notes.append(
             String(
-                format: "%d pairs of rounds in %.0f s of measurement over %d of %d planned looks, each at α/%d = %@; stopped: %@%@",
-                rounds.pairs, rounds.measuredSeconds, look, schedule.count, schedule.count,
-                Format.pValue(analysis.alphaPerLook), stop.description,
-                undecided > 0 ? "; \(undecided) undecided metric(s) are reported inconclusive with the interval reached" : ""))
+                format: "%d pairs of rounds in %.0f s of measurement over %d of %d planned looks (of α = %@, spent %@); stopped: %@%@",
+                rounds.pairs, rounds.measuredSeconds, look, schedule.count, Format.pValue(analysis.spending.alpha),
+                (1...look).map { Format.pValue(analysis.spending.spent(at: $0)) }.joined(separator: " + "), stop.description,
+                undecided > 0 ? "; \(undecided) undecided metric(s) are reported inconclusive with the interval reached" : "")
+                + (running.map { "; the last looks ran only the \($0) benchmark(s) still to settle" } ?? ""))
         return Outcome(report: report, looks: look, stop: stop)
     }
 }

@@ -12,6 +12,8 @@ public protocol PairedRounds: AnyObject {
     func runPairs(_ count: Int, progress: (Int, String) -> Void) throws
     /// Every benchmark's samples of side A and of side B, round for round.
     func results() -> (a: [BenchmarkResult], b: [BenchmarkResult])
+    /// Later pairs run only `benchmarks` (ids); the others keep the samples they have.
+    func narrow(to benchmarks: Set<String>)
 }
 
 extension PairedRounds {
