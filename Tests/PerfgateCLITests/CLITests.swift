@@ -93,7 +93,7 @@ import Testing
     }
 
     /// The paired A/B loop end to end (the binary plays both sides; no build): looks follow the
-    /// planned schedule, α is split over it, and the report says what stopped the sampling. No
+    /// planned schedule, α is spent over it, and the report says what stopped the sampling. No
     /// verdict is asserted — it depends on timing.
     @Test func pairedModeLooksOnItsScheduleAndSaysWhyItStopped() throws {
         let dir = Self.repository()
@@ -107,7 +107,8 @@ import Testing
         #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
         #expect(run.stderr.contains("looks at 2, 6 pairs"))
         #expect(
-            run.stdout.contains("over 2 of 2 planned looks, each at α/2 = 0.0050; stopped: the pair cap (--max-pairs 6) reached")
+            run.stdout.contains(
+                "over 2 of 2 planned looks (of α = 0.0100, spent 0.0025 + 0.0075); stopped: the pair cap (--max-pairs 6) reached")
                 || run.stdout.contains("stopped: every gated metric decided"), "\(run.stdout)")
         let bad = try Self.run(
             [
