@@ -2,7 +2,9 @@
 # Measures the git-notes store at scale (release build): a repository of N commits (default
 # 10 000) gets one result line recorded on every commit, one process, in history order; the script
 # reports the recording time per note at the start and at the end (flat = fan-out works), then the
-# time to read the history of all N commits.
+# time to read the history of all N commits; then every commit also gets a real result (one
+# benchmark of the smoke scenario, its samples shifted by 10 % from the middle of history on) and
+# `history --changes` analyses the whole history of its series.
 #   scripts/notes_scale.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,3 +34,10 @@ start=$(date +%s%N)
 (cd "$repo" && "$perfgate" history --limit "$n" --json >/dev/null)
 end=$(date +%s%N)
 echo "read the history of $n commits: $(( (end - start) / 1000000 )) ms"
+"$perfgate" run --scenario smoke --filter 'wal.append.batch/64B/batch=1000' --output "$repo/one.json" >/dev/null 2>&1
+(cd "$repo" && "$perfgate" _notes-stress --history-commits "$n" --count "$n" --tag r --result one.json --step-at $((n / 2)))
+start=$(date +%s%N)
+found=$(cd "$repo" && "$perfgate" history --changes --benchmark 'wal.append.batch/64B/batch=1000' 2>&1 | tail -n 2)
+end=$(date +%s%N)
+echo "history --changes over the whole history ($n commits, every metric's rounds read): $(( (end - start) / 1000000 )) ms"
+echo "$found"

@@ -25,8 +25,21 @@ extension GitNotesStore {
     /// blob reads only for the commits asked about).
     public func readLines(_ blob: ObjectID) throws -> [String] { Self.split(try repository.readBlob(blob)) }
 
+    /// The note's lines, split on the newline byte with `memchr` (splitting the decoded String by
+    /// Character, or `Data.split`, cost a quarter of reading a long history).
     static func split(_ data: Data) -> [String] {
-        String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [String] in
+            guard let base = raw.baseAddress else { return [] }
+            var lines: [String] = []
+            var start = 0
+            while start < raw.count {
+                let newline = memchr(base + start, Int32(UInt8(ascii: "\n")), raw.count - start)
+                let end = newline.map { UnsafeRawPointer($0) - base } ?? raw.count
+                if end > start { lines.append(String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<end]), as: UTF8.self)) }
+                start = end + 1
+            }
+            return lines
+        }
     }
 
 }

@@ -20,7 +20,7 @@ struct Perfgate: ParsableCommand {
         subcommands: [
             CheckCommand.self, RunCommand.self, CompareCommand.self, BaselineCommand.self, ReportCommand.self, RecordCommand.self,
             HistoryCommand.self, NotesCommand.self, CalibrateCommand.self, ListCommand.self, RoundCommand.self,
-            NotesStressCommand.self, EvidenceCommand.self,
+            NotesStressCommand.self, EvidenceCommand.self, ChangePointsCommand.self,
         ])
 
     /// Parses and runs like `ParsableCommand.main()`, except that every usage error (an unknown

@@ -189,6 +189,51 @@ import Testing
         #expect(outside.stderr.contains("not inside a git repository"))
     }
 
+    /// `history --changes` walks the whole recorded history by default and names the commit where
+    /// a level shift began, as text and as JSON.
+    @Test func historyChangesNameTheCommitOfAStep() throws {
+        let dir = Self.repository()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fixture = GitFixture(existing: dir)
+        var rng = SplitMix64(seed: 8)
+        var stepCommit = ""
+        for c in 0..<40 {
+            if c > 0 { fixture.git("commit", "-q", "--allow-empty", "-m", "commit \(c)") }
+            var result = Self.result(factor: 1)
+            result.run.commit = nil
+            result.run.runID = "run-\(c)"
+            result.benchmarks[0].metrics[0].samples = result.benchmarks[0].metrics[0].samples.map {
+                $0 * (c < 20 ? 1.0 : 1.15) * (1 + 0.01 * ResultFixtures.gaussian(&rng))
+            }
+            try result.write(to: dir + "/.perfgate/r.json")
+            let recorded = try Self.run(["record", ".perfgate/r.json"], in: dir)
+            #expect(recorded.status == 0, "\(recorded.stderr)")
+            if c == 20 { stepCommit = fixture.head().hex }
+        }
+        let text = try Self.run(["history", "--changes", "--metric", "mean"], in: dir)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("(worse) from"))
+        #expect(text.stdout.contains("first at \(stepCommit.prefix(12)) \"commit 20\""), "\(text.stdout)")
+        #expect(text.stdout.contains("1 change point(s) in 1 series over 41 commits"), "\(text.stdout)")
+        let json = try Self.run(["history", "--changes", "--json", "--metric", "mean"], in: dir)
+        #expect(json.status == 0, "\(json.stderr)")
+        struct Found: Decodable {
+            struct Change: Decodable {
+                var commit: String
+                var change: Double
+                var worse: Bool
+            }
+            var changes: [Change]
+            var seriesAnalysed: Int
+            var commits: Int
+        }
+        let found = try JSONDecoder().decode(Found.self, from: Data(json.stdout.utf8))
+        #expect(found.changes.count == 1 && found.changes[0].commit == stepCommit && found.changes[0].worse)
+        #expect(abs(found.changes[0].change - 0.15) < 0.03 * 1.15 && found.seriesAnalysed == 1 && found.commits == 41)
+        let bad = try Self.run(["history", "--changes", "--method", "pelt"], in: dir)
+        #expect(bad.status == 2 && bad.stderr.contains("--method"))
+    }
+
     /// The composite action's steps, run locally with a simulated pull_request environment.
     @Test func simulatedActionWritesSummaryAndOutputs() throws {
         let dir = Self.repository()

@@ -74,7 +74,7 @@ public struct ResultFile: Codable, Sendable, Equatable {
         }
         // Check the envelope first, so a file of another version gets a version message rather
         // than a confusing field error.
-        _ = try SchemaEnvelope(
+        try SchemaEnvelope(
             name: schemaName, version: currentVersion, invalidFix: "Regenerate it with `perfgate run`, or restore it from git",
             foreignFix: "This is not a perfgate result; for other harnesses pass --input-format (hyperfine, google-benchmark, "
                 + "package-benchmark, criterion)",

@@ -92,4 +92,15 @@ public struct ResultHistory: Sendable {
     public func values(_ key: SeriesKey) -> [(commit: String, value: Double)] {
         entries.reversed().compactMap { entry in value(key, at: entry).map { (entry.commit, $0) } }
     }
+
+    /// The series' rounds oldest first, with the commit of each (gaps skipped): every sample of
+    /// the latest run recorded on the commit, for detectors that use the rounds.
+    public func rounds(_ key: SeriesKey) -> [(commit: String, samples: [Double])] {
+        entries.reversed().compactMap { entry in
+            entry.results.sorted { $0.run.finishedAt > $1.run.finishedAt }
+                .lazy.compactMap { $0.benchmark(key.benchmark)?.metric(named: key.metric) }
+                .first { $0.available && !$0.samples.isEmpty && $0.samples.allSatisfy { $0 > 0 } }
+                .map { (entry.commit, $0.samples) }
+        }
+    }
 }

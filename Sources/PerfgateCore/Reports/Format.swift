@@ -11,6 +11,7 @@ public enum Format {
 
     /// A p-value with four decimals, or in scientific notation below 0.0001.
     public static func pValue(_ p: Double) -> String {
+        if p < 1e-16 { return "<1e-16" }
         if p < 0.0001 { return String(format: "%.1e", p) }
         return String(format: "%.4f", p)
     }

@@ -26,28 +26,100 @@ public enum HistoryReport {
         return lines.joined(separator: "\n")
     }
 
-    /// Every change point `detector` finds in each series, then a count.
-    public static func changes(_ history: ResultHistory, series: [ResultHistory.SeriesKey], detector: ChangePointDetector) -> String {
-        var lines: [String] = []
+    /// How `history --changes` finds change points.
+    public enum ChangeMethod: Sendable {
+        /// Penalized segmentation of every commit's rounds (the default).
+        case segmentation(PenalizedSegmentation)
+        /// E-divisive means on one median per commit, as Apache Otava computes it.
+        case eDivisive(ChangePointDetector)
+    }
+
+    /// One change point of one series, named by the first commit of the new level.
+    public struct Change: Codable, Sendable, Equatable {
+        public var benchmark: String
+        public var metric: String
+        public var unit: String
+        public var commit: String
+        public var summary: String
+        /// Relative change of the level: after / before − 1.
+        public var change: Double
+        public var before: Double
+        public var after: Double
+        public var pValue: Double
+        /// Whether the new level is worse (by the metric's direction).
+        public var worse: Bool
+    }
+
+    /// The change points of `series` found by `method`, series by series until `budgetSeconds`
+    /// of analysis are spent; `analysed` says how many series that covered.
+    public static func findChanges(
+        _ history: ResultHistory, series: [ResultHistory.SeriesKey], method: ChangeMethod, budgetSeconds: Double = .infinity
+    ) -> (changes: [Change], analysed: Int) {
         let summaries = Dictionary(history.entries.map { ($0.commit, $0.summary) }, uniquingKeysWith: { a, _ in a })
-        var found = 0
+        let started = Date()
+        var changes: [Change] = []
+        var analysed = 0
         for key in series {
-            let values = history.values(key)
-            for point in detector.detect(values.map(\.value)) {
-                found += 1
-                let commit = values[point.index].commit
-                let worse = key.direction == .lowerIsBetter ? point.change > 0 : point.change < 0
-                lines.append(
-                    "\(key.benchmark) \(key.metric): \(Format.percent(point.change)) (\(worse ? "worse" : "better")) from "
-                        + "\(Format.value(point.meanBefore, unit: key.unit)) to \(Format.value(point.meanAfter, unit: key.unit)), "
-                        + "first at \(commit.prefix(12)) \"\(summaries[commit] ?? "")\", p=\(Format.pValue(point.pValue))")
+            if Date().timeIntervalSince(started) > budgetSeconds { break }
+            analysed += 1
+            let commits: [String]
+            let points: [ChangePointDetector.ChangePoint]
+            switch method {
+            case .segmentation(let detector):
+                let rounds = history.rounds(key)
+                commits = rounds.map(\.commit)
+                points = detector.detect(rounds.map(\.samples))
+            case .eDivisive(let detector):
+                let values = history.values(key)
+                commits = values.map(\.commit)
+                points = detector.detect(values.map(\.value))
+            }
+            for point in points {
+                let commit = commits[point.index]
+                changes.append(
+                    Change(
+                        benchmark: key.benchmark, metric: key.metric, unit: key.unit, commit: commit, summary: summaries[commit] ?? "",
+                        change: point.change, before: point.meanBefore, after: point.meanAfter, pValue: point.pValue,
+                        worse: key.direction == .lowerIsBetter ? point.change > 0 : point.change < 0))
             }
         }
+        return (changes, analysed)
+    }
+
+    /// The change points found, one line each, then a count (and what the budget left out).
+    public static func changes(_ found: (changes: [Change], analysed: Int), series: Int, commits: Int) -> String {
+        var lines = found.changes.map { c in
+            "\(c.benchmark) \(c.metric): \(Format.percent(c.change)) (\(c.worse ? "worse" : "better")) from "
+                + "\(Format.value(c.before, unit: c.unit)) to \(Format.value(c.after, unit: c.unit)), "
+                + "first at \(c.commit.prefix(12)) \"\(c.summary)\", p=\(Format.pValue(c.pValue))"
+        }
         lines.append(
-            found == 0
-                ? "no change points in \(series.count) series over \(history.entries.count) commits"
-                : "\(found) change point(s) in \(series.count) series over \(history.entries.count) commits")
+            (found.changes.isEmpty ? "no change points" : "\(found.changes.count) change point(s)")
+                + " in \(found.analysed) series over \(commits) commits"
+                + (found.analysed < series
+                    ? " (the time budget ended the analysis: \(series - found.analysed) series not analysed; "
+                        + "narrow with --benchmark or raise --budget)" : ""))
         return lines.joined(separator: "\n")
+    }
+
+    /// The change points found as JSON: the changes, and how much was analysed.
+    /// - Throws: ``PerfgateError`` when they cannot be encoded.
+    public static func changesJSON(_ found: (changes: [Change], analysed: Int), series: Int, commits: Int) throws -> String {
+        struct Document: Encodable {
+            var changes: [Change]
+            var seriesAnalysed: Int
+            var series: Int
+            var commits: Int
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do {
+            let data = try encoder.encode(
+                Document(changes: found.changes, seriesAnalysed: found.analysed, series: series, commits: commits))
+            return String(decoding: data, as: UTF8.self)
+        } catch {
+            throw PerfgateError(.environment, "could not encode the change points as JSON: \(error)")
+        }
     }
 
     /// The series and every commit's values as JSON.

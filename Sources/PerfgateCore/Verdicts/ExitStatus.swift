@@ -17,7 +17,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .noBaseline: return "no baseline for this profile and scenario (unless --allow-missing-baseline)"
         case .inconclusive: return "inconclusive, only with --strict"
         case .unconfirmed:
-            return "regressions flagged against the stored baseline that could not be confirmed (the baseline's commit could not be built)"
+            return "regressions flagged against the stored baseline that could not be confirmed (the baseline's commit could not "
+                + "be built, or the paired rounds could neither confirm nor rule them out within the budget)"
         }
     }
 

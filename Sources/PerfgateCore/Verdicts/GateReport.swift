@@ -199,7 +199,7 @@ public struct GateReport: Codable, Sendable, Equatable {
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        _ = try SchemaEnvelope(
+        try SchemaEnvelope(
             name: schemaName, version: currentVersion, invalidFix: "Regenerate it with `perfgate compare --format json`",
             foreignFix: "Pass a report written by `perfgate compare --format json`", olderFix: "Regenerate it with this perfgate"
         ).check(data, source: path)

@@ -47,6 +47,9 @@ public struct Confirmation {
         }
     }
 
+    /// The pair cap of a confirmation's plan.
+    public static let maximumPairs = 64
+
     /// The fraction of the tolerance beyond which an undecided estimate is flagged.
     public static let screenFraction = 0.5
 
@@ -67,8 +70,11 @@ public struct Confirmation {
                 why: "the baseline's commit \(commit.prefix(12)) is not in this clone: fetch it (`git fetch origin \(commit)`, or "
                     + "actions/checkout with fetch-depth: 0) and run again")
         }
+        // Looks at 8, 16, 32 and 64 pairs: a plan a few minutes can finish (the later pairs run only
+        // the benchmarks still unsettled), so α is not spent on looks the budget never reaches.
         var comparison = PairedComparison(
-            scenario: scenario, against: commit, filters: benchmarks, initialPairs: 8, step: 4, maxPairs: 512, budgetSeconds: budgetSeconds)
+            scenario: scenario, against: commit, filters: benchmarks, initialPairs: 8, step: 4, maxPairs: Self.maximumPairs,
+            budgetSeconds: budgetSeconds)
         comparison.headBinary = headBinary
         comparison.baseBinary = baseBinary
         comparison.headSlowdown = headSlowdown

@@ -176,14 +176,15 @@ public struct GateSession {
     /// largest changes), with change points, for the HTML trend charts. Empty outside git or without notes.
     public func historySeries(for report: GateReport) -> [HistorySeries] {
         guard let repository, let history = try? HistoryLoader.load(repository: repository, ref: "HEAD", limit: 60) else { return [] }
-        let detector = ChangePointDetector(maxPValue: 0.001, minMagnitude: 0.05)
+        let detector = PenalizedSegmentation()
         return report.sortedComparisons.filter { $0.verdict != .notGated && $0.verdict != .unavailable }.prefix(40).compactMap { c in
             let key = ResultHistory.SeriesKey(benchmark: c.benchmark, metric: c.metric, unit: c.unit, direction: c.direction)
-            let points = history.values(key)
-            guard points.count >= 3 else { return nil }
+            let rounds = history.rounds(key)
+            guard rounds.count >= 3 else { return nil }
+            let points = rounds.map { (commit: $0.commit, value: Quantile.median($0.samples) ?? 0) }
             return HistorySeries(
                 benchmark: c.benchmark, metric: c.metric, unit: c.unit, points: points,
-                changePoints: detector.detect(points.map(\.value)))
+                changePoints: detector.detect(rounds.map(\.samples)))
         }.prefix(12).map { $0 }
     }
 }

@@ -22,24 +22,54 @@ public enum HistoryLoader {
                             ? " (a shallow clone has no notes: git fetch origin refs/notes/perfgate:refs/notes/perfgate)"
                             : "; record with `perfgate run --record` or fetch them"))
             }
-            var skipped = 0
-            var entries: [ResultHistory.Entry] = []
-            for commit in commits {
-                var results: [ResultFile] = []
-                if let blob = notes[commit.id] {
-                    for line in try store.readLines(blob) {
-                        switch NoteLine.decode(line, commit: commit.id) {
-                        case .success(let result): results.append(result)
-                        case .failure: skipped += 1
-                        }
-                    }
-                }
-                entries.append(.init(commit: commit.id, time: commit.time, summary: commit.summary, results: results))
+            // Blobs are read in order (libgit2), then the lines decoded on every core: decoding the
+            // JSON of thousands of runs is most of the cost of a long history.
+            let lines = try commits.map { commit in try notes[commit.id].map { try store.readLines($0) } ?? [] }
+            let decoded = Self.decodeConcurrently(lines, commits: commits.map(\.id))
+            let skipped = decoded.reduce(0) { $0 + $1.skipped }
+            let entries = zip(commits, decoded).map { commit, found in
+                ResultHistory.Entry(commit: commit.id, time: commit.time, summary: commit.summary, results: found.results)
             }
             if skipped > 0 { warnings.append("skipped \(skipped) note line(s) that are not perfgate results of this schema version") }
             return ResultHistory(entries: entries, warnings: warnings)
         } catch {
             throw PerfgateError(.environment, String(describing: error))
         }
+    }
+
+    /// Each commit's note lines decoded into results (and how many lines were not results), the
+    /// commits spread over the machine's cores.
+    static func decodeConcurrently(_ lines: [[String]], commits: [String]) -> [(results: [ResultFile], skipped: Int)] {
+        guard !lines.isEmpty else { return [] }
+        typealias Decoded = (results: [ResultFile], skipped: Int)
+        final class Slots: @unchecked Sendable {
+            // Each slot is written by exactly one iteration, and read after all of them end (a
+            // buffer, not an Array property, so concurrent writes to distinct slots are no conflict).
+            let buffer: UnsafeMutableBufferPointer<Decoded>
+            init(count: Int) {
+                buffer = .allocate(capacity: count)
+                buffer.initialize(repeating: ([], 0))
+            }
+            deinit {
+                buffer.deinitialize()
+                buffer.deallocate()
+            }
+        }
+        let slots = Slots(count: lines.count)
+        let chunks = max(1, min(lines.count, ProcessInfo.processInfo.activeProcessorCount * 4))
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            for index in stride(from: chunk, to: lines.count, by: chunks) {
+                var results: [ResultFile] = []
+                var skipped = 0
+                for line in lines[index] {
+                    switch NoteLine.decode(line, commit: commits[index]) {
+                    case .success(let result): results.append(result)
+                    case .failure: skipped += 1
+                    }
+                }
+                slots.buffer[index] = (results, skipped)
+            }
+        }
+        return Array(slots.buffer)
     }
 }
