@@ -35,6 +35,7 @@ public struct HTMLRenderer {
                 + "Baseline: \(Self.esc(report.baselineSource))\(report.baselineCommit.map { " (<code>\($0.prefix(12))</code>)" } ?? ""); "
                 + "current: \(Self.esc(report.currentSource))\(report.currentCommit.map { " (<code>\($0.prefix(12))</code>)" } ?? "").</p>")
         for note in report.notes { body.append("<p class=\"note\">Note: \(Self.esc(note))</p>") }
+        if report.hasComparisons { body.append("<p class=\"note\">Method: \(Self.esc(report.method))</p>") }
         body.append(
             "<ul class=\"counts\">"
                 + [Verdict.regressed, .improved, .inconclusive, .unchanged, .notGated].map {

@@ -89,6 +89,7 @@ public struct TerminalRenderer {
                     + "(`perfgate baseline update --reason ...`).")
         }
         for note in report.notes { lines.append("note: \(note)") }
+        if report.hasComparisons { lines.append("method: \(report.method)") }
         lines.append("")
         lines.append(
             paint(report.headline, report.outcome == .regression ? .regressed : (report.outcome == .pass ? .improved : .inconclusive)))

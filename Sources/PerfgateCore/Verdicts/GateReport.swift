@@ -134,6 +134,9 @@ public struct GateReport: Codable, Sendable, Equatable {
         return .pass
     }
 
+    /// Whether any metric was compared (a report of targets alone has no method to state).
+    public var hasComparisons: Bool { comparisons.contains { $0.change != nil } }
+
     /// How this report's numbers were obtained and what a pass means, in a few sentences for the
     /// foot of a report.
     public var method: String {
