@@ -74,6 +74,48 @@ import Testing
         #expect(merged.outcome == .unconfirmed)
         #expect(GatePolicy().exitStatus(of: merged) == .unconfirmed)
         #expect(merged.notes.last?.contains("could be neither confirmed nor ruled out within the confirmation budget") == true)
+        #expect(merged.notes.last?.hasPrefix("1 regression(s) the screen called") == true)
+    }
+
+    /// A session that moved a whole family hides a slowdown of one member: the batch=1000 variant
+    /// measured 0 % ("unchanged") while its siblings were 8–9 % faster, so it is flagged; with only
+    /// one sibling there is no family to compare with.
+    @Test func theScreenFlagsWhatFallsBehindItsSiblings() {
+        func throughput(_ id: String, _ change: Double, _ verdict: Verdict) -> MetricComparison {
+            var c = MetricComparison(
+                benchmark: id, metric: "throughput", unit: "msg/s", direction: .higherIsBetter, kind: .timing, baselineMedian: 100,
+                currentMedian: 100 * (1 + change), change: change, baselineSamples: 20, currentSamples: 20, tolerance: 0.05,
+                verdict: verdict)
+            c.gating = .gated
+            return c
+        }
+        func report(_ comparisons: [MetricComparison]) -> GateReport {
+            GateReport(
+                mode: .storedBaseline, baselineSource: "b", currentSource: "c", baselineCommit: nil, currentCommit: nil,
+                scenario: "ci", profile: "p", comparisons: comparisons, targets: [], notes: [], alpha: 0.02)
+        }
+        let family = [
+            throughput("wal.b/64B/batch=1", 0.08, .inconclusive), throughput("wal.b/64B/batch=10", 0.09, .inconclusive),
+            throughput("wal.b/64B/batch=100", 0.08, .inconclusive), throughput("wal.b/64B/batch=1000", 0.0, .unchanged),
+            throughput("wal.other/64B", 0.0, .unchanged),
+        ]
+        #expect(Confirmation.flagged(report(family)).map(\.benchmark) == ["wal.b/64B/batch=1000"])
+        #expect(Confirmation.flagged(report(Array(family.suffix(3)))).isEmpty, "one sibling is no family")
+    }
+
+    /// A suspicion (an undecided screen estimate) that the paired rounds cannot settle is reported
+    /// and does not hold the build; only a regression the screen called does (exit 5, above).
+    @Test func anUnsettledSuspicionDoesNotHoldTheBuild() throws {
+        var screen = Self.screen()
+        screen.comparisons[0].verdict = .inconclusive
+        let noisy = ResultFixtures.result(
+            ["wal.x": [ResultFixtures.latency(Self.base.enumerated().map { $0.element * (1.03 + ($0.offset % 2 == 0 ? 0.1 : -0.1)) })]])
+        let paired = PairedAnalysis(configuration: GateConfiguration())
+            .compare(base: Self.result(1.0), head: noisy, baseSource: "base", headSource: "head")
+        let merged = Confirmation.merge(screen: screen, paired: paired, flagged: Confirmation.flagged(screen))
+        #expect(merged.comparisons[0].screen != nil && !PairedAnalysis.isSettled(merged.comparisons[0]))
+        #expect(merged.outcome != .unconfirmed && GatePolicy().exitStatus(of: merged) == .pass)
+        #expect(merged.notes.last?.contains("do not hold the build") == true)
     }
 
     @Test func aConfirmedRegressionFails() throws {

@@ -28,27 +28,44 @@ public struct Confirmation {
         self.headBinary = headBinary
     }
 
-    /// The timings `report` needs confirmed: those it called regressed, and those it could not
-    /// decide whose estimated change is worse than half the tolerance — nearer a tolerance-sized
-    /// regression than no change.
+    /// The timings `report` needs confirmed: those it called regressed; those it could not decide
+    /// whose estimated change is worse than half the tolerance — nearer a tolerance-sized
+    /// regression than no change; and those worse than half the tolerance **relative to their
+    /// siblings** (the same metric of the benchmarks that differ from it only in the last part of
+    /// the id, e.g. the other batch sizes), when at least two siblings were measured.
     ///
-    /// Why so low: a session moves one benchmark on its own by a few per cent (between-session
+    /// Why so wide a net: a session moves one benchmark by a few per cent on its own (between-session
     /// standard deviation about 3.5 % for `wal.append.batch/64B/batch=1000` here), so a real 10 %
-    /// slowdown measured anywhere from +3 % to +10 % in single sessions. Flagging only estimates
-    /// beyond the tolerance let such a session through; an extra flag costs a confirmation that
-    /// the paired rounds settle quickly (``PairedLooks/focus``), never a red build.
+    /// slowdown measured anywhere from +3 % to +10 % in single sessions. And a session moves related
+    /// benchmarks together: in one run the whole `wal.append.batch/64B` family was 8 % faster than
+    /// the baseline's sessions, so the one slowed by 10 % measured −0.3 % ("unchanged") — 8 % worse
+    /// than its siblings. An extra flag costs a look or two of paired rounds, never a red build.
     public static func flagged(_ report: GateReport) -> [MetricComparison] {
-        report.comparisons.filter { c in
-            guard c.kind == .timing, c.gating == .gated else { return false }
+        let timings = report.comparisons.filter { $0.kind == .timing && $0.gating == .gated && $0.change.map { $0 > -1 } == true }
+        let families = Dictionary(grouping: timings) { "\(family(of: $0.benchmark)) \($0.metric)" }
+        return timings.filter { c in
             if c.verdict == .regressed { return true }
-            guard c.verdict == .inconclusive, let change = c.change else { return false }
-            let worse = c.direction == .lowerIsBetter ? change : -change
-            return worse > c.tolerance * screenFraction
+            let limit = log1p(c.tolerance * screenFraction)
+            if c.verdict == .inconclusive && worse(c) > limit { return true }
+            let siblings = (families["\(family(of: c.benchmark)) \(c.metric)"] ?? []).filter { $0.benchmark != c.benchmark }
+            guard siblings.count >= 2, let shared = Quantile.median(siblings.map(worse)) else { return false }
+            return worse(c) - shared > limit
         }
     }
 
+    /// How much worse a comparison's estimate is, on the log scale (positive: a regression).
+    static func worse(_ c: MetricComparison) -> Double {
+        let change = log1p(c.change ?? 0)
+        return c.direction == .lowerIsBetter ? change : -change
+    }
+
+    /// A benchmark id without its last part: `wal.append.batch/64B/batch=1000` → `wal.append.batch/64B`.
+    static func family(of benchmark: String) -> Substring {
+        benchmark.lastIndex(of: "/").map { benchmark[..<$0] } ?? Substring(benchmark)
+    }
+
     /// The pair cap of a confirmation's plan.
-    public static let maximumPairs = 64
+    public static let maximumPairs = 128
 
     /// The fraction of the tolerance beyond which an undecided estimate is flagged.
     public static let screenFraction = 0.5
@@ -70,7 +87,7 @@ public struct Confirmation {
                 why: "the baseline's commit \(commit.prefix(12)) is not in this clone: fetch it (`git fetch origin \(commit)`, or "
                     + "actions/checkout with fetch-depth: 0) and run again")
         }
-        // Looks at 8, 16, 32 and 64 pairs: a plan a few minutes can finish (the later pairs run only
+        // Looks at 8, 16, 32, 64 and 128 pairs: a plan a few minutes can finish (the later pairs run only
         // the benchmarks still unsettled), so α is not spent on looks the budget never reaches.
         var comparison = PairedComparison(
             scenario: scenario, against: commit, filters: benchmarks, initialPairs: 8, step: 4, maxPairs: Self.maximumPairs,
@@ -89,9 +106,10 @@ public struct Confirmation {
     }
 
     /// The screen's report with each flagged metric's verdict, change and interval replaced by the
-    /// paired confirmation's, the screen's kept alongside. A flagged metric the paired rounds could
-    /// neither confirm nor rule out within the budget leaves the outcome unconfirmed (exit 5) when
-    /// nothing was confirmed: "we looked and could not tell" is not a pass.
+    /// paired confirmation's, the screen's kept alongside. A regression the screen called that the
+    /// paired rounds could neither confirm nor rule out within the budget leaves the outcome
+    /// unconfirmed (exit 5) when nothing was confirmed: "we looked and could not tell" is not a
+    /// pass. A lesser suspicion left unsettled is reported and does not hold the build.
     public static func merge(screen: GateReport, paired: GateReport, flagged: [MetricComparison]) -> GateReport {
         let flaggedIDs = Set(flagged.map(\.id))
         var confirmed = 0
@@ -118,12 +136,21 @@ public struct Confirmation {
             "stage 2 (paired A/B rounds against the baseline's commit): \(confirmed) of \(flagged.count) flagged regression(s) "
                 + "confirmed, \(flagged.count - confirmed - unsettled.count) ruled out"
                 + (missing > 0 ? ", \(missing) not re-measured" : "") + "; \(pairedNote)")
-        let undecided = confirmed == 0 && !unsettled.isEmpty
+        // A flag the screen called regressed and the rounds could not settle holds the build
+        // (exit 5); a mere suspicion the rounds could not settle is reported and does not.
+        let calledRegressed = Set(flagged.filter { $0.verdict == .regressed }.map(\.id))
+        let holding = unsettled.filter { calledRegressed.contains($0) }
+        let undecided = confirmed == 0 && !holding.isEmpty
         if undecided {
             notes.append(
-                "\(unsettled.count) flagged metric(s) could be neither confirmed nor ruled out within the confirmation budget ("
-                    + unsettled.prefix(5).joined(separator: "; ") + (unsettled.count > 5 ? "; …" : "")
+                "\(holding.count) regression(s) the screen called could be neither confirmed nor ruled out within the confirmation "
+                    + "budget (" + holding.prefix(5).joined(separator: "; ") + (holding.count > 5 ? "; …" : "")
                     + "). Exit 5 says so: re-run on a quieter runner, or give the confirmation more time with --confirm-budget")
+        } else if !unsettled.isEmpty {
+            notes.append(
+                "\(unsettled.count) flagged metric(s) that the screen had not called regressed could be neither confirmed nor ruled "
+                    + "out within the budget (" + unsettled.prefix(5).joined(separator: "; ") + (unsettled.count > 5 ? "; …" : "")
+                    + "); they are reported inconclusive and do not hold the build")
         }
         return rebuilt(screen, comparisons: comparisons, notes: notes, unconfirmed: undecided)
     }
