@@ -165,6 +165,10 @@ def main():
             by_kind.setdefault(kind, []).append(f"{s['tp']}/{s['fp']}/{s['fn']}")
     print("by kind (true/false/missed), segmentation vs Otava: " +
           "; ".join(f"{k}: {v[0]} vs {v[1]}" for k, v in by_kind.items()))
+    for noise in (0.005, 0.01, 0.02):
+        subset = [i for i, h in enumerate(histories) if h["session_noise"] == noise]
+        f1 = [score([histories[i] for i in subset], [found[i] for i in subset])["f1"] for _, found in (rows[0], rows[2])]
+        print(f"session noise {noise * 100:g} % ({len(subset)} histories): F1 {f1[0]:.3f} segmentation, {f1[1]:.3f} Otava")
     print(f"perfgate segmentation analysed the {len(histories)} histories in {ours['seconds'] * 1000:.0f} ms")
     json.dump(result, sys.stderr)
 

@@ -103,6 +103,25 @@ import Testing
         #expect(Confirmation.flagged(report(Array(family.suffix(3)))).isEmpty, "one sibling is no family")
     }
 
+    /// The confirmation takes the most suspicious benchmarks first: a regression the screen called,
+    /// then the strongest estimate for its noise (z), whatever its size.
+    @Test func theMostSuspiciousBenchmarksComeFirst() {
+        func flag(_ id: String, change: Double, halfWidth: Double, verdict: Verdict) -> MetricComparison {
+            var c = MetricComparison(
+                benchmark: id, metric: "p50", unit: "ns", direction: .lowerIsBetter, kind: .timing, baselineMedian: 100,
+                currentMedian: 100 * (1 + change), change: change, intervalLow: change - halfWidth, intervalHigh: change + halfWidth,
+                baselineSamples: 20, currentSamples: 20, tolerance: 0.05, verdict: verdict)
+            c.gating = .gated
+            return c
+        }
+        let order = Confirmation.prioritised([
+            flag("noisy", change: 0.60, halfWidth: 1.0, verdict: .inconclusive),
+            flag("sharp", change: 0.04, halfWidth: 0.01, verdict: .inconclusive),
+            flag("called", change: 0.08, halfWidth: 0.06, verdict: .regressed),
+        ])
+        #expect(order == ["called", "sharp", "noisy"])
+    }
+
     /// A suspicion (an undecided screen estimate) that the paired rounds cannot settle is reported
     /// and does not hold the build; only a regression the screen called does (exit 5, above).
     @Test func anUnsettledSuspicionDoesNotHoldTheBuild() throws {

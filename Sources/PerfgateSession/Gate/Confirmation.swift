@@ -64,6 +64,27 @@ public struct Confirmation {
         benchmark.lastIndex(of: "/").map { benchmark[..<$0] } ?? Substring(benchmark)
     }
 
+    /// The benchmarks of `flagged`, most suspicious first: those with a flag the screen called
+    /// regressed, then by the strongest flag's screen z (how many of its standard deviations the
+    /// estimate lies on the worse side).
+    public static func prioritised(_ flagged: [MetricComparison]) -> [String] {
+        func suspicion(_ c: MetricComparison) -> (Int, Double) {
+            var z = worse(c)
+            if let low = c.intervalLow, let high = c.intervalHigh, low > -1, high > low {
+                z /= (log1p(high) - log1p(low)) / (2 * Distributions.normalQuantile(0.975))
+            }
+            return (c.verdict == .regressed ? 1 : 0, z)
+        }
+        let strongest = Dictionary(grouping: flagged, by: \.benchmark).mapValues { $0.map(suspicion).max { $0 < $1 }! }
+        return strongest.keys.sorted { a, b in
+            strongest[a]! != strongest[b]! ? strongest[a]! > strongest[b]! : a < b
+        }
+    }
+
+    /// The most benchmarks a confirmation re-measures: a few minutes of pairs settle about this many,
+    /// and a larger family of metrics would widen every interval (α is divided among them).
+    public static let maximumBenchmarks = 8
+
     /// The pair cap of a confirmation's plan.
     public static let maximumPairs = 128
 
@@ -76,8 +97,11 @@ public struct Confirmation {
     ) -> GateReport {
         let flagged = Self.flagged(report)
         guard !flagged.isEmpty else { return report }
-        let benchmarks = Array(Set(flagged.map(\.benchmark))).sorted()
-        note("confirming \(flagged.count) flagged regression(s) in \(benchmarks.count) benchmark(s) in paired A/B rounds…")
+        let benchmarks = Array(Self.prioritised(flagged).prefix(Self.maximumBenchmarks))
+        let focus = flagged.filter { benchmarks.contains($0.benchmark) }
+        note(
+            "confirming \(focus.count) of \(flagged.count) flagged metric(s) in paired A/B rounds: "
+                + "\(benchmarks.count) benchmark(s), the most suspicious first…")
         guard let commit = report.baselineCommit else {
             return Self.unconfirmed(report, flagged: flagged, why: "the baseline names no commit to build (it came from another harness)")
         }
@@ -95,7 +119,7 @@ public struct Confirmation {
         comparison.headBinary = headBinary
         comparison.baseBinary = baseBinary
         comparison.headSlowdown = headSlowdown
-        comparison.focus = Set(flagged.map(\.id))
+        comparison.focus = Set(focus.map(\.id))
         let paired: GateReport
         do {
             paired = try comparison.run(session: session, note: note, progress: progress)
@@ -135,7 +159,9 @@ public struct Confirmation {
         notes.append(
             "stage 2 (paired A/B rounds against the baseline's commit): \(confirmed) of \(flagged.count) flagged regression(s) "
                 + "confirmed, \(flagged.count - confirmed - unsettled.count) ruled out"
-                + (missing > 0 ? ", \(missing) not re-measured" : "") + "; \(pairedNote)")
+                + (missing > 0
+                    ? ", \(missing) not re-measured (the confirmation takes the \(maximumBenchmarks) most suspicious benchmarks)" : "")
+                + "; \(pairedNote)")
         // A flag the screen called regressed and the rounds could not settle holds the build
         // (exit 5); a mere suspicion the rounds could not settle is reported and does not.
         let calledRegressed = Set(flagged.filter { $0.verdict == .regressed }.map(\.id))
