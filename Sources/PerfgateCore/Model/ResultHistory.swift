@@ -81,10 +81,14 @@ public struct ResultHistory: Sendable {
         benchmark.metric(named: "p99") ?? benchmark.metric(named: "throughput") ?? benchmark.metrics.first
     }
 
+    /// `key`'s metric in each run recorded on `entry`, the latest run first.
+    private func recorded(_ key: SeriesKey, at entry: Entry) -> LazyMapSequence<[ResultFile], Metric?> {
+        entry.results.sorted { $0.run.finishedAt > $1.run.finishedAt }.lazy.map { $0.benchmark(key.benchmark)?.metric(named: key.metric) }
+    }
+
     /// The value of `key` at `entry`: the median of the latest recorded run's samples.
     public func value(_ key: SeriesKey, at entry: Entry) -> Double? {
-        entry.results.sorted { $0.run.finishedAt > $1.run.finishedAt }
-            .lazy.compactMap { $0.benchmark(key.benchmark)?.metric(named: key.metric)?.median }.first
+        recorded(key, at: entry).compactMap { $0?.median }.first
     }
 
     /// The series' values oldest first, with the commit of each (gaps skipped): the input of
@@ -97,8 +101,7 @@ public struct ResultHistory: Sendable {
     /// the latest run recorded on the commit, for detectors that use the rounds.
     public func rounds(_ key: SeriesKey) -> [(commit: String, samples: [Double])] {
         entries.reversed().compactMap { entry in
-            entry.results.sorted { $0.run.finishedAt > $1.run.finishedAt }
-                .lazy.compactMap { $0.benchmark(key.benchmark)?.metric(named: key.metric) }
+            recorded(key, at: entry).compactMap { $0 }
                 .first { $0.available && !$0.samples.isEmpty && $0.samples.allSatisfy { $0 > 0 } }
                 .map { (entry.commit, $0.samples) }
         }

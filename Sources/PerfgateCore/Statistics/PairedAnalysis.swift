@@ -95,17 +95,10 @@ public struct PairedAnalysis {
                 miscoverage: miscoverage)
             if c.gating == .gated {
                 // The one-sided test in the estimate's direction against the tolerance on that side
-                // (H0: change ≤ +τ when it looks worse, ≥ −τ when better), corrected so that it is
+                // (H0: change ≤ +τ when the ratio rose, ≥ −τ when it fell), corrected so that it is
                 // significant exactly when the interval's end clears the tolerance.
                 let bound = log1p(c.tolerance)
-                let worse = c.direction == .lowerIsBetter ? test.mean : -test.mean
-                let p: Double
-                switch (c.direction == .lowerIsBetter, worse >= 0) {
-                case (true, true): p = test.pValue(above: bound)
-                case (true, false): p = test.pValue(below: -bound)
-                case (false, true): p = test.pValue(below: -bound)
-                case (false, false): p = test.pValue(above: bound)
-                }
+                let p = test.mean >= 0 ? test.pValue(above: bound) : test.pValue(below: -bound)
                 c.pValue = p
                 c.adjustedPValue = min(1, p * 2 / miscoverage * settings.pairedAlpha)
                 let decided = Self.decide(c, level: miscoverage)

@@ -15,8 +15,3 @@ public protocol PairedRounds: AnyObject {
     /// Later pairs run only `benchmarks` (ids); the others keep the samples they have.
     func narrow(to benchmarks: Set<String>)
 }
-
-extension PairedRounds {
-    /// Mean seconds per pair so far (0 before the first).
-    public var secondsPerPair: Double { pairs == 0 ? 0 : measuredSeconds / Double(pairs) }
-}
