@@ -28,6 +28,7 @@ public final class PairedSession {
     private var startWithB: Bool
     private var reportsA: [String: [RoundReport]] = [:]
     private var reportsB: [String: [RoundReport]] = [:]
+    private var secondsByBenchmark: [String: Double] = [:]
     public private(set) var pairs = 0
     /// Wall time spent measuring, in seconds.
     public private(set) var measuredSeconds = 0.0
@@ -52,6 +53,7 @@ public final class PairedSession {
             let flip = (pairs % 4 == 1 || pairs % 4 == 2) != startWithB
             for definition in benchmarks.shuffled(using: &generator) where active?.contains(definition.id) ?? true {
                 let order = flip ? [false, true] : [true, false]  // true = side A
+                let benchmarkStarted = nowNanos()
                 for isA in order {
                     let side = isA ? sides.a : sides.b
                     let report = try SuiteRunner.runRound(
@@ -64,11 +66,18 @@ public final class PairedSession {
                         reportsB[definition.id, default: []].append(report)
                     }
                 }
+                secondsByBenchmark[definition.id, default: 0] += Double(nowNanos() - benchmarkStarted) / 1e9
                 progress(pairs, definition.id)
             }
             pairs += 1
             measuredSeconds += Double(nowNanos() - started) / 1e9
         }
+    }
+
+    /// Mean seconds one pair of `benchmark` (both sides, process start included) has taken so far.
+    public func secondsPerPair(of benchmark: String) -> Double? {
+        guard let seconds = secondsByBenchmark[benchmark], let count = reportsA[benchmark]?.count, count > 0 else { return nil }
+        return seconds / Double(count)
     }
 
     /// The samples so far, aligned by pair: side A's and side B's benchmarks.

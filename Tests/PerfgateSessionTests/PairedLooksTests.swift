@@ -16,6 +16,8 @@ import Testing
         var measuredSeconds = 0.0
         let factors: [String: Double]
         let secondsPerPairCost: Double
+        /// Seconds a pair of each benchmark takes, when they differ (default: `secondsPerPairCost` each).
+        var costs: [String: Double] = [:]
         var rng: SplitMix64
         var a: [String: [Double]] = [:]
         var b: [String: [Double]] = [:]
@@ -40,7 +42,7 @@ import Testing
                     a[id, default: []].append(session * ResultFixtures.noisy(1, cv: 0.005, n: 1, rng: &rng)[0])
                     b[id, default: []].append(session * factor * ResultFixtures.noisy(1, cv: 0.005, n: 1, rng: &rng)[0])
                     progress(pairs, id)
-                    measuredSeconds += secondsPerPairCost
+                    measuredSeconds += costs[id] ?? secondsPerPairCost
                 }
                 pairs += 1
             }
@@ -56,13 +58,16 @@ import Testing
         }
 
         func narrow(to benchmarks: Set<String>) { active = benchmarks }
+
+        func secondsPerPair(of benchmark: String) -> Double? { costs.isEmpty ? nil : costs[benchmark] }
     }
 
-    private func run(_ rounds: SyntheticRounds, budget: Double = 10_000, maxPairs: Int = 512, focus: Set<String>? = nil) throws
-        -> PairedLooks.Outcome
-    {
+    private func run(
+        _ rounds: SyntheticRounds, budget: Double = 10_000, maxPairs: Int = 512, focus: Set<String>? = nil, priority: [String] = []
+    ) throws -> PairedLooks.Outcome {
         var looks = PairedLooks(configuration: GateConfiguration(), initialPairs: 8, step: 4, maxPairs: maxPairs, budgetSeconds: budget)
         looks.focus = focus
+        looks.priority = priority
         return try looks.run(
             rounds,
             report: { look, base, head in
@@ -135,5 +140,33 @@ import Testing
         #expect(outcome.report.comparisons.first { $0.benchmark == "x" }?.verdict == .regressed)
         #expect(outcome.report.comparisons.first { $0.benchmark == "y" }.map(PairedAnalysis.isSettled) == true)
         #expect(outcome.report.notes.last?.contains("the last looks ran only the 1 benchmark(s) still to settle") == true)
+    }
+
+    /// Three flagged benchmarks that cannot be settled (each +3 %, right at the 3 % tolerance): `slow`
+    /// costs 10 s a pair, `x` and `y` 1 s. With a 300 s budget the looks cannot run all three
+    /// beyond 16 pairs (192 s), so the next looks run those that fit in priority order: `x` first;
+    /// `slow`, next in priority, does not fit, and `y`, cheaper, does — up to 64 pairs (288 s).
+    /// `slow` is named as left unsettled. Without a priority the loop stops at the budget with
+    /// every benchmark at 16 pairs.
+    @Test func aLookThatCannotRunEverythingRunsTheMostImportantThatFit() throws {
+        func rounds() -> SyntheticRounds {
+            let rounds = SyntheticRounds(factors: ["x": 1.03, "y": 1.03, "slow": 1.03])
+            rounds.costs = ["x": 1, "y": 1, "slow": 10]
+            return rounds
+        }
+        let focus: Set<String> = ["x p50", "y p50", "slow p50"]
+        let prioritised = rounds()
+        let outcome = try run(prioritised, budget: 300, maxPairs: 128, focus: focus, priority: ["x", "slow", "y"])
+        #expect(prioritised.b["slow"]?.count == 16)
+        #expect(prioritised.b["x"]?.count == 64)
+        #expect(prioritised.b["y"]?.count == 64)
+        #expect(prioritised.measuredSeconds == 288)
+        #expect(outcome.stop == .budget(nextPairs: 128, seconds: 768, budget: 300))
+        #expect(outcome.report.notes.last?.contains("left unsettled to stay within the budget") == true)
+        #expect(outcome.report.notes.last?.contains(": slow") == true)
+        let unprioritised = rounds()
+        let stopped = try run(unprioritised, budget: 300, maxPairs: 128, focus: focus)
+        #expect(unprioritised.b.values.allSatisfy { $0.count == 16 })
+        #expect(stopped.stop == .budget(nextPairs: 32, seconds: 192, budget: 300))
     }
 }

@@ -40,16 +40,26 @@ public struct Confirmation {
     /// benchmarks together: in one run the whole `wal.append.batch/64B` family was 8 % faster than
     /// the baseline's sessions, so the one slowed by 10 % measured −0.3 % ("unchanged") — 8 % worse
     /// than its siblings. An extra flag costs a look or two of paired rounds, never a red build.
-    public static func flagged(_ report: GateReport) -> [MetricComparison] {
+    public static func flagged(_ report: GateReport) -> [MetricComparison] { flags(report).map(\.comparison) }
+
+    /// A timing the screen flagged, and how much worse it looks on the log scale: its own estimate
+    /// or its lag behind its siblings, whichever is larger.
+    public struct Flag: Sendable {
+        public var comparison: MetricComparison
+        public var worse: Double
+    }
+
+    /// The flags of ``flagged(_:)`` with how much worse each looks.
+    public static func flags(_ report: GateReport) -> [Flag] {
         let timings = report.comparisons.filter { $0.kind == .timing && $0.gating == .gated && $0.change.map { $0 > -1 } == true }
         let families = Dictionary(grouping: timings) { "\(family(of: $0.benchmark)) \($0.metric)" }
-        return timings.filter { c in
-            if c.verdict == .regressed { return true }
+        return timings.compactMap { c in
             let limit = log1p(c.tolerance * screenFraction)
-            if c.verdict == .inconclusive && worse(c) > limit { return true }
             let siblings = (families["\(family(of: c.benchmark)) \(c.metric)"] ?? []).filter { $0.benchmark != c.benchmark }
-            guard siblings.count >= 2, let shared = Quantile.median(siblings.map(worse)) else { return false }
-            return worse(c) - shared > limit
+            let lag = siblings.count >= 2 ? Quantile.median(siblings.map(worse)).map { worse(c) - $0 } : nil
+            let flagged =
+                c.verdict == .regressed || (c.verdict == .inconclusive && worse(c) > limit) || (lag.map { $0 > limit } ?? false)
+            return flagged ? Flag(comparison: c, worse: max(worse(c), lag ?? -.infinity)) : nil
         }
     }
 
@@ -64,18 +74,21 @@ public struct Confirmation {
         benchmark.lastIndex(of: "/").map { benchmark[..<$0] } ?? Substring(benchmark)
     }
 
-    /// The benchmarks of `flagged`, most suspicious first: those with a flag the screen called
+    /// The benchmarks of `flags`, most suspicious first: those with a flag the screen called
     /// regressed, then by the strongest flag's screen z (how many of its standard deviations the
-    /// estimate lies on the worse side).
-    public static func prioritised(_ flagged: [MetricComparison]) -> [String] {
-        func suspicion(_ c: MetricComparison) -> (Int, Double) {
-            var z = worse(c)
+    /// estimate, or its lag behind its siblings, lies on the worse side). A slowdown hidden by a
+    /// session that moved its whole family measures better than the baseline: its lag, not its
+    /// estimate, says how suspicious it is.
+    public static func prioritised(_ flags: [Flag]) -> [String] {
+        func suspicion(_ flag: Flag) -> (Int, Double) {
+            let c = flag.comparison
+            var z = flag.worse
             if let low = c.intervalLow, let high = c.intervalHigh, low > -1, high > low {
                 z /= (log1p(high) - log1p(low)) / (2 * Distributions.normalQuantile(0.975))
             }
             return (c.verdict == .regressed ? 1 : 0, z)
         }
-        let strongest = Dictionary(grouping: flagged, by: \.benchmark).mapValues { $0.map(suspicion).max { $0 < $1 }! }
+        let strongest = Dictionary(grouping: flags, by: \.comparison.benchmark).mapValues { $0.map(suspicion).max { $0 < $1 }! }
         return strongest.keys.sorted { a, b in
             strongest[a]! != strongest[b]! ? strongest[a]! > strongest[b]! : a < b
         }
@@ -85,8 +98,11 @@ public struct Confirmation {
     /// and a larger family of metrics would widen every interval (α is divided among them).
     public static let maximumBenchmarks = 8
 
-    /// The pair cap of a confirmation's plan.
-    public static let maximumPairs = 128
+    /// The pair cap of a confirmation's plan. A 10 % slowdown of a benchmark whose pairs differ by
+    /// 12–17 % from pair to pair (the batched appends here) needs about 200 pairs to be shown beyond
+    /// a 5 % tolerance; a cheap benchmark gets them within the budget, because a look that cannot
+    /// run every unsettled benchmark runs the most suspicious that fit (``PairedLooks/priority``).
+    public static let maximumPairs = 256
 
     /// The fraction of the tolerance beyond which an undecided estimate is flagged.
     public static let screenFraction = 0.5
@@ -95,9 +111,10 @@ public struct Confirmation {
     public func confirm(
         _ report: GateReport, scenario: Scenario, session: GateSession, note: (String) -> Void, progress: (String, Bool) -> Void
     ) -> GateReport {
-        let flagged = Self.flagged(report)
+        let flags = Self.flags(report)
+        let flagged = flags.map(\.comparison)
         guard !flagged.isEmpty else { return report }
-        let benchmarks = Array(Self.prioritised(flagged).prefix(Self.maximumBenchmarks))
+        let benchmarks = Array(Self.prioritised(flags).prefix(Self.maximumBenchmarks))
         let focus = flagged.filter { benchmarks.contains($0.benchmark) }
         note(
             "confirming \(focus.count) of \(flagged.count) flagged metric(s) in paired A/B rounds: "
@@ -111,8 +128,8 @@ public struct Confirmation {
                 why: "the baseline's commit \(commit.prefix(12)) is not in this clone: fetch it (`git fetch origin \(commit)`, or "
                     + "actions/checkout with fetch-depth: 0) and run again")
         }
-        // Looks at 8, 16, 32, 64 and 128 pairs: a plan a few minutes can finish (the later pairs run only
-        // the benchmarks still unsettled), so α is not spent on looks the budget never reaches.
+        // Looks at 8, 16, 32, 64, 128 and 256 pairs: the later looks run only the benchmarks still
+        // unsettled, the most suspicious that fit the budget first.
         var comparison = PairedComparison(
             scenario: scenario, against: commit, filters: benchmarks, initialPairs: 8, step: 4, maxPairs: Self.maximumPairs,
             budgetSeconds: budgetSeconds)
@@ -120,6 +137,7 @@ public struct Confirmation {
         comparison.baseBinary = baseBinary
         comparison.headSlowdown = headSlowdown
         comparison.focus = Set(focus.map(\.id))
+        comparison.priority = benchmarks
         let paired: GateReport
         do {
             paired = try comparison.run(session: session, note: note, progress: progress)

@@ -27,6 +27,8 @@ public struct PairedComparison {
     public var headSlowdown: String?
     /// The metrics (``MetricComparison/id``) whose settling ends the rounds (``PairedLooks/focus``); nil: every gated metric.
     public var focus: Set<String>?
+    /// Benchmarks in order of importance, for a look that cannot run them all (``PairedLooks/priority``).
+    public var priority: [String] = []
 
     /// A comparison of the work tree with `against` (nil: the merge base) over the benchmarks matching `filters`.
     public init(scenario: Scenario, against: String?, filters: [String], initialPairs: Int, step: Int, maxPairs: Int, budgetSeconds: Double)
@@ -94,6 +96,7 @@ public struct PairedComparison {
             configuration: try configured.configuration(base: base), initialPairs: initialPairs, step: step,
             maxPairs: maxPairs, budgetSeconds: budgetSeconds)
         looks.focus = focus
+        looks.priority = priority
         let identity = try? repository.identity()
         let machine = MachineProbe.fingerprint(directory: options.workDirectory)
         func results(_ side: [BenchmarkResult], commit: String?, head: Bool) -> ResultFile {

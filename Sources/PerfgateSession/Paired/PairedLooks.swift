@@ -19,6 +19,13 @@ public struct PairedLooks {
     /// are also the analysis's family (``PairedAnalysis/family``): α is divided among them only.
     public var focus: Set<String>? { didSet { analysis.family = focus } }
 
+    /// The benchmarks in order of importance (a confirmation's most suspicious first). When the
+    /// next look cannot run every unsettled benchmark within the budget, it runs those that fit,
+    /// taken in this order — so a cheap, suspicious benchmark reaches the many pairs a 10 % change
+    /// needs while an expensive, less suspicious one stops where the budget says. Empty: the loop
+    /// stops instead.
+    public var priority: [String] = []
+
     /// A loop that looks first after `initialPairs` pairs, then at least doubles (by `step` or more) up to
     /// `maxPairs`, within `budgetSeconds` of measurement.
     public init(configuration: GateConfiguration, initialPairs: Int, step: Int, maxPairs: Int, budgetSeconds: Double) {
@@ -65,12 +72,13 @@ public struct PairedLooks {
         var decided: [String: MetricComparison] = [:]
         var report: GateReport
         var stop: Stop
-        var running: Int?  // benchmarks the rounds run, once narrowed
+        var running: Set<String>?  // benchmarks the rounds run, once narrowed
+        var left: [String] = []  // unsettled benchmarks a look left out to stay within the budget
         repeat {
             let pairsBefore = rounds.pairs
             let secondsBefore = rounds.measuredSeconds
             try rounds.runPairs(schedule[look] - rounds.pairs, progress: progress)
-            var secondsPerPair = (rounds.measuredSeconds - secondsBefore) / Double(max(1, rounds.pairs - pairsBefore))
+            let secondsPerPair = (rounds.measuredSeconds - secondsBefore) / Double(max(1, rounds.pairs - pairsBefore))
             look += 1
             let (a, b) = rounds.results()
             report = makeReport(look, a, b)
@@ -86,16 +94,28 @@ public struct PairedLooks {
             }
             // A confirmation runs on only the benchmarks it still has to settle: the others keep
             // their samples and their carried-forward verdicts, and the budget goes where it is needed.
+            let pairs = schedule[look] - rounds.pairs
+            var nextCost = secondsPerPair * Double(pairs)
             if let focus {
                 let unsettled = Set(report.comparisons.filter { focus.contains($0.id) && !PairedAnalysis.isSettled($0) }.map(\.benchmark))
-                let before = running ?? Set(report.comparisons.map(\.benchmark)).count
-                if !unsettled.isEmpty && unsettled.count < before {
-                    rounds.narrow(to: unsettled)
-                    secondsPerPair *= Double(unsettled.count) / Double(before)
-                    running = unsettled.count
+                let share = secondsPerPair / Double(max(1, (running ?? Set(report.comparisons.map(\.benchmark))).count))
+                let cost = { (id: String) in rounds.secondsPerPair(of: id) ?? share }
+                var next = unsettled
+                nextCost = unsettled.reduce(0) { $0 + cost($1) } * Double(pairs)
+                // When the next look cannot run them all, it runs the most important that fit.
+                if rounds.measuredSeconds + nextCost > budgetSeconds, !priority.isEmpty, unsettled.count > 1 {
+                    let fitted = fit(unsettled, pairs: pairs, seconds: budgetSeconds - rounds.measuredSeconds, cost: cost)
+                    if !fitted.chosen.isEmpty {
+                        next = fitted.chosen
+                        nextCost = fitted.seconds
+                        for id in priority where unsettled.contains(id) && !next.contains(id) && !left.contains(id) { left.append(id) }
+                    }
+                }
+                if !next.isEmpty && next != running {
+                    rounds.narrow(to: next)
+                    running = next
                 }
             }
-            let nextCost = secondsPerPair * Double(schedule[look] - rounds.pairs)
             if rounds.measuredSeconds + nextCost > budgetSeconds {
                 stop = .budget(nextPairs: schedule[look], seconds: nextCost, budget: budgetSeconds)
                 break
@@ -108,7 +128,28 @@ public struct PairedLooks {
                 rounds.pairs, rounds.measuredSeconds, look, schedule.count, Format.pValue(analysis.spending.alpha),
                 (1...look).map { Format.pValue(analysis.spending.spent(at: $0)) }.joined(separator: " + "), stop.description,
                 undecided > 0 ? "; \(undecided) undecided metric(s) are reported inconclusive with the interval reached" : "")
-                + (running.map { "; the last looks ran only the \($0) benchmark(s) still to settle" } ?? ""))
+                + (running.map { "; the last looks ran only the \($0.count) benchmark(s) still to settle" } ?? "")
+                + (left.isEmpty
+                    ? ""
+                    : "; left unsettled to stay within the budget (more important or cheaper ones went on): "
+                        + left.prefix(5).joined(separator: ", ") + (left.count > 5 ? ", …" : "")))
         return Outcome(report: report, looks: look, stop: stop)
+    }
+
+    /// The unsettled benchmarks that `pairs` more pairs can run within `seconds`, taken in
+    /// ``priority`` order (one that does not fit is skipped, a cheaper later one may still fit),
+    /// and the seconds they are expected to take.
+    func fit(_ unsettled: Set<String>, pairs: Int, seconds: Double, cost: (String) -> Double) -> (chosen: Set<String>, seconds: Double) {
+        var chosen: Set<String> = []
+        var total = 0.0
+        let ordered = priority.filter(unsettled.contains) + unsettled.subtracting(priority).sorted()
+        for id in ordered {
+            let more = cost(id) * Double(pairs)
+            if total + more <= seconds {
+                chosen.insert(id)
+                total += more
+            }
+        }
+        return (chosen, total)
     }
 }

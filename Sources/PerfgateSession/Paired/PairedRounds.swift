@@ -14,4 +14,11 @@ public protocol PairedRounds: AnyObject {
     func results() -> (a: [BenchmarkResult], b: [BenchmarkResult])
     /// Later pairs run only `benchmarks` (ids); the others keep the samples they have.
     func narrow(to benchmarks: Set<String>)
+    /// Mean seconds one pair of `benchmark` (both sides) has taken so far; nil when unknown.
+    func secondsPerPair(of benchmark: String) -> Double?
+}
+
+extension PairedRounds {
+    /// Unknown by default: the look loop then shares a pair's time equally among the benchmarks.
+    public func secondsPerPair(of benchmark: String) -> Double? { nil }
 }
