@@ -12,6 +12,8 @@ public struct SuiteRunner {
         public var scenario: Scenario
         /// Shell-style globs (`wal.append.*`); a benchmark runs if it matches any. Empty: all.
         public var filters: [String] = []
+        /// Run only this shard's share of the selected benchmarks (``ShardPlan``).
+        public var shard: Shard?
         /// Overrides the scenario's rounds.
         public var rounds: Int?
         /// Parent of the temporary WAL directories (removed afterwards).
@@ -43,8 +45,15 @@ public struct SuiteRunner {
     public let options: Options
     public init(options: Options) { self.options = options }
 
-    /// The benchmarks the options select; an error when a filter matches nothing.
+    /// The benchmarks the options select (the shard's share of those the filters match); an error
+    /// when a filter matches nothing.
     public func selectedBenchmarks() throws -> [BenchmarkDefinition] {
+        let filtered = try filteredBenchmarks()
+        return options.shard.map { ShardPlan.share(of: filtered, shard: $0) } ?? filtered
+    }
+
+    /// The benchmarks the filters select, before sharding.
+    func filteredBenchmarks() throws -> [BenchmarkDefinition] {
         let all = BenchmarkCatalog.benchmarks(for: options.scenario)
         guard !options.filters.isEmpty else { return all }
         for filter in options.filters where !all.contains(where: { Glob.matches(filter, $0.id) }) {

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import PerfgateCore
 import PerfgateSession
 import WALBenchmarks
 
@@ -31,6 +33,18 @@ struct PairedOptions: ParsableArguments {
             valueName: "n"))
     var maxPairs = 512
 
+    @Option(
+        help: ArgumentHelp(
+            "Save the measured pairs (base.json, head.json) in this directory for `perfgate judge`, which gives the "
+                + "verdict with trusted code (the workflow's judge job).", valueName: "dir"))
+    var saveMeasurements: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Measure only share i of N of the benchmarks (e.g. 2/3), for a pull request's measurement spread over N "
+                + "runners; `perfgate judge` joins the shards.", valueName: "i/N"))
+    var shard: String?
+
     @Option(help: .hidden) var baseBinary: String?
     @Option(help: .hidden) var headBinary: String?
     @Option(help: .hidden) var headSlowdown: String?
@@ -46,7 +60,15 @@ struct PairedOptions: ParsableArguments {
         comparison.baseBinary = baseBinary
         comparison.headBinary = headBinary
         comparison.headSlowdown = headSlowdown
+        comparison.measurementsDirectory = saveMeasurements
+        comparison.shard = try? shard.map { try Shard.parse($0, group: Self.shardGroup) }
         return comparison
+    }
+
+    /// The group that joins a measurement's shards: the workflow run on GitHub Actions.
+    static var shardGroup: String {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["GITHUB_RUN_ID"].map { "\($0)-\(environment["GITHUB_RUN_ATTEMPT"] ?? "1")" } ?? "manual"
     }
 
     func validate() throws {
@@ -54,6 +76,10 @@ struct PairedOptions: ParsableArguments {
             throw ValidationError(
                 "--initial-pairs \(initialPairs), --step \(step), --max-pairs \(maxPairs): the paired test needs "
                     + "at least 2 pairs, a step of at least 1 and a cap no lower than the first look; e.g. the defaults 8, 4 and 512")
+        }
+        if let shard { try usageCheck { _ = try Shard.parse(shard, group: "-") } }
+        if (saveMeasurements != nil || shard != nil) && !isRequested {
+            throw ValidationError("--save-measurements and --shard belong to the paired mode: add --against REF")
         }
         if against != nil && againstMergeBase {
             throw ValidationError("--against and --against-merge-base both name the base; pass one")

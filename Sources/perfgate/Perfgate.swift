@@ -18,7 +18,8 @@ struct Perfgate: ParsableCommand {
             """,
         version: BuildInfo.versionLine,
         subcommands: [
-            CheckCommand.self, RunCommand.self, CompareCommand.self, BaselineCommand.self, ReportCommand.self, RecordCommand.self,
+            CheckCommand.self, RunCommand.self, CompareCommand.self, JudgeCommand.self, BaselineCommand.self, ReportCommand.self,
+            RecordCommand.self,
             HistoryCommand.self, NotesCommand.self, CalibrateCommand.self, ListCommand.self, RoundCommand.self,
             NotesStressCommand.self, EvidenceCommand.self, ChangePointsCommand.self,
         ])

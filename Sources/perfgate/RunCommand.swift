@@ -32,8 +32,29 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "With --record: record even though the work tree has uncommitted changes.")
     var allowDirty = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Run only share i of N of the benchmarks (e.g. 2/3), split deterministically and balanced by cost, for a "
+                + "suite spread over N CI runners. Record every shard on the same commit; compare and check read them "
+                + "as one run once all N are recorded.", valueName: "i/N"))
+    var shard: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --shard: the name that joins the shards of one run (default: $GITHUB_RUN_ID-$GITHUB_RUN_ATTEMPT on "
+                + "GitHub Actions, else 'manual').", valueName: "name"))
+    var shardGroup: String?
+
     func validate() throws {
         if let profile { try usageCheck { try BaselineStore.checkProfileName(profile, flag: "--profile") } }
+        if let shard { try usageCheck { _ = try Shard.parse(shard, group: "-") } }
+        if shardGroup != nil && shard == nil { throw ValidationError("--shard-group needs --shard i/N") }
+    }
+
+    /// The shard this run is, with its group.
+    func parsedShard() throws -> Shard? {
+        guard let shard else { return nil }
+        return try Shard.parse(shard, group: shardGroup ?? PairedOptions.shardGroup)
     }
 
     func run() throws {
@@ -46,11 +67,11 @@ struct RunCommand: ParsableCommand {
                     "the work tree has uncommitted changes, so the result would not describe HEAD. "
                         + "Commit first, or pass --allow-dirty to record it marked dirty")
             }
-            var result = try suite.run(seed: seed, profile: profile)
+            var result = try suite.run(seed: seed, profile: profile, shard: try parsedShard())
             if let repository { try? GitRecording.stamp(&result, repository: repository, github: SessionEnvironment.current().github) }
             let path = output ?? ".perfgate/latest-\(suite.scenario.rawValue).json"
             try result.write(to: path)
-            print("\n" + SuiteScore.summary(result).joined(separator: "\n"))
+            if result.run.shard == nil { print("\n" + SuiteScore.summary(result).joined(separator: "\n")) }
             Terminal.note("wrote \(path)")
             if record, let repository {
                 try GitRecording.record(result, repository: repository, allowDirty: allowDirty, source: path)

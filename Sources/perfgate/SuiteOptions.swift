@@ -21,10 +21,11 @@ struct SuiteOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Rounds per benchmark (at least 2), overriding the scenario's.", valueName: "n"))
     var rounds: Int?
 
-    /// Runs the suite these options select, with progress on standard error.
-    func run(seed: UInt64 = 1, profile: String?) throws -> ResultFile {
+    /// Runs the suite these options select (`shard`'s share of it, when given), with progress on standard error.
+    func run(seed: UInt64 = 1, profile: String?, shard: Shard? = nil) throws -> ResultFile {
         var run = SuiteRun(scenario: scenario, executable: Terminal.executablePath)
         run.filters = filters
+        run.shard = shard
         run.directory = dir
         run.rounds = rounds
         run.seed = seed

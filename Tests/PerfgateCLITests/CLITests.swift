@@ -240,14 +240,14 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = dir + "/.perfgate/sim"
         let run = try Self.run(
-            [Self.projectRoot + "/scripts/simulate_action.sh", out], in: dir,
+            [Self.projectRoot + "/scripts/simulate_action.sh", "action", out], in: dir,
             environment: [
                 "PERFGATE_BIN": Self.binary, "INPUT_SCENARIO": "smoke",
                 "PERFGATE_EXTRA_ARGS": "--filter wal.recovery/warm --rounds 2 --allow-missing-baseline --no-record",
             ], executable: "/bin/bash")
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         let outputs = try String(contentsOfFile: out + "/output.txt", encoding: .utf8)
-        #expect(outputs.contains("verdict=no baseline"))
+        #expect(outputs.contains("verdict=no-baseline"))
         #expect(outputs.contains("regressed=0"))
         #expect(outputs.contains("report-path=\(out)/reports/report.html"))
         let summary = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)

@@ -79,4 +79,13 @@ enum ReleaseBinary {
         }
         return outcome
     }
+
+    /// Runs the project's script `relative` (e.g. `scripts/judge_pull_request.sh`) with bash in
+    /// `directory`, with GitHub's and perfgate's variables removed (plus `environment`).
+    static func runScript(_ relative: String, in directory: String, environment: [String: String] = [:]) throws -> ProcessRunner.Outcome {
+        var env = ProcessInfo.processInfo.environment
+        for key in env.keys where key.hasPrefix("GITHUB_") || key.hasPrefix("PERFGATE_") { env.removeValue(forKey: key) }
+        env.merge(environment) { $1 }
+        return try ProcessRunner.run("/bin/bash", [projectRoot + "/" + relative], in: directory, environment: env)
+    }
 }

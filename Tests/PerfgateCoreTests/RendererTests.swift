@@ -33,10 +33,41 @@ import Testing
         #expect(!html.contains("<script>alert") && html.contains("&lt;script&gt;"))
         let junit = try ReportFormat.junit.render(report)
         #expect(!junit.contains("<script>") && junit.contains("&lt;/details&gt;"))
-        for line in GitHubActions.annotations(report) {
+        let annotations = GitHubActions.annotations(report)
+        #expect(annotations.count == 2, "one summary, then the regression")
+        #expect(annotations.first?.hasPrefix("::error title=perfgate::FAIL: 1 regressed, 1 unchanged — 1 problem(s)") == true)
+        for line in annotations {
             #expect(!line.dropFirst(2).contains("\n"), "one workflow command per line")
-            #expect(line.hasPrefix("::error title=perfgate regression::"))
         }
+        #expect(annotations.last?.hasPrefix("::error title=perfgate regression::") == true)
+    }
+
+    /// GitHub shows ten annotations per step: fifteen regressions and a missing benchmark give one
+    /// summary annotation and the ten worst (the missing benchmark first, then the largest
+    /// regressions); the outputs count the missing benchmark and say the verdict in one word.
+    @Test func annotationsAreOneSummaryAndTheTenWorst() throws {
+        var comparisons: [MetricComparison] = []
+        for i in 0..<15 {
+            var c = Self.report(benchmark: "b\(i)").comparisons[0]
+            c.change = 0.1 + Double(i) / 100
+            comparisons.append(c)
+        }
+        let report = GateReport(
+            mode: .storedBaseline, baselineSource: "b", currentSource: "c", baselineCommit: nil, currentCommit: nil, scenario: "ci",
+            profile: "p", comparisons: comparisons, targets: [], notes: [], alpha: 0.01, missingBenchmarks: ["gone"])
+        let annotations = GitHubActions.annotations(report)
+        #expect(annotations.count == 11)
+        #expect(annotations[0].contains("FAIL: 15 regressed, 1 benchmark(s) missing"))
+        #expect(annotations[0].contains("16 problem(s), the 10 worst annotated; the job summary lists them all"))
+        #expect(annotations[1].hasPrefix("::error title=perfgate benchmark missing::gone is in the baseline but did not run"))
+        #expect(annotations[2].contains("b14 p99"), "the largest regression next")
+        #expect(!annotations.contains { $0.contains("b4 p99") }, "the smallest ones are left to the summary")
+        let outputs = GitHubActions.outputs(report, exitCode: .failed, reportPaths: [:])
+        #expect(outputs["missing"] == "1" && outputs["verdict"] == "regression")
+        let none = GateReport(
+            mode: .storedBaseline, baselineSource: "b", currentSource: "c", baselineCommit: nil, currentCommit: nil, scenario: "ci",
+            profile: "p", comparisons: [], targets: [], notes: [], alpha: 0.01, hasBaseline: false)
+        #expect(GitHubActions.outputs(none, exitCode: .noBaseline, reportPaths: [:])["verdict"] == "no-baseline")
     }
 
     @Test func reportsLeadWithTheVerdictAndTheFailure() throws {

@@ -22,6 +22,11 @@ public struct RunMetadata: Codable, Sendable, Equatable {
     public var source: String
     /// Rounds per benchmark the scenario asked for.
     public var rounds: Int
+    /// The `--filter` globs the run selected its benchmarks with (nil: the whole scenario). A
+    /// filtered run is not held to the baseline's other benchmarks; an unfiltered one is.
+    public var filters: [String]?
+    /// Which share of a sharded run this is (``Shard``); nil for a whole run.
+    public var shard: Shard?
 
     /// A run's metadata; the run id defaults to a fresh UUID.
     public init(

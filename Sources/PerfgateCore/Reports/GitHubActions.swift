@@ -2,14 +2,28 @@ import Foundation
 
 /// GitHub workflow commands and step outputs.
 public enum GitHubActions {
-    /// `::error::` for regressions and failed targets, `::warning::` for warned or at-risk targets.
+    /// The most annotations of each kind: GitHub shows ten per step, so more would hide the summary.
+    public static let annotationLimit = 10
+
+    /// One summary `::error::` when the build fails (the headline, and how many problems there are),
+    /// then the ten worst problems — missing benchmarks, failed targets, regressions largest first —
+    /// and up to ten `::warning::` lines for warned or at-risk targets. The job summary lists everything.
     public static func annotations(_ report: GateReport) -> [String] {
-        var lines: [String] = []
-        for c in report.sortedComparisons where c.verdict == .regressed {
-            lines.append("::error title=perfgate regression::\(escape(c.explanation))")
+        var problems: [String] = report.missingBenchmarks.map {
+            "::error title=perfgate benchmark missing::\(escape("\($0) is in the baseline but did not run: " + GateReport.missingAdvice))"
         }
-        for t in report.failedTargets { lines.append("::error title=perfgate target failed::\(escape(t.explanation))") }
-        for t in report.warnedTargets { lines.append("::warning title=perfgate target::\(escape(t.explanation))") }
+        problems += report.failedTargets.map { "::error title=perfgate target failed::\(escape($0.explanation))" }
+        problems += report.sortedComparisons.filter { $0.verdict == .regressed }.map {
+            "::error title=perfgate regression::\(escape($0.explanation))"
+        }
+        var lines: [String] = []
+        if !problems.isEmpty {
+            let shown = min(problems.count, annotationLimit)
+            let more = problems.count > shown ? ", the \(shown) worst annotated; the job summary lists them all" : ""
+            lines.append("::error title=perfgate::\(escape(report.headline + " — \(problems.count) problem(s)" + more))")
+            lines += problems.prefix(shown)
+        }
+        lines += report.warnedTargets.prefix(annotationLimit).map { "::warning title=perfgate target::\(escape($0.explanation))" }
         return lines
     }
 
@@ -19,10 +33,15 @@ public enum GitHubActions {
             of: "\n", with: "%0A")
     }
 
+    /// The `verdict` output: the outcome as one word a workflow can compare (`pass`, `regression`,
+    /// `inconclusive`, `no-baseline`, `unconfirmed`).
+    public static func verdict(_ outcome: GateReport.Outcome) -> String { outcome.rawValue.replacingOccurrences(of: " ", with: "-") }
+
     /// Step outputs: verdict, counts, exit code and report paths.
     public static func outputs(_ report: GateReport, exitCode: ExitStatus, reportPaths: [String: String]) -> [String: String] {
         var outputs: [String: String] = [
-            "verdict": report.outcome.rawValue,
+            "verdict": verdict(report.outcome),
+            "missing": "\(report.missingBenchmarks.count)",
             "regressed": "\(report.count(.regressed))",
             "improved": "\(report.count(.improved))",
             "inconclusive": "\(report.count(.inconclusive))",

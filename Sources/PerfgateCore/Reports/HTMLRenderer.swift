@@ -43,10 +43,13 @@ public struct HTMLRenderer {
                 }.joined() + "<li><b>\(report.failedTargets.count)</b> target(s) failed</li></ul></header>")
         // Regressions and targets.
         let regressions = report.sortedComparisons.filter { $0.verdict == .regressed }
-        if !regressions.isEmpty || !report.failedTargets.isEmpty {
+        if !regressions.isEmpty || !report.failedTargets.isEmpty || !report.missingBenchmarks.isEmpty {
             body.append(
                 "<section><h2>What failed</h2><ul>" + regressions.map { "<li>\(Self.esc($0.explanation))</li>" }.joined()
-                    + report.failedTargets.map { "<li>\(Self.esc($0.explanation))</li>" }.joined() + "</ul></section>")
+                    + report.failedTargets.map { "<li>\(Self.esc($0.explanation))</li>" }.joined()
+                    + report.missingBenchmarks.map {
+                        "<li>\(Self.esc("\($0) is in the baseline but did not run: " + GateReport.missingAdvice))</li>"
+                    }.joined() + "</ul></section>")
         }
         if !report.targets.isEmpty {
             body.append(

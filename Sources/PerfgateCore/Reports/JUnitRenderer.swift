@@ -39,7 +39,13 @@ public struct JUnitRenderer {
             let body = failing ? "<failure message=\"\(Self.xml(t.explanation))\" type=\"target\">\(Self.xml(t.explanation))</failure>" : ""
             cases.append("    <testcase classname=\"targets\" name=\"\(Self.xml(t.name)) (\(Self.xml(t.benchmark)))\">\(body)</testcase>")
         }
-        let failures = report.count(.regressed) + report.failedTargets.count
+        for id in report.missingBenchmarks {
+            let message = Self.xml("\(id) is in the baseline but did not run: " + GateReport.missingAdvice)
+            cases.append(
+                "    <testcase classname=\"\(Self.xml(id))\" name=\"present\"><failure message=\"\(message)\" type=\"missing\">"
+                    + "\(message)</failure></testcase>")
+        }
+        let failures = report.count(.regressed) + report.failedTargets.count + report.missingBenchmarks.count
         return """
             <?xml version="1.0" encoding="UTF-8"?>
             <testsuites name="perfgate" tests="\(cases.count)" failures="\(failures)">

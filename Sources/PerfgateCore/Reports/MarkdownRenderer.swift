@@ -43,11 +43,14 @@ public struct MarkdownRenderer {
             out.append("> **The machine moved.** " + Self.escape(environment.sentence))
         }
         let regressions = report.sortedComparisons.filter { $0.verdict == .regressed }
-        if !regressions.isEmpty || !report.failedTargets.isEmpty {
+        if !regressions.isEmpty || !report.failedTargets.isEmpty || !report.missingBenchmarks.isEmpty {
             out.append("")
             out.append("### What failed")
             for c in regressions { out.append("- **regressed** — " + Self.escape(c.explanation)) }
             for t in report.failedTargets { out.append("- **target failed** — " + Self.escape(t.explanation)) }
+            for id in report.missingBenchmarks {
+                out.append("- **missing** — " + Self.escape("\(id) is in the baseline but did not run: " + GateReport.missingAdvice))
+            }
             out.append("")
             out.append("_What to do:_ " + Self.escape(report.advice))
         }

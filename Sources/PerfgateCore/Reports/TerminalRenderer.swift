@@ -88,6 +88,12 @@ public struct TerminalRenderer {
                     + "benchmark, and fix it; if the new level is intended, update the baseline on the default branch "
                     + "(`perfgate baseline update --reason ...`).")
         }
+        if !report.missingBenchmarks.isEmpty {
+            lines.append("")
+            lines.append("missing (in the baseline, not run):")
+            for id in report.missingBenchmarks { lines.append("  " + paint(id, .regressed)) }
+            lines.append("  what to do: " + GateReport.missingAdvice + ".")
+        }
         for note in report.notes { lines.append("note: \(note)") }
         if report.hasComparisons { lines.append("method: \(report.method)") }
         lines.append("")

@@ -42,6 +42,7 @@ public struct Comparator {
     ) -> GateReport {
         var comparisons: [MetricComparison] = []
         var notes = notes
+        var missingBenchmarks: [String] = []
         if let baseline {
             if baseline.run.scenario != current.run.scenario {
                 notes.append("the baseline is from the \(baseline.run.scenario) scenario and the current run from \(current.run.scenario)")
@@ -85,10 +86,20 @@ public struct Comparator {
                 }
             }
             let missing = baseline.benchmarks.map(\.id).filter { current.benchmark($0) == nil }
-            if !missing.isEmpty {
-                notes.append(
-                    "\(missing.count) baseline benchmark(s) not in this run (filtered out or removed): "
-                        + missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", …" : ""))
+            if let shard = current.run.shard {
+                if !missing.isEmpty {
+                    notes.append(
+                        "this run is shard \(shard.label) of group \(shard.group): the \(missing.count) baseline benchmark(s) of the "
+                            + "other shards are not in it (compare the commit once every shard is recorded to judge them all)")
+                }
+            } else if let filters = current.run.filters, !filters.isEmpty {
+                if !missing.isEmpty {
+                    notes.append(
+                        "\(missing.count) baseline benchmark(s) not selected by this run's filters (\(filters.joined(separator: ", "))): "
+                            + missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", …" : ""))
+                }
+            } else {
+                missingBenchmarks = missing
             }
             if mode == .storedBaseline {
                 if let sessions = comparisons.compactMap(\.baselineSessions).max() {
@@ -110,7 +121,7 @@ public struct Comparator {
             baselineCommit: baseline?.run.commit, currentCommit: current.run.commit,
             scenario: current.run.scenario, profile: current.run.machine.profile,
             comparisons: comparisons, targets: targets, notes: notes, alpha: settings.alpha, hasBaseline: baseline != nil,
-            environment: mode == .storedBaseline ? EnvironmentShift.measure(comparisons) : nil)
+            environment: mode == .storedBaseline ? EnvironmentShift.measure(comparisons) : nil, missingBenchmarks: missingBenchmarks)
     }
 
     /// Tail samples per round beyond percentile `name` (p99 → 1 %), or nil for non-percentiles.

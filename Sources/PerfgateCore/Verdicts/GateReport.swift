@@ -41,13 +41,24 @@ public struct GateReport: Codable, Sendable, Equatable {
     public var createdAt: Date
     /// How much the machine moved, by the controls (stored-baseline mode; nil when they did not move).
     public var environment: EnvironmentShift?
+    /// Stored as `missing`; absent from reports written before it existed.
+    private var missing: [String]?
+    /// Benchmarks the baseline holds that the run did not measure although it was not filtered:
+    /// each fails the build, so a change cannot pass its gate by deleting what the gate measures.
+    public var missingBenchmarks: [String] { missing ?? [] }
+
+    /// What to do about a missing benchmark.
+    public static let missingAdvice =
+        "restore it, or — if it was removed on purpose — update the baseline on the default branch first "
+        + "(`perfgate baseline update`), so that the gate stops expecting it; a run that selects benchmarks with --filter "
+        + "is not held to the others"
 
     /// A report of `comparisons` and `targets`; its outcome follows from them (see ``outcome(of:targets:hasBaseline:)``).
     public init(
         mode: Mode, baselineSource: String, currentSource: String, baselineCommit: String?, currentCommit: String?,
         scenario: String, profile: String, comparisons: [MetricComparison], targets: [TargetResult], notes: [String],
         alpha: Double, hasBaseline: Bool = true, environment: EnvironmentShift? = nil, unconfirmed: Bool = false,
-        createdAt: Date = Date()
+        missingBenchmarks: [String] = [], createdAt: Date = Date()
     ) {
         self.mode = mode
         self.baselineSource = baselineSource
@@ -60,21 +71,23 @@ public struct GateReport: Codable, Sendable, Equatable {
         self.targets = targets
         self.notes = notes
         self.alpha = alpha
+        self.missing = missingBenchmarks.isEmpty ? nil : missingBenchmarks
         self.outcome = Self.outcome(
-            of: comparisons, targets: targets, hasBaseline: hasBaseline, environment: environment, unconfirmed: unconfirmed)
+            of: comparisons, targets: targets, hasBaseline: hasBaseline, environment: environment, unconfirmed: unconfirmed,
+            missing: missingBenchmarks)
         self.environment = environment
         self.createdAt = createdAt
     }
 
-    /// The outcome verdicts and targets earn: a regression or failed target, else no baseline,
-    /// else inconclusive metrics, else a pass.
+    /// The outcome verdicts and targets earn: a regression, failed target or missing benchmark,
+    /// else no baseline, else inconclusive metrics, else a pass.
     /// With `unconfirmed` (the paired confirmation could not check the screen's flags, or could
     /// neither confirm nor rule them out), the outcome is `.unconfirmed` unless a target failed.
     public static func outcome(
         of comparisons: [MetricComparison], targets: [TargetResult], hasBaseline: Bool, environment: EnvironmentShift? = nil,
-        unconfirmed: Bool = false
+        unconfirmed: Bool = false, missing: [String] = []
     ) -> Outcome {
-        if targets.contains(where: { failsTheBuild($0, environment: environment) }) { return .regression }
+        if targets.contains(where: { failsTheBuild($0, environment: environment) }) || !missing.isEmpty { return .regression }
         if comparisons.contains(where: { $0.verdict == .regressed }) || unconfirmed { return unconfirmed ? .unconfirmed : .regression }
         if !hasBaseline { return .noBaseline }
         return comparisons.contains { $0.verdict == .inconclusive } ? .inconclusive : .pass
@@ -97,10 +110,17 @@ public struct GateReport: Codable, Sendable, Equatable {
         return "reproduce with `perfgate compare --against <base>` (paired A/B on one machine), profile, fix. " + accept
     }
 
+    /// Records benchmarks a run left out that it was held to (``missingBenchmarks``): the build fails.
+    public mutating func markMissing(_ benchmarks: [String]) {
+        guard !benchmarks.isEmpty else { return }
+        missing = (missing ?? []) + benchmarks.filter { !(missing ?? []).contains($0) }
+        outcome = .regression
+    }
+
     /// Sets the outcome again after the comparisons changed (a paired look carrying earlier
     /// decisions forward); the report has a baseline.
     public mutating func updateOutcome() {
-        outcome = Self.outcome(of: comparisons, targets: targets, hasBaseline: true, environment: environment)
+        outcome = Self.outcome(of: comparisons, targets: targets, hasBaseline: true, environment: environment, missing: missingBenchmarks)
     }
 
     /// Targets that fail the build: failed, of severity fail, met by the baseline (a target the
@@ -127,7 +147,7 @@ public struct GateReport: Codable, Sendable, Equatable {
     /// The exit code under the given policy (see README, "Exit codes").
     public func exitCode(strict: Bool, failOnImprovement: Bool, allowMissingBaseline: Bool) -> ExitStatus {
         if outcome == .unconfirmed { return .unconfirmed }
-        if !failedTargets.isEmpty || count(.regressed) > 0 { return .failed }
+        if !failedTargets.isEmpty || count(.regressed) > 0 || !missingBenchmarks.isEmpty { return .failed }
         if outcome == .noBaseline && !allowMissingBaseline { return .noBaseline }
         if failOnImprovement && count(.improved) > 0 { return .failed }
         if strict && count(.inconclusive) > 0 { return .inconclusive }
@@ -171,6 +191,7 @@ public struct GateReport: Codable, Sendable, Equatable {
         var parts: [String] = []
         if regressed > 0 { parts.append("\(regressed) regressed") }
         if failed > 0 { parts.append("\(failed) target\(failed == 1 ? "" : "s") failed") }
+        if !missingBenchmarks.isEmpty { parts.append("\(missingBenchmarks.count) benchmark(s) missing") }
         if improved > 0 { parts.append("\(improved) improved") }
         if inconclusive > 0 { parts.append("\(inconclusive) inconclusive") }
         parts.append("\(unchanged) unchanged")

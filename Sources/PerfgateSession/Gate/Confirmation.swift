@@ -99,9 +99,10 @@ public struct Confirmation {
     public static let maximumBenchmarks = 8
 
     /// The pair cap of a confirmation's plan. A 10 % slowdown of a benchmark whose pairs differ by
-    /// 12–17 % from pair to pair (the batched appends here) needs about 200 pairs to be shown beyond
-    /// a 5 % tolerance; a cheap benchmark gets them within the budget, because a look that cannot
-    /// run every unsettled benchmark runs the most suspicious that fit (``PairedLooks/priority``).
+    /// about 20 % from pair to pair (the batched appends here, in a confirmation) needs 100–130
+    /// pairs to be shown beyond the 3 % paired tolerance; a cheap benchmark gets them within the
+    /// budget, because a look that cannot run every unsettled benchmark runs the most suspicious
+    /// that fit (``PairedLooks/priority``).
     public static let maximumPairs = 256
 
     /// The fraction of the tolerance beyond which an undecided estimate is flagged.
@@ -216,6 +217,6 @@ public struct Confirmation {
             mode: report.mode, baselineSource: report.baselineSource, currentSource: report.currentSource,
             baselineCommit: report.baselineCommit, currentCommit: report.currentCommit, scenario: report.scenario,
             profile: report.profile, comparisons: comparisons, targets: report.targets, notes: notes, alpha: report.alpha,
-            hasBaseline: true, environment: report.environment, unconfirmed: unconfirmed)
+            hasBaseline: true, environment: report.environment, unconfirmed: unconfirmed, missingBenchmarks: report.missingBenchmarks)
     }
 }

@@ -30,11 +30,11 @@ public enum ResultSource {
             case .failure(let problem): unreadable.append((i + 1, problem))
             }
         }
-        let runs = decoded.filter { $0.run.scenario == scenario }
-        guard let latest = runs.max(by: { $0.run.finishedAt < $1.run.finishedAt }) else {
+        let noteName = "the note on \(commit.hex.prefix(12)) (\(argument)) in \(GitNotesStore.defaultRef)"
+        guard let latest = try ResultFile.latest(of: decoded, scenario: scenario, source: noteName) else {
             if let first = unreadable.first {
                 throw PerfgateError.badInput(
-                    file: "the note on \(commit.hex.prefix(12)) (\(argument)) in \(GitNotesStore.defaultRef)", field: "line \(first.line)",
+                    file: noteName, field: "line \(first.line)",
                     problem:
                         "is not a perfgate result this version can read (\(unreadable.count) of \(lines.count) line(s) "
                         + "unreadable; the first: "
@@ -62,8 +62,9 @@ extension ResultSource {
         let history = try HistoryLoader.load(repository: repository, ref: "HEAD", limit: 500)
         var found: [(ResultFile, String)] = []
         for entry in history.entries {
-            let runs = entry.results.filter { $0.run.scenario == scenario && $0.run.machine.profile == profile && !$0.run.dirty }
-            guard let latest = runs.max(by: { $0.run.finishedAt < $1.run.finishedAt }) else { continue }
+            let runs = entry.results.filter { $0.run.machine.profile == profile && !$0.run.dirty }
+            // A commit whose latest run is a sharded one still missing shards is passed over.
+            guard let latest = try? ResultFile.latest(of: runs, scenario: scenario, source: entry.commit) else { continue }
             found.append((latest, "run \(latest.run.runID.prefix(8)) noted on \(entry.commit.prefix(12))"))
             if found.count == count { return found }
         }

@@ -29,6 +29,11 @@ public struct PairedComparison {
     public var focus: Set<String>?
     /// Benchmarks in order of importance, for a look that cannot run them all (``PairedLooks/priority``).
     public var priority: [String] = []
+    /// This runner's share of the benchmarks, when a pull request's A/B measurement is sharded.
+    public var shard: Shard?
+    /// Where to save the measured pairs (`base.json` and `head.json`, samples in pair order) for
+    /// `perfgate judge`, which gives the verdict with trusted code; nil: not saved.
+    public var measurementsDirectory: String?
 
     /// A comparison of the work tree with `against` (nil: the merge base) over the benchmarks matching `filters`.
     public init(scenario: Scenario, against: String?, filters: [String], initialPairs: Int, step: Int, maxPairs: Int, budgetSeconds: Double)
@@ -78,6 +83,7 @@ public struct PairedComparison {
             notes.append(String(format: "head build took %.0f s", Date().timeIntervalSince(started)))
         }
         var options = SuiteRunner.Options(scenario: scenario, workDirectory: root + ".perfgate/ab-run", executable: headSide)
+        options.shard = shard
         options.filters = filters
         let benchmarks = try SuiteRunner(options: options).selectedBenchmarks()
         try? FileManager.default.createDirectory(atPath: options.workDirectory, withIntermediateDirectories: true)
@@ -100,11 +106,13 @@ public struct PairedComparison {
         let identity = try? repository.identity()
         let machine = MachineProbe.fingerprint(directory: options.workDirectory)
         func results(_ side: [BenchmarkResult], commit: String?, head: Bool) -> ResultFile {
-            ResultFile(
-                run: RunMetadata(
-                    scenario: scenario.rawValue, commit: commit, dirty: head && (identity?.dirty ?? false),
-                    branch: nil, startedAt: Date(), finishedAt: Date(), toolchain: BuildInfo.toolchain,
-                    buildConfiguration: "release", machine: machine, rounds: pairedSession.pairs), benchmarks: side)
+            var run = RunMetadata(
+                scenario: scenario.rawValue, commit: commit, dirty: head && (identity?.dirty ?? false),
+                branch: nil, startedAt: Date(), finishedAt: Date(), toolchain: BuildInfo.toolchain,
+                buildConfiguration: "release", machine: machine, rounds: pairedSession.pairs)
+            run.filters = filters.isEmpty ? nil : filters
+            run.shard = shard
+            return ResultFile(run: run, benchmarks: side)
         }
         let started = Date()
         note(
@@ -126,6 +134,13 @@ public struct PairedComparison {
                         + "\(report.count(.improved)) improved, "
                         + "\(report.count(.inconclusive)) inconclusive (\(Self.clock(Date().timeIntervalSince(started))) elapsed)", true)
             })
+        if let directory = measurementsDirectory {
+            let (a, b) = pairedSession.results()
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try results(a, commit: base.hex, head: false).write(to: directory + "/" + PairedJudge.baseFile)
+            try results(b, commit: identity?.commit.id, head: true).write(to: directory + "/" + PairedJudge.headFile)
+            note("saved the measured pairs in \(directory)/ for `perfgate judge`")
+        }
         return outcome.report
     }
 

@@ -40,6 +40,8 @@ public struct PairedLooks {
         /// Every focused metric is settled (``PairedLooks/focus``).
         case settled
         case pairCap(Int)
+        /// The recorded pairs end before the next look (`perfgate judge` replaying a measurement).
+        case recordedPairs(Int)
         /// The next look (`pairs`, about `seconds` more) would pass the budget.
         case budget(nextPairs: Int, seconds: Double, budget: Double)
 
@@ -48,6 +50,7 @@ public struct PairedLooks {
             case .decided: return "every gated metric decided"
             case .settled: return "every flagged metric confirmed or ruled out"
             case .pairCap(let cap): return "the pair cap (--max-pairs \(cap)) reached"
+            case .recordedPairs(let pairs): return "the measurement's \(pairs) recorded pairs end before the next look"
             case .budget(let pairs, let seconds, let budget):
                 return String(format: "the next look (%d pairs, about %.0f s more) would pass the %.0f s budget", pairs, seconds, budget)
             }
@@ -90,6 +93,10 @@ public struct PairedLooks {
             }
             if look == schedule.count {
                 stop = .pairCap(schedule[schedule.count - 1])
+                break
+            }
+            if let available = rounds.available, schedule[look] > available {
+                stop = .recordedPairs(available)
                 break
             }
             // A confirmation runs on only the benchmarks it still has to settle: the others keep

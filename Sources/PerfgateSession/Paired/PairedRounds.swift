@@ -16,9 +16,13 @@ public protocol PairedRounds: AnyObject {
     func narrow(to benchmarks: Set<String>)
     /// Mean seconds one pair of `benchmark` (both sides) has taken so far; nil when unknown.
     func secondsPerPair(of benchmark: String) -> Double?
+    /// The most pairs these rounds can ever give (recorded pairs), or nil when more can always be run.
+    var available: Int? { get }
 }
 
 extension PairedRounds {
     /// Unknown by default: the look loop then shares a pair's time equally among the benchmarks.
     public func secondsPerPair(of benchmark: String) -> Double? { nil }
+    /// Unlimited by default: live rounds can always run another pair.
+    public var available: Int? { nil }
 }

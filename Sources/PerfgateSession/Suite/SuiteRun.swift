@@ -8,6 +8,8 @@ import WALBenchmarks
 public struct SuiteRun {
     public var scenario: Scenario
     public var filters: [String] = []
+    /// This runner's share of a sharded run (``ShardPlan``), recorded in the result.
+    public var shard: Shard?
     /// Where the temporary WAL directories go (default: `.perfgate/` under the current directory).
     public var directory: String?
     /// Rounds per benchmark, overriding the scenario's.
@@ -40,6 +42,7 @@ public struct SuiteRun {
         defer { try? FileManager.default.removeItem(atPath: work) }
         var options = SuiteRunner.Options(scenario: scenario, workDirectory: work, executable: executable)
         options.filters = filters
+        options.shard = shard
         options.rounds = rounds
         options.seed = seed
         options.countInstructions = scenario != .quick
@@ -48,16 +51,20 @@ public struct SuiteRun {
         let machine = MachineProbe.fingerprint(directory: work, profile: profile)
         let total = try runner.selectedBenchmarks().count * (rounds ?? scenario.rounds)
         note(
-            "perfgate run: \(scenario.rawValue) scenario, \(total) rounds on \(machine.cpuModel) "
-                + "(\(machine.cores) cores, \(machine.filesystem)), \(BuildInfo.configuration) build")
+            "perfgate run: \(scenario.rawValue) scenario" + (shard.map { ", shard \($0.label) of group \($0.group)" } ?? "")
+                + ", \(total) rounds on \(machine.cpuModel) (\(machine.cores) cores, \(machine.filesystem)), "
+                + "\(BuildInfo.configuration) build")
         if BuildInfo.configuration != "release" {
             note("warning: this is a debug build; its timings are not fit for gating (build with `swift build -c release`)")
         }
         let benchmarks = try runner.run(progress: progress)
-        let metadata = RunMetadata(
+        var metadata = RunMetadata(
             runID: runID, scenario: scenario.rawValue, startedAt: started, finishedAt: Date(),
             toolchain: BuildInfo.toolchain, buildConfiguration: BuildInfo.configuration,
             machine: machine, rounds: rounds ?? scenario.rounds)
-        return ResultFile(run: metadata, benchmarks: benchmarks, score: SuiteScore.score(benchmarks))
+        metadata.filters = filters.isEmpty ? nil : filters
+        metadata.shard = shard
+        // A shard's score would rate part of the suite as if it were all of it.
+        return ResultFile(run: metadata, benchmarks: benchmarks, score: shard == nil ? SuiteScore.score(benchmarks) : nil)
     }
 }
