@@ -26,13 +26,15 @@ if [ "${#body}" -gt "$limit" ]; then
 fi
 
 existing=$(api "repos/$GITHUB_REPOSITORY/issues/$NUMBER/comments" --paginate \
-    --jq "map(select(.body | startswith(\"$marker\"))) | first | .id // empty" || true)
-payload=$(jq -n --arg body "$body" '{body: $body}')
+    --jq "map(select(.body | startswith(\"$marker\"))) | first | .id // empty" | head -n 1 || true)
+file=$(mktemp)
+trap 'rm -f "$file"' EXIT
+printf '%s\n' "$body" > "$file"
 if [ -n "$existing" ] && [ "$existing" != "[]" ]; then
-    api --method PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$existing" --input - <<< "$payload" > /dev/null
+    api --method PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$existing" -F "body=@$file" > /dev/null
     echo "updated comment $existing on #$NUMBER"
 else
-    api --method POST "repos/$GITHUB_REPOSITORY/issues/$NUMBER/comments" --input - <<< "$payload" > /dev/null
+    api --method POST "repos/$GITHUB_REPOSITORY/issues/$NUMBER/comments" -F "body=@$file" > /dev/null
     echo "commented on #$NUMBER"
 fi
 

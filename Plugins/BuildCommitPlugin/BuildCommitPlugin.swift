@@ -2,7 +2,10 @@ import Foundation
 import PackagePlugin
 
 /// Writes `BuildCommit.swift` (the commit the package is built from, `-dirty` with uncommitted
-/// changes, nil outside git) before every build, so `perfgate --version` names it. The file is
+/// changes, nil outside git) before every build, so `perfgate --version` names it. A tree exported
+/// without `.git` (the base revision `compare --against` builds under `.perfgate/ab/`) names its
+/// commit in `.perfgate-build-commit`; without it, git would find the enclosing clone and the base
+/// binary would claim the work tree's commit. The file is
 /// rewritten only when its text changes, so an unchanged commit costs no recompilation.
 @main
 struct BuildCommitPlugin: BuildToolPlugin {
@@ -11,7 +14,9 @@ struct BuildCommitPlugin: BuildToolPlugin {
         let script = """
             root="$1"; out="$2"; mkdir -p "$out"
             value=nil
-            if commit=$(git -C "$root" rev-parse --short=12 HEAD 2>/dev/null); then
+            if [ -f "$root/.perfgate-build-commit" ]; then
+                value="\\"$(head -c 12 "$root/.perfgate-build-commit")\\""
+            elif commit=$(git -C "$root" rev-parse --short=12 HEAD 2>/dev/null); then
                 if [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null | head -1)" ]; then commit="$commit-dirty"; fi
                 value="\\"$commit\\""
             fi

@@ -35,8 +35,8 @@ struct RunCommand: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Run only share i of N of the benchmarks (e.g. 2/3), split deterministically and balanced by cost, for a "
-                + "suite spread over N CI runners. Record every shard on the same commit; compare and check read them "
-                + "as one run once all N are recorded.", valueName: "i/N"))
+                + "suite spread over N CI runners. Record every shard on the same commit; compare, history and "
+                + "baseline update read them as one run once all N are recorded.", valueName: "i/N"))
     var shard: String?
 
     @Option(

@@ -75,10 +75,10 @@ public struct PairedJudge {
         let looks = PairedLooks(
             configuration: configuration, initialPairs: initialPairs, step: step, maxPairs: maxPairs, budgetSeconds: .infinity)
         let rounds = RecordedRounds(base: base.benchmarks, head: head.benchmarks)
-        guard let available = rounds.available, available >= initialPairs else {
+        guard rounds.fewest >= initialPairs else {
             throw PerfgateError.badInput(
                 file: source, field: "benchmarks[].metrics[].samples",
-                problem: "holds \(rounds.available ?? 0) pair(s), fewer than the first look's \(initialPairs)",
+                problem: "holds \(rounds.fewest) pair(s) of some benchmark, fewer than the first look's \(initialPairs)",
                 fix: "Measure with `perfgate compare --against BASE --save-measurements DIR` and its default plan")
         }
         let baseSource = "base \(base.run.commit?.prefix(12) ?? "?") (measured by the pull request's job)"

@@ -12,12 +12,18 @@ final class RecordedRounds: PairedRounds {
     let available: Int?
 
     /// Pairs of `base` and `head`, aligned by sample index (the files `perfgate compare --against
-    /// --save-measurements` writes); as many as the benchmark with the fewest samples has.
+    /// --save-measurements` writes); as many as the benchmark with the most samples has. A
+    /// benchmark with fewer (its shard's loop stopped sooner) is analysed at later looks with all it
+    /// has, as a benchmark a confirmation stopped running is: each look's interval is valid at that
+    /// look's level whatever data it sees, so the union bound over the looks still holds.
     init(base: [BenchmarkResult], head: [BenchmarkResult]) {
         self.base = base
         self.head = head
-        available = (base + head).flatMap { $0.metrics.filter(\.available).map(\.samples.count) }.min() ?? 0
+        available = (base + head).flatMap { $0.metrics.filter(\.available).map(\.samples.count) }.max() ?? 0
     }
+
+    /// The fewest pairs any benchmark has.
+    var fewest: Int { (base + head).flatMap { $0.metrics.filter(\.available).map(\.samples.count) }.min() ?? 0 }
 
     func runPairs(_ count: Int, progress: (Int, String) -> Void) throws { pairs = min(pairs + count, available ?? 0) }
 

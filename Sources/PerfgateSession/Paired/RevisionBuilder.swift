@@ -29,6 +29,8 @@ public struct RevisionBuilder {
         do {
             try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
             try repository.exportTree(of: commit, to: source)
+            // The commit for BuildCommitPlugin: git would find the enclosing clone and name its HEAD.
+            try String(commit.hex.prefix(12)).write(toFile: source + "/.perfgate-build-commit", atomically: true, encoding: .utf8)
         } catch let error as GitError {
             throw PerfgateError.environment(error)
         } catch {
