@@ -7,12 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 remote="${REMOTE:-origin}"
 ref=refs/notes/perfgate
-if [ -n "${GITHUB_TOKEN:-}" ]; then
-    server="${GITHUB_SERVER_URL:-https://github.com}"
-    header="AUTHORIZATION: basic $(printf 'x-access-token:%s' "$GITHUB_TOKEN" | base64 | tr -d '\n')"
-    echo "::add-mask::$header"
-    export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.$server/.extraheader" GIT_CONFIG_VALUE_0="$header"
-fi
+# shellcheck source=scripts/github_token.sh
+source scripts/github_token.sh
 status=0
 listing=$(git ls-remote --exit-code "$remote" "$ref" 2>&1) || status=$?
 case "$status" in
