@@ -45,6 +45,11 @@ public struct PairedJudge {
         var bases: [ResultFile] = []
         var heads: [ResultFile] = []
         for directory in directories {
+            for file in [Self.baseFile, Self.headFile] where !FileManager.default.fileExists(atPath: directory + "/" + file) {
+                throw PerfgateError.badInput(
+                    file: directory, field: file, problem: "does not exist",
+                    fix: "Pass the directory `perfgate compare --against BASE --save-measurements DIR` wrote (one per shard)")
+            }
             bases.append(try ResultFile.load(path: directory + "/" + Self.baseFile))
             heads.append(try ResultFile.load(path: directory + "/" + Self.headFile))
         }
