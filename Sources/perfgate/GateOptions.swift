@@ -72,7 +72,7 @@ struct GateOptions: ParsableArguments {
     func emit(_ report: GateReport, session: GateSession) throws {
         let delivery = ReportDelivery(
             format: format, output: output, directory: reportDir, directoryFormats: reportDirFormats,
-            colour: Terminal.stdoutIsTerminal, verbose: verbose)
+            colour: Terminal.stdoutIsTerminal, verbose: verbose, generator: BuildInfo.versionLine)
         let status = try delivery.deliver(report, session: session, print: { print($0, terminator: "") }, note: Terminal.note)
         if status != .pass { throw ExitCode(status.rawValue) }
     }

@@ -25,9 +25,9 @@ import Testing
         let hostile = "evil|name</details><script>alert(1)</script>\n::error::x & \"q\""
         let report = Self.report(benchmark: hostile)
         let markdown = try ReportFormat.markdown.render(report)
-        let tableRows = markdown.split(separator: "\n").filter { $0.hasPrefix("| regressed") }
-        try #require(tableRows.count == 1)
-        #expect(tableRows[0].components(separatedBy: " | ").count == MetricComparison.tableHeader.count, "no extra table cells")
+        let failure = markdown.split(separator: "\n").filter { $0.hasPrefix("- **regressed** — ") }
+        try #require(failure.count == 1)
+        #expect(failure[0].contains("evil\\|name&lt;/details&gt;&lt;script&gt;"), "\(failure[0])")
         #expect(!markdown.contains("<script>") && !markdown.contains("</details><script"))
         let html = try ReportFormat.html.render(report)
         #expect(!html.contains("<script>alert") && html.contains("&lt;script&gt;"))

@@ -112,15 +112,26 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
         public var isUpperBound: Bool { max != nil || (min == nil) }
     }
 
+    /// Settings of the reports.
+    public struct ReportSettings: Codable, Sendable, Equatable {
+        /// Where the history dashboard (`perfgate report --history`) is published, e.g.
+        /// `https://org.github.io/repo/perf`: reports link each metric to its history page there.
+        public var historyURL: String?
+        enum CodingKeys: String, CodingKey, CaseIterable { case historyURL }
+        /// No links.
+        public init(historyURL: String? = nil) { self.historyURL = historyURL }
+    }
+
     public var version: Int = 1
     public var gate = Settings()
+    public var report = ReportSettings()
     public var tolerances: [ToleranceOverride] = []
     public var targets: [Target] = []
 
     /// The default configuration: the default settings, no overrides, no targets.
     public init() {}
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case version, gate, tolerances, targets }
+    enum CodingKeys: String, CodingKey, CaseIterable { case version, gate, tolerances, targets, report }
 
     /// Decodes a configuration; absent sections keep their defaults.
     public init(from decoder: any Decoder) throws {
@@ -129,6 +140,7 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
         gate = try c.decodeIfPresent(Settings.self, forKey: .gate) ?? Settings()
         tolerances = try c.decodeIfPresent([ToleranceOverride].self, forKey: .tolerances) ?? []
         targets = try c.decodeIfPresent([Target].self, forKey: .targets) ?? []
+        report = try c.decodeIfPresent(ReportSettings.self, forKey: .report) ?? ReportSettings()
     }
 
     /// The tolerance for one metric: the last matching override, else the default of the mode.
@@ -175,6 +187,14 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
         try checkKeys(root, allowed: CodingKeys.allCases.map(\.rawValue), field: nil, source: source)
         if let gate = root["gate"] as? [String: Any] {
             try checkKeys(gate, allowed: Settings.CodingKeys.allCases.map(\.rawValue), field: "gate", source: source)
+        }
+        if let report = root["report"] as? [String: Any] {
+            try checkKeys(report, allowed: ReportSettings.CodingKeys.allCases.map(\.rawValue), field: "report", source: source)
+            if let url = report["historyURL"] as? String, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+                throw PerfgateError.badInput(
+                    file: source, field: "report.historyURL", problem: "'\(url)' is not an http(s) URL",
+                    fix: "Give the address the dashboard is published at, e.g. https://org.github.io/repo/perf")
+            }
         }
         for (i, item) in ((root["tolerances"] as? [Any]) ?? []).enumerated() {
             try checkKeys(

@@ -9,6 +9,20 @@ public enum Format {
         return (value < 0 ? "-" : "+") + text
     }
 
+    /// A relative change for reading: a signed percentage below +100 %, a factor from there on
+    /// (`2.76×`), so that a skewed change such as +1,663 % reads as "17.6×", not as a percentage
+    /// nobody can picture.
+    public static func change(_ value: Double) -> String {
+        guard value >= 1 else { return percent(value) }
+        let factor = 1 + value
+        return String(format: factor >= 10 ? "%.0f×" : "%.2f×", factor)
+    }
+
+    /// An interval of relative changes in the wording of ``change(_:)``: `[+2.0 %, +9.5 %]`, `[2.03×, 17.6×]`.
+    public static func interval(_ low: Double, _ high: Double) -> String {
+        "[" + change(low) + ", " + change(high) + "]"
+    }
+
     /// A p-value with four decimals, or in scientific notation below 0.0001.
     public static func pValue(_ p: Double) -> String {
         if p < 1e-16 { return "<1e-16" }

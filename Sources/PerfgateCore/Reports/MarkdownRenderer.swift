@@ -1,9 +1,30 @@
-/// Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments: the verdict, regressions and
-/// failed targets first, then everything else in a collapsed table. Benchmark names are escaped
-/// so they cannot break the table or inject markup.
+/// Markdown for `$GITHUB_STEP_SUMMARY` and pull-request comments. It leads with what decides the
+/// build (regressions, failed targets, missing benchmarks, then gated metrics still undecided),
+/// folds the rest into collapsed tables — gated metrics, then those only reported — and ends with
+/// the method and a link to the HTML report. Benchmark names are escaped so they cannot break the
+/// table or inject markup.
+///
+/// **Size.** A GitHub comment holds at most 65,536 characters. The renderer keeps its output under
+/// ``limit`` UTF-8 bytes (never fewer bytes than characters) for any suite: when the whole report
+/// would not fit, it drops table rows from the end of the least important table first (not gated,
+/// then gated and decided, then undecided), then explanation lines of the failures beyond the
+/// first, and says in each shortened place how many rows it left out and where to find them (the
+/// HTML and JSON reports hold every metric).
 public struct MarkdownRenderer {
-    /// A renderer.
-    public init() {}
+    /// The largest output, in UTF-8 bytes: GitHub's comment limit less room for a marker line
+    /// and a wrapper a workflow may add.
+    public static let limit = 65_536 - 1_536
+
+    /// Where the reader finds more.
+    public var links: ReportLinks
+    /// The byte budget (``limit`` by default; tests use smaller ones).
+    public var budget: Int
+
+    /// A renderer that links to `links` and stays within `budget` bytes.
+    public init(links: ReportLinks = ReportLinks(), budget: Int = MarkdownRenderer.limit) {
+        self.links = links
+        self.budget = budget
+    }
 
     /// Escapes Markdown and HTML metacharacters.
     public static func escape(_ text: String) -> String {
@@ -21,73 +42,174 @@ public struct MarkdownRenderer {
         return result
     }
 
-    func row(_ c: MetricComparison) -> String {
-        "| " + c.tableCells.map(Self.escape).joined(separator: " | ") + " |"
+    func row(_ c: MetricComparison, mode: GateReport.Mode) -> String {
+        "| " + c.tableCells(mode).map(Self.escape).joined(separator: " | ") + " |"
     }
 
-    static let tableHeader = "| " + MetricComparison.tableHeader.joined(separator: " | ") + " |\n|---|---|---|---:|---:|---:|---|---:|---:|"
+    static func tableHeader(_ mode: GateReport.Mode) -> String {
+        "| " + MetricComparison.tableHeader(mode).joined(separator: " | ") + " |\n|---|---|---|---:|---:|---:|---|---:|---:|---:|"
+    }
 
-    /// Markdown for a job summary or a pull request comment: the verdict, what failed and what to do, all metrics folded.
+    /// A block of the document; tables and lists can lose rows from the end to fit the budget.
+    struct Block {
+        var head: [String]
+        var rows: [String]
+        var tail: [String]
+        /// Rows kept (all unless shortened).
+        var kept: Int
+        /// What to say in place of the rows left out.
+        var omission: (Int) -> String
+
+        init(head: [String] = [], rows: [String] = [], tail: [String] = [], omission: @escaping (Int) -> String = { _ in "" }) {
+            self.head = head
+            self.rows = rows
+            self.tail = tail
+            self.kept = rows.count
+            self.omission = omission
+        }
+
+        var lines: [String] {
+            head + rows.prefix(kept) + (kept < rows.count ? [omission(rows.count - kept)] : []) + tail
+        }
+    }
+
+    /// Markdown for a job summary or a pull request comment, within ``budget`` bytes.
     public func render(_ report: GateReport) -> String {
-        var out: [String] = []
+        var parts = blocks(report)
+        // The order in which tables give up rows: least important first.
+        let shrinkOrder = [5, 4, 3, 1]
+        func size() -> Int { parts.reduce(0) { $0 + $1.lines.reduce(0) { $0 + $1.utf8.count + 1 } } + 1 }
+        for index in shrinkOrder where size() > budget && index < parts.count {
+            // The most rows that fit, by bisection.
+            var low = 0
+            var high = parts[index].rows.count
+            while low < high {
+                let middle = (low + high + 1) / 2
+                parts[index].kept = middle
+                if size() <= budget { low = middle } else { high = middle - 1 }
+            }
+            parts[index].kept = low
+        }
+        var text = parts.flatMap(\.lines).joined(separator: "\n") + "\n"
+        if text.utf8.count > budget {
+            // Only pathological names get here (a few rows of megabytes): cut at a line boundary.
+            var lines: [Substring] = []
+            var bytes = 0
+            let note = "\n\n_(cut to fit GitHub's comment limit: the HTML and JSON reports hold everything)_\n"
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                if bytes + line.utf8.count + 1 + note.utf8.count > budget { break }
+                lines.append(line)
+                bytes += line.utf8.count + 1
+            }
+            text = lines.joined(separator: "\n") + note
+        }
+        return text
+    }
+
+    /// The document in blocks: 0 heading and context, 1 what failed, 2 advice and notes,
+    /// 3 undecided gated metrics, 4 gated metrics decided, 5 not gated, 6 targets met and footer.
+    func blocks(_ report: GateReport) -> [Block] {
+        let mode = report.mode
+        let more: (String) -> (Int) -> String = { table in
+            { "| … | \($0) more \(table) rows: see the HTML or JSON report | | | | | | | | |" }
+        }
+        // 0: heading and context.
+        var head: [String] = []
         let icon = report.outcome == .regression ? "❌" : (report.outcome == .pass ? "✅" : "⚠️")
-        out.append("## \(icon) perfgate: \(Self.escape(report.headline))")
-        out.append("")
-        out.append(
+        head.append("## \(icon) perfgate: \(Self.escape(report.headline))")
+        head.append("")
+        head.append(
             "Scenario **\(Self.escape(report.scenario))**, \(report.mode.rawValue) mode, profile "
                 + "`\(report.profile.replacingOccurrences(of: "`", with: ""))`. "
                 + "Baseline: \(Self.escape(report.baselineSource))" + (report.baselineCommit.map { " (`\($0.prefix(12))`)" } ?? "")
                 + "; current: " + (report.currentCommit.map { "`\($0.prefix(12))`" } ?? Self.escape(report.currentSource)) + ".")
         if let environment = report.environment {
-            out.append("")
-            out.append("> **The machine moved.** " + Self.escape(environment.sentence))
+            head.append("")
+            head.append("> **The machine moved.** " + Self.escape(environment.sentence))
         }
+        // 1: what failed (each failure once, with its explanation).
         let regressions = report.sortedComparisons.filter { $0.verdict == .regressed }
+        var failed = Block(omission: { "- … and \($0) more regressions (the HTML and JSON reports list them all)" })
         if !regressions.isEmpty || !report.failedTargets.isEmpty || !report.missingBenchmarks.isEmpty {
-            out.append("")
-            out.append("### What failed")
-            for c in regressions { out.append("- **regressed** — " + Self.escape(c.explanation)) }
-            for t in report.failedTargets { out.append("- **target failed** — " + Self.escape(t.explanation)) }
-            for id in report.missingBenchmarks {
-                out.append("- **missing** — " + Self.escape("\(id) is in the baseline but did not run: " + GateReport.missingAdvice))
+            failed.head = ["", "### What failed"]
+            failed.head += report.failedTargets.map { "- **target failed** — " + Self.escape($0.explanation) }
+            failed.head += report.missingBenchmarks.map {
+                "- **missing** — " + Self.escape("\($0) is in the baseline but did not run: " + GateReport.missingAdvice)
             }
-            out.append("")
-            out.append("_What to do:_ " + Self.escape(report.advice))
+            failed.rows = regressions.map { "- **regressed** — " + Self.escape($0.explanation) }
+            failed.kept = failed.rows.count
+        }
+        // 2: what to do, targets to watch, notes.
+        var advice: [String] = []
+        if !regressions.isEmpty || !report.failedTargets.isEmpty || !report.missingBenchmarks.isEmpty {
+            advice += ["", "_What to do:_ " + Self.escape(report.advice)]
         }
         if !report.warnedTargets.isEmpty {
-            out.append("")
-            out.append("### Targets to watch")
-            for t in report.warnedTargets { out.append("- " + Self.escape(t.explanation)) }
+            advice += ["", "### Targets to watch"] + report.warnedTargets.map { "- " + Self.escape($0.explanation) }
         }
-        if !report.notes.isEmpty {
-            out.append("")
-            for note in report.notes { out.append("> **Note:** " + Self.escape(note)) }
+        if !report.notes.isEmpty { advice += [""] + report.notes.map { "> **Note:** " + Self.escape($0) } }
+        // 3: gated metrics the comparison could not decide: shown open, they are what to watch.
+        let gatedRest = report.sortedComparisons.filter { $0.verdict != .regressed && $0.isGated }
+        let undecided = gatedRest.filter { $0.verdict == .inconclusive }
+        var undecidedBlock = Block(omission: more("inconclusive"))
+        if !undecided.isEmpty {
+            undecidedBlock.head = [
+                "", "### \(undecided.count) gated metric(s) undecided",
+                "Neither a regression nor within the tolerance at this run's size; they do not fail the build.", "",
+                Self.tableHeader(mode),
+            ]
+            undecidedBlock.rows = undecided.map { row($0, mode: mode) }
+            undecidedBlock.kept = undecidedBlock.rows.count
         }
-        let rest = report.sortedComparisons.filter { $0.verdict != .regressed }
-        if !rest.isEmpty {
-            out.append("")
-            out.append(
-                "<details><summary>All \(report.comparisons.count) metrics (\(report.count(.improved)) improved, "
-                    + "\(report.count(.inconclusive)) inconclusive, \(report.count(.unchanged)) unchanged, "
-                    + "\(report.count(.notGated) + report.count(.unavailable)) not gated)</summary>")
-            out.append("")
-            out.append(Self.tableHeader)
-            for c in regressions + rest { out.append(row(c)) }
-            out.append("")
-            out.append("</details>")
+        // 4: gated metrics decided (unchanged, improved), collapsed.
+        let decided = gatedRest.filter { $0.verdict != .inconclusive }
+        var decidedBlock = Block(omission: more("gated"))
+        if !decided.isEmpty {
+            decidedBlock.head = [
+                "",
+                "<details><summary>\(decided.count) gated metric(s) decided: \(report.count(.unchanged)) unchanged, "
+                    + "\(report.count(.improved)) improved</summary>", "", Self.tableHeader(mode),
+            ]
+            decidedBlock.rows = decided.map { row($0, mode: mode) }
+            decidedBlock.kept = decidedBlock.rows.count
+            decidedBlock.tail = ["", "</details>"]
         }
+        // 5: everything not gated, collapsed.
+        let notGated = report.sortedComparisons.filter { !$0.isGated }
+        var notGatedBlock = Block(omission: more("not-gated"))
+        if !notGated.isEmpty {
+            notGatedBlock.head = [
+                "",
+                "<details><summary>\(notGated.count) metric(s) not gated (reported only, controls, low confidence, "
+                    + "unavailable)</summary>", "", Self.tableHeader(mode),
+            ]
+            notGatedBlock.rows = notGated.map { row($0, mode: mode) }
+            notGatedBlock.kept = notGatedBlock.rows.count
+            notGatedBlock.tail = ["", "</details>"]
+        }
+        // 6: targets met, method, links.
+        var foot: [String] = []
         let metTargets = report.targets.filter { $0.status == .met }
         if !metTargets.isEmpty {
-            out.append("")
-            out.append("<details><summary>\(metTargets.count) target(s) met</summary>")
-            out.append("")
-            for t in metTargets { out.append("- " + Self.escape(t.explanation)) }
-            out.append("")
-            out.append("</details>")
+            foot += ["", "<details><summary>\(metTargets.count) target(s) met</summary>", ""]
+            foot += metTargets.map { "- " + Self.escape($0.explanation) } + ["", "</details>"]
         }
-        out.append("")
-        out.append(
-            "<sub>" + Self.escape(report.method) + "</sub>")
-        return out.joined(separator: "\n") + "\n"
+        foot.append("")
+        var sub = Self.escape(report.method)
+        if report.hasComparisons {
+            sub +=
+                report.mode == .paired
+                ? " The pairs column counts the A/B pairs measured; the paired change is the estimate judged, and the head column "
+                    + "is the base median times it."
+                : " The rounds column counts each side's rounds (baseline/current)."
+        }
+        foot.append("<sub>" + sub + "</sub>")
+        var links: [String] = []
+        if let run = self.links.runURL { links.append("[charts and every round: the HTML report in this run's artifacts](\(run))") }
+        if let history = self.links.historyURL { links.append("[history of every benchmark](\(history))") }
+        if !links.isEmpty { foot += ["", links.joined(separator: " · ")] }
+        return [
+            Block(head: head), failed, Block(head: advice), undecidedBlock, decidedBlock, notGatedBlock, Block(head: foot),
+        ]
     }
 }

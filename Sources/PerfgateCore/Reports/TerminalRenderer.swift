@@ -33,16 +33,14 @@ public struct TerminalRenderer {
             lines.append("")
             lines.append(paint("the machine moved: " + environment.sentence, .inconclusive))
         }
-        let all = report.sortedComparisons.filter { $0.verdict != .unavailable }
+        // Regressions are listed once, below, each with its full explanation; the table holds the
+        // other notable rows.
+        let all = report.sortedComparisons.filter { $0.verdict != .unavailable && $0.verdict != .regressed }
         let inconclusive = all.filter { $0.verdict == .inconclusive }
-        let shown =
-            verbose
-            ? all
-            : all.filter { $0.verdict == .regressed || $0.verdict == .improved }
-                + inconclusive.prefix(12)
+        let shown = verbose ? all : all.filter { $0.verdict == .improved } + inconclusive.prefix(12)
         if !shown.isEmpty {
-            let header = MetricComparison.tableHeader
-            let rows = shown.map(\.tableCells)
+            let header = MetricComparison.tableHeader(report.mode)
+            let rows = shown.map { $0.tableCells(report.mode) }
             var widths = header.map(\.count)
             for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
             func line(_ row: [String]) -> String {
@@ -54,6 +52,11 @@ public struct TerminalRenderer {
             for (row, c) in zip(rows, shown) {
                 let text = line(row)
                 lines.append(paint(text, c.verdict))
+            }
+            if report.mode == .paired {
+                lines.append(
+                    "(paired change: geometric mean of the per-pair head/base ratios, the estimate the verdict is based on; "
+                        + "head (paired est.) = base median × (1 + paired change))")
             }
         }
         if !verbose && all.count > shown.count {
@@ -81,12 +84,9 @@ public struct TerminalRenderer {
         let failures = report.sortedComparisons.filter { $0.verdict == .regressed }
         if !failures.isEmpty {
             lines.append("")
-            lines.append("regressions:")
+            lines.append("regressions (\(failures.count)):")
             for c in failures { lines.append("  " + paint(c.explanation, .regressed)) }
-            lines.append(
-                "  what to do: reproduce locally with `perfgate compare --against <base>` (paired A/B), profile the "
-                    + "benchmark, and fix it; if the new level is intended, update the baseline on the default branch "
-                    + "(`perfgate baseline update --reason ...`).")
+            lines.append("  what to do: " + report.advice)
         }
         if !report.missingBenchmarks.isEmpty {
             lines.append("")

@@ -116,12 +116,16 @@ public struct Comparator {
             applyHolm(&comparisons)
         }
         let targets = checkTargets(current, baseline: baseline)
-        return GateReport(
+        var report = GateReport(
             mode: mode, baselineSource: baselineSource, currentSource: currentSource,
             baselineCommit: baseline?.run.commit, currentCommit: current.run.commit,
             scenario: current.run.scenario, profile: current.run.machine.profile,
             comparisons: comparisons, targets: targets, notes: notes, alpha: settings.alpha, hasBaseline: baseline != nil,
             environment: mode == .storedBaseline ? EnvironmentShift.measure(comparisons) : nil, missingBenchmarks: missingBenchmarks)
+        if mode == .storedBaseline && baseline != nil && !comparisons.contains(where: { $0.baselineSessions != nil }) {
+            report.driftAllowance = settings.driftFloor
+        }
+        return report
     }
 
     /// Tail samples per round beyond percentile `name` (p99 → 1 %), or nil for non-percentiles.
@@ -147,6 +151,9 @@ public struct Comparator {
             result.verdict = .unavailable
             result.reason = "unavailable on this machine: " + (metric.unavailableReason ?? baseline.unavailableReason ?? "no collector")
             return result
+        }
+        if !baseline.samples.isEmpty && !metric.samples.isEmpty {
+            result.rounds = MetricComparison.Rounds(baseline: baseline.samples, current: metric.samples)
         }
         guard metric.unit == baseline.unit else {
             result.reason = "units differ (baseline \(baseline.unit), current \(metric.unit)): not comparable"

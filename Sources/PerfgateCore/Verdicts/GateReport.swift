@@ -41,6 +41,12 @@ public struct GateReport: Codable, Sendable, Equatable {
     public var createdAt: Date
     /// How much the machine moved, by the controls (stored-baseline mode; nil when they did not move).
     public var environment: EnvironmentShift?
+    /// What wrote the report (e.g. `perfgate 0.3.0, commit …`), shown at its foot; nil in reports
+    /// written before it was recorded.
+    public var generator: String?
+    /// The fixed allowance for session-to-session drift added to each interval (a one-session
+    /// stored baseline; nil otherwise), shown with the method.
+    public var driftAllowance: Double?
     /// Stored as `missing`; absent from reports written before it existed.
     private var missing: [String]?
     /// Benchmarks the baseline holds that the run did not measure although it was not filtered:

@@ -96,22 +96,71 @@ public struct MetricComparison: Codable, Sendable, Equatable {
 
     public var id: String { "\(benchmark) \(metric)" }
 
-    /// Column titles of ``tableCells``, shared by every tabular renderer.
-    public static let tableHeader = ["verdict", "benchmark", "metric", "baseline", "current", "change", "interval", "p (corr.)", "MDE"]
+    /// Whether the metric takes part in the verdict (``Gating/gated``; for reports written before
+    /// gating was recorded, any verdict but not gated and unavailable).
+    public var isGated: Bool {
+        if let gating { return gating == .gated }
+        return verdict != .notGated && verdict != .unavailable
+    }
 
-    /// The row of this comparison in a report table ("–" where a value is missing).
-    public var tableCells: [String] {
+    /// The per-round values the comparison was computed from (each side's rounds; in paired mode
+    /// `baseline[i]` and `current[i]` are pair i), for charts that show what was measured. Capped
+    /// at ``Rounds/limit`` a side; nil in reports written before perfgate kept them.
+    public var rounds: Rounds?
+
+    /// Each side's per-round values.
+    public struct Rounds: Codable, Sendable, Equatable {
+        /// At most this many values a side are kept (the first ones: in paired mode, the first pairs).
+        public static let limit = 512
+        public var baseline: [Double]
+        public var current: [Double]
+        /// Both sides' rounds, cut to ``limit``.
+        public init(baseline: [Double], current: [Double]) {
+            self.baseline = Array(baseline.prefix(Self.limit))
+            self.current = Array(current.prefix(Self.limit))
+        }
+    }
+
+    /// Column titles of ``tableCells(_:)`` in `mode`, shared by every tabular renderer. In paired
+    /// mode the change is the paired estimate (geometric mean of the per-pair ratios), so the head
+    /// column shows the level that estimate implies, labelled as such.
+    public static func tableHeader(_ mode: GateReport.Mode) -> [String] {
+        switch mode {
+        case .storedBaseline:
+            return ["verdict", "benchmark", "metric", "baseline", "current", "change", "interval", "p (corr.)", "MDE", "rounds"]
+        case .paired:
+            return [
+                "verdict", "benchmark", "metric", "base median", "head (paired est.)", "paired change", "interval", "p (corr.)",
+                "MDE", "pairs",
+            ]
+        }
+    }
+
+    /// The level the verdict's estimate puts the current side at: in paired mode the base median
+    /// times the paired change (the head's own median can differ a lot when rounds vary, and is
+    /// not what was judged); otherwise the current median.
+    public func judgedCurrent(_ mode: GateReport.Mode) -> Double? {
+        if mode == .paired, let base = baselineMedian, let change { return base * (1 + change) }
+        return currentMedian
+    }
+
+    /// The row of this comparison in a report table ("–" where a value is missing). The MDE is
+    /// shown where it answers a question — how large a regression an unchanged or inconclusive
+    /// verdict could have missed — and left out next to a decided change, where it reads as a
+    /// contradiction (a change smaller than the MDE can still be detected).
+    public func tableCells(_ mode: GateReport.Mode) -> [String] {
         let missing = "–"
         let baseline: String = baselineMedian.map { Format.value($0, unit: unit) } ?? missing
-        let current: String = currentMedian.map { Format.value($0, unit: unit) } ?? missing
-        let changeText: String = change.map { Format.percent($0) } ?? missing
+        let current: String = judgedCurrent(mode).map { Format.value($0, unit: unit) } ?? missing
+        let changeText: String = change.map { Format.change($0) } ?? missing
         var interval = missing
-        if let low = intervalLow, let high = intervalHigh {
-            interval = "[" + Format.percent(low) + ", " + Format.percent(high) + "]"
-        }
+        if let low = intervalLow, let high = intervalHigh { interval = Format.interval(low, high) }
         let p: String = adjustedPValue.map { Format.pValue($0) } ?? missing
-        let mde: String = minimumDetectableEffect.map { Format.percent($0, signed: false) } ?? missing
-        return [verdict.rawValue, benchmark, metric, baseline, current, changeText, interval, p, mde]
+        let mde: String =
+            [.unchanged, .inconclusive].contains(verdict)
+            ? minimumDetectableEffect.map { $0 >= 1 ? Format.change($0) : Format.percent($0, signed: false) } ?? missing : missing
+        let n = mode == .paired ? "\(min(baselineSamples, currentSamples))" : "\(baselineSamples)/\(currentSamples)"
+        return [verdict.rawValue, benchmark, metric, baseline, current, changeText, interval, p, mde, n]
     }
 
     /// The one line a person can act on, e.g.
@@ -119,10 +168,8 @@ public struct MetricComparison: Codable, Sendable, Equatable {
     public var explanation: String {
         var text = "\(benchmark) \(metric): "
         guard let change else { return text + (reason ?? verdict.rawValue) }
-        text += Format.percent(change)
-        if let low = intervalLow, let high = intervalHigh {
-            text += " [\(Format.percent(low)), \(Format.percent(high))]"
-        }
+        text += Format.change(change) + (change >= 1 ? " (\(Format.percent(change)))" : "")
+        if let low = intervalLow, let high = intervalHigh { text += " " + Format.interval(low, high) }
         if let p = adjustedPValue ?? pValue {
             text += ", p=\(Format.pValue(p))" + (adjustedPValue != nil ? " (corrected)" : "")
         }
@@ -131,10 +178,8 @@ public struct MetricComparison: Codable, Sendable, Equatable {
         if let screen {
             text += "; \(verdict == .regressed ? "confirmed" : "not confirmed") in paired A/B rounds against the baseline's commit"
             if let change = screen.change {
-                text += " (the stored-baseline screen said \(screen.verdict.rawValue) \(Format.percent(change))"
-                if let low = screen.intervalLow, let high = screen.intervalHigh {
-                    text += " [\(Format.percent(low)), \(Format.percent(high))]"
-                }
+                text += " (the stored-baseline screen said \(screen.verdict.rawValue) \(Format.change(change))"
+                if let low = screen.intervalLow, let high = screen.intervalHigh { text += " " + Format.interval(low, high) }
                 text += ")"
             }
         }

@@ -173,8 +173,10 @@ public struct GateSession {
     }
 
     /// Recorded history of the report's most interesting metrics (regressions first, then the
-    /// largest changes), with change points, for the HTML trend charts. Empty outside git or without notes.
-    public func historySeries(for report: GateReport) -> [HistorySeries] {
+    /// largest changes), with the range of each commit's rounds, change points, the baseline and
+    /// tolerance, for the HTML trend charts; each links to its dashboard page when `historyURL` is
+    /// set. Empty outside git or without notes.
+    public func historySeries(for report: GateReport, historyURL: String? = nil) -> [HistorySeries] {
         guard let repository, let history = try? HistoryLoader.load(repository: repository, ref: "HEAD", limit: 60) else { return [] }
         let detector = PenalizedSegmentation()
         return report.sortedComparisons.filter { $0.verdict != .notGated && $0.verdict != .unavailable }.prefix(40).compactMap { c in
@@ -184,7 +186,9 @@ public struct GateSession {
             let points = rounds.map { (commit: $0.commit, value: Quantile.median($0.samples) ?? 0) }
             return HistorySeries(
                 benchmark: c.benchmark, metric: c.metric, unit: c.unit, points: points,
-                changePoints: detector.detect(rounds.map(\.samples)))
+                changePoints: detector.detect(rounds.map(\.samples)),
+                spread: rounds.map { ($0.samples.min() ?? 0)...($0.samples.max() ?? 0) }, baseline: c.baselineMedian,
+                tolerance: c.tolerance, link: historyURL.map { HistoryDashboard.link(root: $0, benchmark: c.benchmark, metric: c.metric) })
         }.prefix(12).map { $0 }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import PerfgateCore
 import PerfgateGit
+import PerfgateSupport
 
 /// Reads first-parent history and the notes along it into a ``ResultHistory``: one walk of the
 /// notes tree, then a blob read only for commits that have a note.
@@ -40,36 +41,17 @@ public enum HistoryLoader {
     /// Each commit's note lines decoded into results (and how many lines were not results), the
     /// commits spread over the machine's cores.
     static func decodeConcurrently(_ lines: [[String]], commits: [String]) -> [(results: [ResultFile], skipped: Int)] {
-        guard !lines.isEmpty else { return [] }
-        typealias Decoded = (results: [ResultFile], skipped: Int)
-        final class Slots: @unchecked Sendable {
-            // Each slot is written by exactly one iteration, and read after all of them end (a
-            // buffer, not an Array property, so concurrent writes to distinct slots are no conflict).
-            let buffer: UnsafeMutableBufferPointer<Decoded>
-            init(count: Int) {
-                buffer = .allocate(capacity: count)
-                buffer.initialize(repeating: ([], 0))
-            }
-            deinit {
-                buffer.deinitialize()
-                buffer.deallocate()
-            }
-        }
-        let slots = Slots(count: lines.count)
-        let chunks = max(1, min(lines.count, ProcessInfo.processInfo.activeProcessorCount * 4))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            for index in stride(from: chunk, to: lines.count, by: chunks) {
-                var results: [ResultFile] = []
-                var skipped = 0
-                for line in lines[index] {
-                    switch NoteLine.decode(line, commit: commits[index]) {
-                    case .success(let result): results.append(result)
-                    case .failure: skipped += 1
-                    }
+        Array(zip(lines, commits)).concurrentMap { pair in
+            let (lines, commit) = pair
+            var results: [ResultFile] = []
+            var skipped = 0
+            for line in lines {
+                switch NoteLine.decode(line, commit: commit) {
+                case .success(let result): results.append(result)
+                case .failure: skipped += 1
                 }
-                slots.buffer[index] = (results, skipped)
             }
+            return (results, skipped)
         }
-        return Array(slots.buffer)
     }
 }

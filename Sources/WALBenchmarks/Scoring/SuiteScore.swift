@@ -61,7 +61,8 @@ public enum SuiteScore {
         if let score = result.score {
             lines.append(
                 String(
-                    format: "performance score: %.1f / 10 (latency %.0f, throughput %.0f)",
+                    format: "performance score: %.1f / 10 (latency %.0f, throughput %.0f): the absolute figures against the seed's "
+                        + "targets, not a comparison with the baseline (the gate's verdict says that)",
                     score.score, score.latencyScore, score.throughputScore))
         }
         return lines
