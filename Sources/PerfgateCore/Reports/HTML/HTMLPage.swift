@@ -22,7 +22,8 @@ enum HTMLPage {
         .counts{display:flex;flex-wrap:wrap;gap:24px;list-style:none;padding:0}.note{background:#fff8e1;padding:6px 10px}
         .meta{color:#546e7a;font-size:12px}dl.method{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;font-size:13px}
         dl.method dt{font-weight:600}dl.method dd{margin:0}
-        table{border-collapse:collapse;width:100%;font-size:12px}td,th{border-bottom:1px solid #eee;padding:3px 6px;text-align:left;vertical-align:top}
+        table{border-collapse:collapse;width:100%;font-size:12px}
+        td,th{border-bottom:1px solid #eee;padding:3px 6px;text-align:left;vertical-align:top}
         th{position:sticky;top:0;background:#fff}td.num{white-space:nowrap;text-align:right;font-variant-numeric:tabular-nums}
         td.name{word-break:break-all;min-width:180px}code{background:#f3f3f3;padding:1px 4px}
         .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(370px,1fr));gap:14px}

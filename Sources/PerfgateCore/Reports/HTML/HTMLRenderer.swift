@@ -31,8 +31,8 @@ public struct HTMLRenderer {
         body.append(
             "<p>Scenario <b>\(Self.esc(report.scenario))</b>, \(report.mode.rawValue) mode, profile "
                 + "<code>\(Self.esc(report.profile))</code>. "
-                + "Baseline: \(Self.esc(report.baselineSource))\(report.baselineCommit.map { " (<code>\(Self.esc(String($0.prefix(12))))</code>)" } ?? ""); "
-                + "current: \(Self.esc(report.currentSource))\(report.currentCommit.map { " (<code>\(Self.esc(String($0.prefix(12))))</code>)" } ?? "").</p>"
+                + "Baseline: \(Self.esc(report.baselineSource))\(Self.commit(report.baselineCommit)); "
+                + "current: \(Self.esc(report.currentSource))\(Self.commit(report.currentCommit)).</p>"
         )
         if let environment = report.environment {
             body.append("<p class=\"note\"><b>The machine moved.</b> \(Self.esc(environment.sentence))</p>")
@@ -55,9 +55,9 @@ public struct HTMLRenderer {
         if !gated.isEmpty {
             let shown = Array(gated.prefix(60))
             body.append(
-                "<section id=\"intervals\"><h2>Changes of the gated metrics, with intervals</h2><p>Each bar is the interval of a metric's change "
-                    + "(dot: the estimate); the shaded band is its tolerance. Worse plots right for every metric: a latency that "
-                    + "rose and a throughput that fell alike. The numbers at the right are the changes as measured.</p>"
+                "<section id=\"intervals\"><h2>Changes of the gated metrics, with intervals</h2><p>Each bar is the interval of a "
+                    + "metric's change (dot: the estimate); the shaded band is its tolerance. Worse plots right for every metric: "
+                    + "a latency that rose and a throughput that fell alike. The numbers at the right are the changes as measured.</p>"
                     + "<figure class=\"card wide\">" + IntervalChart(rows: shown).render() + "</figure>"
                     + (gated.count > shown.count ? "<p>(\(gated.count - shown.count) more in the table below)</p>" : "")
                     + "</section>")
@@ -187,6 +187,9 @@ public struct HTMLRenderer {
             + items.map { "<dt>\(Self.esc($0.0))</dt><dd>\(Self.esc($0.1))</dd>" }.joined()
             + "<dt>how</dt><dd>\(Self.esc(report.method))</dd></dl></section>"
     }
+
+    /// ` (<code>abcdef012345</code>)` for a commit, nothing without one.
+    static func commit(_ id: String?) -> String { id.map { " (<code>\(esc(String($0.prefix(12))))</code>)" } ?? "" }
 
     static func timestamp(_ date: Date) -> String {
         let formatter = DateFormatter()
