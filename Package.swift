@@ -7,7 +7,7 @@
 //                                            │                ─► CKaelixSupport (file-system probe)
 //                                            ├─► PerfgateCore  (results model, statistics, verdicts, reports; no WAL, no git)
 //                                            ├─► PerfgateGit   ─► CLibgit2 (system library, pkg-config libgit2)
-//                                            └─► PerfgateSupport (one seeded generator, one glob matcher, one process runner, a concurrent map)
+//                                            └─► PerfgateSupport (seeded generator, glob matcher, process runner, concurrent map)
 //   kaelix-torture (executable, crash and fuzz driver) ─► KaelixWALTestSupport ─► KaelixWAL
 //   PerfgateTestSupport (result builders, git fixture) serves the gate's tests.
 import PackageDescription

@@ -77,7 +77,8 @@ struct IntervalChart {
         let bottom = top + Double(rows.count) * Self.rowHeight
         svg += "<g class=\"axis value-axis\" data-unit=\"%\">"
         svg +=
-            "<line x1=\"\(SVG.n(plotLeft))\" x2=\"\(SVG.n(plotRight))\" y1=\"\(SVG.n(bottom + 2))\" y2=\"\(SVG.n(bottom + 2))\" stroke=\"#90a4ae\"/>"
+            "<line x1=\"\(SVG.n(plotLeft))\" x2=\"\(SVG.n(plotRight))\" y1=\"\(SVG.n(bottom + 2))\" "
+            + "y2=\"\(SVG.n(bottom + 2))\" stroke=\"#90a4ae\"/>"
         for tick in scale.ticks where abs(tick) <= limit + 1e-12 {
             let tx = x(tick)
             let word =

@@ -259,7 +259,8 @@ public struct HistoryDashboard {
         if context.hasBaseline && !worst.isEmpty {
             let regressed = worst.filter { $0.verdict == .regressed }.count
             body.append(
-                "<p>Newest run against the committed baseline: <b style=\"color:\(HTMLPage.colour(regressed > 0 ? .regressed : .unchanged))\">"
+                "<p>Newest run against the committed baseline: "
+                    + "<b style=\"color:\(HTMLPage.colour(regressed > 0 ? .regressed : .unchanged))\">"
                     + "\(regressed) regressed</b>, \(worst.filter { $0.verdict == .improved }.count) improved, "
                     + "\(worst.filter { $0.verdict == .inconclusive }.count) inconclusive, "
                     + "\(worst.filter { $0.verdict == .unchanged }.count) unchanged (one session against the baseline: a screen; "
