@@ -63,7 +63,8 @@ if index < 0:
     sys.exit(f"error: {source} has no </body>: not a perfgate page?")
 open(target, "w", encoding="utf-8").write(text[:index] + checker + text[index:])
 PY
-flags=(--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run --hide-scrollbars --window-size=1280,2000
+size="1280,2000"
+flags=(--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run --hide-scrollbars "--window-size=$size"
        --virtual-time-budget=5000)
 "$browser" "${flags[@]}" --enable-logging=stderr --v=0 --dump-dom "file://$copy" > "$work/dom.html" 2> "$work/log" || true
 if grep -qiE 'Uncaught|SyntaxError|ReferenceError|TypeError' "$work/log"; then

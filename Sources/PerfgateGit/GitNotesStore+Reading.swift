@@ -25,6 +25,23 @@ extension GitNotesStore {
     /// blob reads only for the commits asked about).
     public func readLines(_ blob: ObjectID) throws -> [String] { Self.split(try repository.readBlob(blob)) }
 
+    /// The note's lines as bytes, for readers that parse them (no String of each line is made).
+    public func readLineData(_ blob: ObjectID) throws -> [Data] {
+        let data = try repository.readBlob(blob)
+        return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Data] in
+            guard let base = raw.baseAddress else { return [] }
+            var lines: [Data] = []
+            var start = 0
+            while start < raw.count {
+                let newline = memchr(base + start, Int32(UInt8(ascii: "\n")), raw.count - start)
+                let end = newline.map { UnsafeRawPointer($0) - base } ?? raw.count
+                if end > start { lines.append(Data(UnsafeRawBufferPointer(rebasing: raw[start..<end]))) }
+                start = end + 1
+            }
+            return lines
+        }
+    }
+
     /// The note's lines, split on the newline byte with `memchr` (splitting the decoded String by
     /// Character, or `Data.split`, cost a quarter of reading a long history).
     static func split(_ data: Data) -> [String] {

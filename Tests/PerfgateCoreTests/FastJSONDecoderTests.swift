@@ -51,6 +51,12 @@ import Testing
                 ],
             ])
         result.run.shard = Shard(index: 2, count: 3, group: "run-7")
+        result.benchmarks[0].metrics[0].sessionMedians = [1499.5, 1502.25, 1490]
+        // A metric written by an older perfgate: no kind, nulls for the optional fields.
+        let older = Data(#"{"name":"p50","unit":"ns","direction":"lower","samples":[1,2.5],"available":null,"kind":null}"#.utf8)
+        #expect(try FastJSONDecoder.decode(Metric.self, from: older) == (try Self.foundation(Metric.self, older)))
+        let unknownKind = Data(#"{"name":"p50","unit":"ns","direction":"lower","samples":[1],"kind":"gauge"}"#.utf8)
+        #expect(throws: (any Error).self) { try FastJSONDecoder.decode(Metric.self, from: unknownKind) }
         result.run.startedAt = Date(timeIntervalSince1970: 1_764_662_232)
         for compact in [true, false] {
             let data = try result.encoded(compact: compact)

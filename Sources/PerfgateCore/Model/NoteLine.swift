@@ -30,8 +30,13 @@ public enum NoteLine {
 
     /// Decodes a note line; nil (with the reason) for lines that are not perfgate results.
     public static func decode(_ line: String, commit: String) -> Result<ResultFile, PerfgateError> {
+        decode(Data(line.utf8), commit: commit)
+    }
+
+    /// Decodes a note line given as its bytes.
+    public static func decode(_ line: Data, commit: String) -> Result<ResultFile, PerfgateError> {
         do {
-            return .success(try ResultFile.decode(Data(line.utf8), source: "git note on \(commit.prefix(12))"))
+            return .success(try ResultFile.decode(line, source: "git note on \(commit.prefix(12))"))
         } catch let error as PerfgateError {
             return .failure(error)
         } catch {

@@ -23,10 +23,11 @@ public enum HistoryLoader {
                             ? " (a shallow clone has no notes: git fetch origin refs/notes/perfgate:refs/notes/perfgate)"
                             : "; record with `perfgate run --record` or fetch them"))
             }
-            // Blobs are read in order (libgit2), then the lines decoded on every core: decoding the
-            // JSON of thousands of runs is most of the cost of a long history.
-            let lines = try commits.map { commit in try notes[commit.id].map { try store.readLines($0) } ?? [] }
-            let decoded = Self.decodeConcurrently(lines, commits: commits.map(\.id))
+            // Blobs are read and their lines decoded on every core, each worker with a repository
+            // handle of its own (libgit2 handles are not shared between threads): inflating and
+            // decoding the JSON of thousands of runs is most of the cost of a long history.
+            let decoded = try Self.readConcurrently(
+                commits.map { notes[$0.id] }, commits: commits.map(\.id), gitDirectory: repository.gitDirectory)
             let skipped = decoded.reduce(0) { $0 + $1.skipped }
             let entries = zip(commits, decoded).map { commit, found in
                 ResultHistory.Entry(commit: commit.id, time: commit.time, summary: commit.summary, results: found.results)
@@ -38,20 +39,41 @@ public enum HistoryLoader {
         }
     }
 
-    /// Each commit's note lines decoded into results (and how many lines were not results), the
-    /// commits spread over the machine's cores.
-    static func decodeConcurrently(_ lines: [[String]], commits: [String]) -> [(results: [ResultFile], skipped: Int)] {
-        Array(zip(lines, commits)).concurrentMap { pair in
-            let (lines, commit) = pair
-            var results: [ResultFile] = []
-            var skipped = 0
-            for line in lines {
-                switch NoteLine.decode(line, commit: commit) {
-                case .success(let result): results.append(result)
-                case .failure: skipped += 1
-                }
+    /// Each commit's note (its blob, nil: none) read and its lines decoded into results (and how
+    /// many lines were not results), the commits spread over the machine's cores in interleaved
+    /// chunks, one repository handle per chunk.
+    /// - Throws: the first error reading a blob.
+    static func readConcurrently(_ blobs: [ObjectID?], commits: [String], gitDirectory: String) throws -> [(
+        results: [ResultFile], skipped: Int
+    )] {
+        typealias Decoded = (results: [ResultFile], skipped: Int)
+        let count = blobs.count
+        let chunks = Swift.max(1, Swift.min(count, ProcessInfo.processInfo.activeProcessorCount * 2))
+        let outcomes: [Result<[Decoded], any Error>] = Array(0..<chunks).concurrentMap { chunk in
+            do {
+                let repository = try GitRepository.discover(from: gitDirectory)
+                let store = GitNotesStore(repository: repository, key: NoteLine.runID)
+                return .success(
+                    try stride(from: chunk, to: count, by: chunks).map { index -> Decoded in
+                        guard let blob = blobs[index] else { return ([], 0) }
+                        var results: [ResultFile] = []
+                        var skipped = 0
+                        for line in try store.readLineData(blob) {
+                            switch NoteLine.decode(line, commit: commits[index]) {
+                            case .success(let result): results.append(result)
+                            case .failure: skipped += 1
+                            }
+                        }
+                        return (results, skipped)
+                    })
+            } catch {
+                return .failure(error)
             }
-            return (results, skipped)
         }
+        var decoded = [Decoded](repeating: ([], 0), count: count)
+        for (chunk, outcome) in outcomes.enumerated() {
+            for (k, value) in try outcome.get().enumerated() { decoded[chunk + k * chunks] = value }
+        }
+        return decoded
     }
 }

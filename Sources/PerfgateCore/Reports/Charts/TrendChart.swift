@@ -24,7 +24,7 @@ struct TrendChart {
     }
 
     /// The history cut into at most `maximumColumns` columns of neighbouring commits (each
-    /// column's value the median of its commits' values, its range the union of their ranges).
+    /// column's value the median of its commits' values, its range their rounds' typical range).
     static func columns(_ series: HistorySeries, maximum: Int) -> [Column] {
         let count = series.points.count
         let buckets = min(count, maximum)
@@ -34,13 +34,14 @@ struct TrendChart {
             let last = max(first, (b + 1) * count / buckets - 1)
             let values = series.points[first...last].map(\.value)
             let value = values.count == 1 ? values[0] : Quantile.median(values) ?? values[0]
-            var low = values.min() ?? value
-            var high = values.max() ?? value
+            // The typical range of one commit's rounds in the column (the median of their lows
+            // and of their highs): a union over many commits would be as wide as the noisiest one.
+            var low = value
+            var high = value
             if !series.spread.isEmpty {
-                for range in series.spread[first...last] {
-                    low = min(low, range.lowerBound)
-                    high = max(high, range.upperBound)
-                }
+                let ranges = series.spread[first...last]
+                low = min(value, Quantile.median(ranges.map(\.lowerBound)) ?? value)
+                high = max(value, Quantile.median(ranges.map(\.upperBound)) ?? value)
             }
             return Column(first: first, last: last, value: value, low: low, high: high)
         }

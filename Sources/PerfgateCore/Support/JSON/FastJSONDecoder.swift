@@ -20,6 +20,7 @@ enum FastJSONDecoder {
     static func value<T: Decodable>(_ type: T.Type, from json: JSONValue, path: [any CodingKey]) throws -> T {
         if T.self == [Double].self, case .numbers(let numbers) = json { return numbers as! T }
         if T.self == Date.self { return try date(json, path: path) as! T }
+        if T.self == Metric.self, case .object(let members) = json { return try Metric(json: members, path: path) as! T }
         return try T(from: ValueDecoder(json: json, codingPath: path))
     }
 

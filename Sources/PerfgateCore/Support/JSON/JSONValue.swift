@@ -166,6 +166,7 @@ struct JSONParser {
         index += 1
         let start = index
         var plain = true
+        var ascii = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") { break }
@@ -175,12 +176,15 @@ struct JSONParser {
                 continue
             }
             guard byte >= 0x20 else { throw error("a control character in a string") }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
         guard index < bytes.count else { throw error("unterminated string") }
         let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
         index += 1
         if plain {
+            // ASCII is valid UTF-8: only other text needs validating (keys and ids are ASCII).
+            if ascii { return String(decoding: raw, as: UTF8.self) }
             guard let text = String(validating: raw, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
             return text
         }
