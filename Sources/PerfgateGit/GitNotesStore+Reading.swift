@@ -27,32 +27,23 @@ extension GitNotesStore {
 
     /// The note's lines as bytes, for readers that parse them (no String of each line is made).
     public func readLineData(_ blob: ObjectID) throws -> [Data] {
-        let data = try repository.readBlob(blob)
-        return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Data] in
-            guard let base = raw.baseAddress else { return [] }
-            var lines: [Data] = []
-            var start = 0
-            while start < raw.count {
-                let newline = memchr(base + start, Int32(UInt8(ascii: "\n")), raw.count - start)
-                let end = newline.map { UnsafeRawPointer($0) - base } ?? raw.count
-                if end > start { lines.append(Data(UnsafeRawBufferPointer(rebasing: raw[start..<end]))) }
-                start = end + 1
-            }
-            return lines
-        }
+        Self.lines(of: try repository.readBlob(blob)) { Data($0) }
     }
 
     /// The note's lines, split on the newline byte with `memchr` (splitting the decoded String by
     /// Character, or `Data.split`, cost a quarter of reading a long history).
-    static func split(_ data: Data) -> [String] {
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [String] in
+    static func split(_ data: Data) -> [String] { lines(of: data) { String(decoding: $0, as: UTF8.self) } }
+
+    /// Each non-empty line of `data` (without its newline), made into a value by `make`.
+    static func lines<Line>(of data: Data, _ make: (UnsafeRawBufferPointer) -> Line) -> [Line] {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Line] in
             guard let base = raw.baseAddress else { return [] }
-            var lines: [String] = []
+            var lines: [Line] = []
             var start = 0
             while start < raw.count {
                 let newline = memchr(base + start, Int32(UInt8(ascii: "\n")), raw.count - start)
                 let end = newline.map { UnsafeRawPointer($0) - base } ?? raw.count
-                if end > start { lines.append(String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<end]), as: UTF8.self)) }
+                if end > start { lines.append(make(UnsafeRawBufferPointer(rebasing: raw[start..<end]))) }
                 start = end + 1
             }
             return lines

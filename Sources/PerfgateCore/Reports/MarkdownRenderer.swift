@@ -73,6 +73,22 @@ public struct MarkdownRenderer {
         }
     }
 
+    /// The row that stands for `count` rows left out of `table`.
+    static func omission(_ table: String) -> (Int) -> String {
+        { "| … | \($0) more \(table) rows: see the HTML or JSON report | | | | | | | | |" }
+    }
+
+    /// A collapsed table of `rows` under `summary` (nothing without rows); `table` names it where rows are left out.
+    func folded(_ rows: [MetricComparison], summary: String, table: String, mode: GateReport.Mode) -> Block {
+        var block = Block(omission: Self.omission(table))
+        guard !rows.isEmpty else { return block }
+        block.head = ["", "<details><summary>\(summary)</summary>", "", Self.tableHeader(mode)]
+        block.rows = rows.map { row($0, mode: mode) }
+        block.kept = block.rows.count
+        block.tail = ["", "</details>"]
+        return block
+    }
+
     /// Markdown for a job summary or a pull request comment, within ``budget`` bytes.
     public func render(_ report: GateReport) -> String {
         var parts = blocks(report)
@@ -110,9 +126,6 @@ public struct MarkdownRenderer {
     /// 3 undecided gated metrics, 4 gated metrics decided, 5 not gated, 6 targets met and footer.
     func blocks(_ report: GateReport) -> [Block] {
         let mode = report.mode
-        let more: (String) -> (Int) -> String = { table in
-            { "| … | \($0) more \(table) rows: see the HTML or JSON report | | | | | | | | |" }
-        }
         // 0: heading and context.
         var head: [String] = []
         let icon = report.outcome == .regression ? "❌" : (report.outcome == .pass ? "✅" : "⚠️")
@@ -151,7 +164,7 @@ public struct MarkdownRenderer {
         // 3: gated metrics the comparison could not decide: shown open, they are what to watch.
         let gatedRest = report.sortedComparisons.filter { $0.verdict != .regressed && $0.isGated }
         let undecided = gatedRest.filter { $0.verdict == .inconclusive }
-        var undecidedBlock = Block(omission: more("inconclusive"))
+        var undecidedBlock = Block(omission: Self.omission("inconclusive"))
         if !undecided.isEmpty {
             undecidedBlock.head = [
                 "", "### \(undecided.count) gated metric(s) undecided",
@@ -161,32 +174,16 @@ public struct MarkdownRenderer {
             undecidedBlock.rows = undecided.map { row($0, mode: mode) }
             undecidedBlock.kept = undecidedBlock.rows.count
         }
-        // 4: gated metrics decided (unchanged, improved), collapsed.
+        // 4: gated metrics decided (unchanged, improved), collapsed; 5: everything not gated, collapsed.
         let decided = gatedRest.filter { $0.verdict != .inconclusive }
-        var decidedBlock = Block(omission: more("gated"))
-        if !decided.isEmpty {
-            decidedBlock.head = [
-                "",
-                "<details><summary>\(decided.count) gated metric(s) decided: \(report.count(.unchanged)) unchanged, "
-                    + "\(report.count(.improved)) improved</summary>", "", Self.tableHeader(mode),
-            ]
-            decidedBlock.rows = decided.map { row($0, mode: mode) }
-            decidedBlock.kept = decidedBlock.rows.count
-            decidedBlock.tail = ["", "</details>"]
-        }
-        // 5: everything not gated, collapsed.
+        let decidedBlock = folded(
+            decided,
+            summary: "\(decided.count) gated metric(s) decided: \(report.count(.unchanged)) unchanged, "
+                + "\(report.count(.improved)) improved", table: "gated", mode: mode)
         let notGated = report.sortedComparisons.filter { !$0.isGated }
-        var notGatedBlock = Block(omission: more("not-gated"))
-        if !notGated.isEmpty {
-            notGatedBlock.head = [
-                "",
-                "<details><summary>\(notGated.count) metric(s) not gated (reported only, controls, low confidence, "
-                    + "unavailable)</summary>", "", Self.tableHeader(mode),
-            ]
-            notGatedBlock.rows = notGated.map { row($0, mode: mode) }
-            notGatedBlock.kept = notGatedBlock.rows.count
-            notGatedBlock.tail = ["", "</details>"]
-        }
+        let notGatedBlock = folded(
+            notGated, summary: "\(notGated.count) metric(s) not gated (reported only, controls, low confidence, unavailable)",
+            table: "not-gated", mode: mode)
         // 6: targets met, method, links.
         var foot: [String] = []
         let metTargets = report.targets.filter { $0.status == .met }

@@ -288,7 +288,9 @@ public struct HistoryDashboard {
                 } else {
                     verdict = context.hasBaseline ? "–" : "no baseline"
                 }
-                let change = benchmarks[benchmark]!.flatMap { s in s.changePoints.map { (s, $0) } }.max { $0.1.index < $1.1.index }
+                // The newest change point of the benchmark's metrics, the shown metric's on a tie.
+                let ordered = [main] + benchmarks[benchmark]!.filter { $0.metric != main.metric }
+                let change = ordered.flatMap { s in s.changePoints.map { (s, $0) } }.max { $0.1.index < $1.1.index }
                 let changeText =
                     change.map { pair in
                         "\(SVG.esc(pair.0.metric)) \(SVG.esc(Format.change(pair.1.change))) at "
