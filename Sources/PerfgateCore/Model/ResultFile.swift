@@ -74,36 +74,29 @@ public struct ResultFile: Codable, Sendable, Equatable {
         }
         // The fast path: a result as perfgate writes it decodes in one quick pass. Anything it
         // does not accept takes the path below, which reads what JSONDecoder reads and words the
-        // errors.
+        // errors (a long history decodes thousands of results; a bad file is rare).
         if let fast = try? FastJSONDecoder.decode(ResultFile.self, from: data), fast.schema == schemaName,
             fast.schemaVersion == currentVersion
         {
             try fast.validate(source: source)
             return fast
         }
-        let envelope = SchemaEnvelope(
+        // Check the envelope first, so a file of another version gets a version message rather
+        // than a confusing field error.
+        try SchemaEnvelope(
             name: schemaName, version: currentVersion, invalidFix: "Regenerate it with `perfgate run`, or restore it from git",
             foreignFix: "This is not a perfgate result; for other harnesses pass --input-format (hyperfine, google-benchmark, "
                 + "package-benchmark, criterion)",
-            olderFix: "Regenerate it with `perfgate run`, or for a baseline `perfgate baseline update --from <result>`")
+            olderFix: "Regenerate it with `perfgate run`, or for a baseline `perfgate baseline update --from <result>`"
+        ).check(data, source: source)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         let file: ResultFile
-        // One parse when the file is what it should be (a long history decodes thousands); the
-        // envelope is checked whenever anything is off, so a file of another version or kind gets
-        // a version message rather than a confusing field error.
-        do {
-            file = try decoder.decode(ResultFile.self, from: data)
-            if file.schema != schemaName || file.schemaVersion != currentVersion { try envelope.check(data, source: source) }
-        } catch let error as DecodingError {
-            try envelope.check(data, source: source)
+        do { file = try decoder.decode(ResultFile.self, from: data) } catch let error as DecodingError {
             let (field, problem) = describe(error)
             throw PerfgateError.badInput(
                 file: source, field: field, problem: problem, fix: "Fix or regenerate the file with `perfgate run`")
-        } catch let error as PerfgateError {
-            throw error
         } catch {
-            try envelope.check(data, source: source)
             throw PerfgateError.badInput(file: source, field: nil, problem: "\(error)", fix: "Regenerate it with `perfgate run`")
         }
         try file.validate(source: source)
