@@ -36,11 +36,7 @@ public enum DashboardBuilder {
             history: history, scenario: scenario, profile: profile, configuration: configuration, generator: generator,
             changeBudgetSeconds: budgetSeconds)
         // The baseline of the profile the dashboard charts, as committed at `ref`.
-        let chosen =
-            profile
-            ?? history.entries.lazy.flatMap(\.results).filter { $0.run.scenario == scenario }
-            .max { $0.run.finishedAt < $1.run.finishedAt }?.run.machine.profile
-        if let chosen,
+        if let chosen = dashboard.chartedProfile,
             let (data, source) = try session.readRepositoryFile(BaselineStore.relativePath(profile: chosen, scenario: scenario), base: at)
         {
             dashboard.baseline = try ResultFile.decode(data, source: source)

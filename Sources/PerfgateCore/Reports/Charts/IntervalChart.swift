@@ -47,8 +47,8 @@ struct IntervalChart {
                 + "stroke-dasharray=\"2 2\"><title>tolerance ±\(Format.percent(c.tolerance, signed: false))</title></rect>"
             let label = "\(c.benchmark) \(c.metric)"
             svg +=
-                "<text x=\"0\" y=\"\(SVG.n(y + 3.5))\">\(SVG.esc(label.count > 80 ? String(label.prefix(79)) + "…" : label))"
-                + "<title>\(SVG.esc(label))</title></text>"
+                "<text x=\"0\" y=\"\(SVG.n(y + 3.5))\">\(Markup.escape(label.count > 80 ? String(label.prefix(79)) + "…" : label))"
+                + "<title>\(Markup.escape(label))</title></text>"
             if let low = c.intervalLow, let high = c.intervalHigh {
                 let a = Self.worse(low, c)
                 let b = Self.worse(high, c)
@@ -69,7 +69,7 @@ struct IntervalChart {
                 if let low = c.intervalLow, let high = c.intervalHigh { text += " " + Format.interval(low, high) }
                 svg +=
                     "<text class=\"value\" x=\"\(SVG.n(Self.width - Self.valueWidth))\" y=\"\(SVG.n(y + 3.5))\" "
-                    + "fill=\"\(colour)\">\(SVG.esc(text))</text>"
+                    + "fill=\"\(colour)\">\(Markup.escape(text))</text>"
             }
             svg += "</g>"
         }

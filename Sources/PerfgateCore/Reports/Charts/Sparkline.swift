@@ -22,11 +22,11 @@ struct Sparkline {
         func y(_ v: Double) -> Double { scale.position(v, from: bottom, to: top) }
         var svg = SVG.open(
             width: Self.width, height: Self.height, label: "trend of \(series.benchmark) \(series.metric)", kind: "sparkline")
-        svg += "<g class=\"axis value-axis\" data-unit=\"\(SVG.esc(scale.unitLabel))\">"
+        svg += "<g class=\"axis value-axis\" data-unit=\"\(Markup.escape(scale.unitLabel))\">"
         svg += "<line x1=\"\(SVG.n(left - 3))\" x2=\"\(SVG.n(left - 3))\" y1=\"\(SVG.n(top))\" y2=\"\(SVG.n(bottom))\" stroke=\"#b0bec5\"/>"
         svg += "<text class=\"tick\" x=\"\(SVG.n(left - 6))\" y=\"\(SVG.n(top + 7))\" text-anchor=\"end\">\(scale.label(scale.high))</text>"
         svg += "<text class=\"tick\" x=\"\(SVG.n(left - 6))\" y=\"\(SVG.n(bottom))\" text-anchor=\"end\">\(scale.label(scale.low))</text>"
-        svg += "<text class=\"axis-label\" x=\"2\" y=\"\(SVG.n(Self.height / 2 + 3))\">\(SVG.esc(scale.unitLabel))</text></g>"
+        svg += "<text class=\"axis-label\" x=\"2\" y=\"\(SVG.n(Self.height / 2 + 3))\">\(Markup.escape(scale.unitLabel))</text></g>"
         let line = values.enumerated().map { "\(SVG.n(x($0.offset))) \(SVG.n(y($0.element)))" }
         svg += "<path d=\"M\(line.joined(separator: "L"))\" fill=\"none\" stroke=\"#1565c0\" stroke-width=\"1.2\"/>"
         if let last = values.last {

@@ -102,7 +102,7 @@ struct TrendChart {
             if columns.count <= 120 {
                 svg +=
                     "<circle class=\"point\" cx=\"\(SVG.n(x(i)))\" cy=\"\(SVG.n(y(column.value)))\" r=\"2.2\" fill=\"#1565c0\">"
-                    + "<title>\(SVG.esc(what + range))</title></circle>"
+                    + "<title>\(Markup.escape(what + range))</title></circle>"
             } else {
                 tips.append((what + range).replacingOccurrences(of: "|", with: "/"))
             }
@@ -111,7 +111,7 @@ struct TrendChart {
             svg +=
                 "<rect class=\"hover\" x=\"\(SVG.n(left))\" y=\"\(SVG.n(top))\" width=\"\(SVG.n(right - left))\" "
                 + "height=\"\(SVG.n(bottom - top))\" fill=\"transparent\" data-left=\"\(SVG.n(left))\" data-right=\"\(SVG.n(right))\" "
-                + "data-tips=\"\(SVG.esc(tips.joined(separator: "|")))\"/>"
+                + "data-tips=\"\(Markup.escape(tips.joined(separator: "|")))\"/>"
         }
         // Change points: a dashed line at the first commit of the new level, labelled inside the
         // plot (anchored towards the middle so that a label at either end is never cut off).
@@ -126,7 +126,7 @@ struct TrendChart {
                 "<g class=\"change-point\"><line x1=\"\(SVG.n(cx))\" x2=\"\(SVG.n(cx))\" y1=\"\(SVG.n(top - 4))\" "
                 + "y2=\"\(SVG.n(bottom))\" stroke=\"#c62828\" stroke-dasharray=\"3 2\"/>"
                 + "<text x=\"\(SVG.n(tx))\" y=\"\(SVG.n(10 + Double(k % 2) * 11))\" text-anchor=\"\(anchor)\" fill=\"#c62828\">"
-                + "\(SVG.esc(label))</text><title>change point at \(SVG.esc(commit)): "
+                + "\(Markup.escape(label))</text><title>change point at \(Markup.escape(commit)): "
                 + "\(Format.value(point.meanBefore, unit: series.unit)) → \(Format.value(point.meanAfter, unit: series.unit)) "
                 + "(\(Format.change(point.change)))</title></g>"
         }

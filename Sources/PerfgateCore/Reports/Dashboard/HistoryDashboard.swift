@@ -58,6 +58,13 @@ public struct HistoryDashboard {
         public var timings: [(phase: String, seconds: Double)]
     }
 
+    /// The machine profile the site charts: ``profile``, else that of the newest run of the scenario.
+    public var chartedProfile: String? {
+        profile
+            ?? history.entries.lazy.flatMap(\.results).filter { $0.run.scenario == scenario }
+            .max { $0.run.finishedAt < $1.run.finishedAt }?.run.machine.profile
+    }
+
     // MARK: Names shared with the report's links
 
     /// The family of a benchmark: its id up to the first `/` (`wal.append.single/64B/sync=none`
@@ -116,10 +123,7 @@ public struct HistoryDashboard {
         }
         var warnings = history.warnings
         let entries = Array(history.entries.reversed())
-        let chosenProfile =
-            profile
-            ?? history.entries.lazy.flatMap(\.results).filter { $0.run.scenario == scenario }
-            .max { $0.run.finishedAt < $1.run.finishedAt }?.run.machine.profile
+        let chosenProfile = chartedProfile
         // Each commit's run of the scenario on the profile (shards joined).
         var incomplete = 0
         let runs: [ResultFile?] = entries.map { entry in
@@ -226,9 +230,9 @@ public struct HistoryDashboard {
         var warnings: [String]
 
         var footer: String {
-            "Generated \(HTMLRenderer.timestamp(generatedAt)) by \(SVG.esc(generator ?? "perfgate")) from refs/notes/perfgate: "
-                + "\(recorded) of \(entries.count) first-parent commits have a \(SVG.esc(scenario)) run"
-                + (profile.map { " on \(SVG.esc($0))" } ?? "") + "."
+            "Generated \(HTMLRenderer.timestamp(generatedAt)) by \(Markup.escape(generator ?? "perfgate")) from refs/notes/perfgate: "
+                + "\(recorded) of \(entries.count) first-parent commits have a \(Markup.escape(scenario)) run"
+                + (profile.map { " on \(Markup.escape($0))" } ?? "") + "."
         }
 
         var header: String {
@@ -237,9 +241,10 @@ public struct HistoryDashboard {
                 ? "no commits"
                 : "\(entries.count) commits, <code>\(entries[0].commit.prefix(10))</code> … "
                     + "<code>\(entries[entries.count - 1].commit.prefix(10))</code> (oldest … newest)"
-            return "<p class=\"meta\">Scenario <b>\(SVG.esc(scenario))</b>, profile <code>\(SVG.esc(profile ?? "none"))</code>; "
+            return
+                "<p class=\"meta\">Scenario <b>\(Markup.escape(scenario))</b>, profile <code>\(Markup.escape(profile ?? "none"))</code>; "
                 + "\(span); \(recorded) with results.</p>"
-                + warnings.map { "<p class=\"note\">Note: \(SVG.esc($0))</p>" }.joined()
+                + warnings.map { "<p class=\"note\">Note: \(Markup.escape($0))</p>" }.joined()
         }
     }
 
@@ -252,7 +257,7 @@ public struct HistoryDashboard {
         var body = ["<header><h1>perfgate history</h1>", context.header, "</header>"]
         if families.isEmpty {
             body.append(
-                "<p class=\"note\">No \(SVG.esc(scenario)) results are recorded along this history. Record runs on the default "
+                "<p class=\"note\">No \(Markup.escape(scenario)) results are recorded along this history. Record runs on the default "
                     + "branch (`perfgate run --record`, or the workflow's record job) and fetch refs/notes/perfgate.</p>")
         }
         let worst = verdicts.values.filter { $0.isGated }
@@ -272,7 +277,7 @@ public struct HistoryDashboard {
                 + "<th>against the baseline</th><th>latest change point</th></tr></thead><tbody>")
         for family in families.keys.sorted() {
             let members = families[family]!
-            body.append("<tr><th colspan=\"6\"><a href=\"\(Self.safe(family)).html\">\(SVG.esc(family))</a></th></tr>")
+            body.append("<tr><th colspan=\"6\"><a href=\"\(Self.safe(family)).html\">\(Markup.escape(family))</a></th></tr>")
             let benchmarks = Dictionary(grouping: members, by: \.benchmark)
             for benchmark in benchmarks.keys.sorted() {
                 guard let main = Self.primary(benchmarks[benchmark]!) else { continue }
@@ -284,7 +289,7 @@ public struct HistoryDashboard {
                     verdict =
                         "<span style=\"color:\(HTMLPage.colour(bad.verdict))\">\(bad.verdict.rawValue)</span>"
                         + (bad.verdict == .regressed || bad.verdict == .improved
-                            ? " (\(SVG.esc(bad.metric)) \(SVG.esc(bad.change.map(Format.change) ?? "")))" : "")
+                            ? " (\(Markup.escape(bad.metric)) \(Markup.escape(bad.change.map(Format.change) ?? "")))" : "")
                 } else {
                     verdict = context.hasBaseline ? "–" : "no baseline"
                 }
@@ -293,12 +298,12 @@ public struct HistoryDashboard {
                 let change = ordered.flatMap { s in s.changePoints.map { (s, $0) } }.max { $0.1.index < $1.1.index }
                 let changeText =
                     change.map { pair in
-                        "\(SVG.esc(pair.0.metric)) \(SVG.esc(Format.change(pair.1.change))) at "
+                        "\(Markup.escape(pair.0.metric)) \(Markup.escape(Format.change(pair.1.change))) at "
                             + "<code>\(pair.0.points[pair.1.index].commit.prefix(8))</code>"
                     } ?? "none"
                 body.append(
-                    "<tr><td class=\"name\"><a href=\"\(link)\">\(SVG.esc(benchmark))</a></td><td>\(SVG.esc(main.metric))</td>"
-                        + "<td>\(Sparkline(series: main).render())</td><td class=\"num\">\(SVG.esc(newest))</td><td>\(verdict)</td>"
+                    "<tr><td class=\"name\"><a href=\"\(link)\">\(Markup.escape(benchmark))</a></td><td>\(Markup.escape(main.metric))</td>"
+                        + "<td>\(Sparkline(series: main).render())</td><td class=\"num\">\(Markup.escape(newest))</td><td>\(verdict)</td>"
                         + "<td>\(changeText)</td></tr>")
             }
         }
@@ -308,27 +313,28 @@ public struct HistoryDashboard {
 
     func familyPage(_ family: String, _ members: [HistorySeries], verdicts: [String: MetricComparison], context: PageContext) -> String {
         var body = [
-            "<header><p><a href=\"index.html\">← all benchmarks</a></p><h1>\(SVG.esc(family))</h1>", context.header,
+            "<header><p><a href=\"index.html\">← all benchmarks</a></p><h1>\(Markup.escape(family))</h1>", context.header,
             "<p class=\"meta\">Line: each commit's median; shade: the range of its rounds; green band: the committed baseline ± "
                 + "its tolerance; red: change points, labelled with the first commit of the new level. Hover a point for its "
                 + "commit.</p></header>",
         ]
         let benchmarks = Dictionary(grouping: members, by: \.benchmark)
         for benchmark in benchmarks.keys.sorted() {
-            body.append("<section id=\"\(Self.anchor(benchmark: benchmark))\"><h2>\(SVG.esc(benchmark))</h2><div class=\"grid\">")
+            body.append("<section id=\"\(Self.anchor(benchmark: benchmark))\"><h2>\(Markup.escape(benchmark))</h2><div class=\"grid\">")
             for series in benchmarks[benchmark]!.sorted(by: { $0.metric < $1.metric }) {
                 let chart = TrendChart(series: series, width: 360, height: 200).render()
                 guard !chart.isEmpty else { continue }
                 var below: [String] = []
-                if let last = series.points.last { below.append("newest \(SVG.esc(Format.value(last.value, unit: series.unit)))") }
+                if let last = series.points.last { below.append("newest \(Markup.escape(Format.value(last.value, unit: series.unit)))") }
                 if let verdict = verdicts["\(series.benchmark) \(series.metric)"], verdict.isGated {
                     below.append(
                         "<span style=\"color:\(HTMLPage.colour(verdict.verdict))\">\(verdict.verdict.rawValue)</span> against the "
-                            + "baseline" + (verdict.change.map { " (\(SVG.esc(Format.change($0))))" } ?? ""))
+                            + "baseline" + (verdict.change.map { " (\(Markup.escape(Format.change($0))))" } ?? ""))
                 }
                 for point in series.changePoints.suffix(3) {
                     below.append(
-                        "change \(SVG.esc(Format.change(point.change))) at <code>\(series.points[point.index].commit.prefix(10))</code>")
+                        "change \(Markup.escape(Format.change(point.change))) at "
+                            + "<code>\(series.points[point.index].commit.prefix(10))</code>")
                 }
                 body.append(
                     HTMLPage.card(

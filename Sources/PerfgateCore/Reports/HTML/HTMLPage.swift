@@ -41,7 +41,7 @@ enum HTMLPage {
     static func page(title: String, body: [String], footer: String) -> String {
         """
         <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>\(SVG.esc(title))</title>
+        <html lang="en"><head><meta charset="utf-8"><title>\(Markup.escape(title))</title>
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <style>
         \(style)
@@ -69,8 +69,8 @@ enum HTMLPage {
 
     /// A card holding one chart: a caption (a link when `link` is given), the chart, and a line below it.
     static func card(caption: String, link: String? = nil, chart: String, below: String? = nil, id: String? = nil) -> String {
-        let title = link.map { "<a href=\"\(SVG.esc($0))\">\(SVG.esc(caption))</a>" } ?? SVG.esc(caption)
-        return "<figure class=\"card\"\(id.map { " id=\"\(SVG.esc($0))\"" } ?? "")><figcaption>\(title)</figcaption>\(chart)"
+        let title = link.map { "<a href=\"\(Markup.escape($0))\">\(Markup.escape(caption))</a>" } ?? Markup.escape(caption)
+        return "<figure class=\"card\"\(id.map { " id=\"\(Markup.escape($0))\"" } ?? "")><figcaption>\(title)</figcaption>\(chart)"
             + (below.map { "<p>\($0)</p>" } ?? "") + "</figure>"
     }
 }

@@ -14,8 +14,6 @@ public struct HTMLRenderer {
         self.links = links
     }
 
-    static func esc(_ text: String) -> String { SVG.esc(text) }
-
     /// The link to `benchmark`'s `metric` in the history dashboard, when one is published.
     func historyLink(_ benchmark: String, _ metric: String) -> String? {
         links.historyURL.map { HistoryDashboard.link(root: $0, benchmark: benchmark, metric: metric) }
@@ -27,17 +25,18 @@ public struct HTMLRenderer {
         var body: [String] = []
         let outcomeColour = report.outcome == .regression ? "#c62828" : (report.outcome == .pass ? "#2e7d32" : "#ef8f00")
         body.append(
-            "<header><h1>perfgate report</h1><p class=\"verdict\" style=\"border-color:\(outcomeColour)\">\(Self.esc(report.headline))</p>")
+            "<header><h1>perfgate report</h1><p class=\"verdict\" style=\"border-color:\(outcomeColour)\">"
+                + Markup.escape(report.headline) + "</p>")
         body.append(
-            "<p>Scenario <b>\(Self.esc(report.scenario))</b>, \(report.mode.rawValue) mode, profile "
-                + "<code>\(Self.esc(report.profile))</code>. "
-                + "Baseline: \(Self.esc(report.baselineSource))\(Self.commit(report.baselineCommit)); "
-                + "current: \(Self.esc(report.currentSource))\(Self.commit(report.currentCommit)).</p>"
+            "<p>Scenario <b>\(Markup.escape(report.scenario))</b>, \(report.mode.rawValue) mode, profile "
+                + "<code>\(Markup.escape(report.profile))</code>. "
+                + "Baseline: \(Markup.escape(report.baselineSource))\(Self.commit(report.baselineCommit)); "
+                + "current: \(Markup.escape(report.currentSource))\(Self.commit(report.currentCommit)).</p>"
         )
         if let environment = report.environment {
-            body.append("<p class=\"note\"><b>The machine moved.</b> \(Self.esc(environment.sentence))</p>")
+            body.append("<p class=\"note\"><b>The machine moved.</b> \(Markup.escape(environment.sentence))</p>")
         }
-        for note in report.notes { body.append("<p class=\"note\">Note: \(Self.esc(note))</p>") }
+        for note in report.notes { body.append("<p class=\"note\">Note: \(Markup.escape(note))</p>") }
         body.append(
             "<ul class=\"counts\">"
                 + [Verdict.regressed, .improved, .inconclusive, .unchanged, .notGated].map {
@@ -48,7 +47,8 @@ public struct HTMLRenderer {
             body.append(
                 "<section id=\"targets\"><h2>Targets</h2><ul>"
                     + report.targets.map {
-                        "<li class=\"t-\($0.status.rawValue.replacingOccurrences(of: " ", with: "-"))\">\(Self.esc($0.explanation))</li>"
+                        "<li class=\"t-\($0.status.rawValue.replacingOccurrences(of: " ", with: "-"))\">"
+                            + Markup.escape($0.explanation) + "</li>"
                     }.joined() + "</ul></section>")
         }
         let gated = report.sortedComparisons.filter { $0.isGated && $0.intervalLow != nil }
@@ -66,10 +66,10 @@ public struct HTMLRenderer {
             guard let chart = RoundsChart(comparison: c, mode: report.mode).render() else { return nil }
             var below = "<b style=\"color:\(HTMLPage.colour(c.verdict))\">\(c.verdict.rawValue)</b>"
             if let change = c.change {
-                below += " · " + Self.esc(Format.change(change))
-                if let low = c.intervalLow, let high = c.intervalHigh { below += " " + Self.esc(Format.interval(low, high)) }
+                below += " · " + Markup.escape(Format.change(change))
+                if let low = c.intervalLow, let high = c.intervalHigh { below += " " + Markup.escape(Format.interval(low, high)) }
             }
-            below += " · tolerance ±" + Self.esc(Format.percent(c.tolerance, signed: false))
+            below += " · tolerance ±" + Markup.escape(Format.percent(c.tolerance, signed: false))
             return HTMLPage.card(caption: c.id, link: historyLink(c.benchmark, c.metric), chart: chart, below: below)
         }
         if !rounds.isEmpty {
@@ -94,8 +94,8 @@ public struct HTMLRenderer {
         body.append(table(report))
         body.append(method(report))
         let footer =
-            "Generated \(Self.timestamp(report.createdAt))" + (report.generator.map { " by " + Self.esc($0) } ?? " by perfgate")
-            + (links.historyURL.map { " · <a href=\"\(Self.esc($0))\">history of every benchmark</a>" } ?? "")
+            "Generated \(Self.timestamp(report.createdAt))" + (report.generator.map { " by " + Markup.escape($0) } ?? " by perfgate")
+            + (links.historyURL.map { " · <a href=\"\(Markup.escape($0))\">history of every benchmark</a>" } ?? "")
         return HTMLPage.page(title: "perfgate: \(report.headline)", body: body, footer: footer)
     }
 
@@ -105,16 +105,16 @@ public struct HTMLRenderer {
         guard !regressions.isEmpty || !report.failedTargets.isEmpty || !report.missingBenchmarks.isEmpty else { return [] }
         let items =
             regressions.map { c in
-                "<li>" + Self.esc(c.explanation)
-                    + (historyLink(c.benchmark, c.metric).map { " (<a href=\"\(Self.esc($0))\">history</a>)" } ?? "") + "</li>"
+                "<li>" + Markup.escape(c.explanation)
+                    + (historyLink(c.benchmark, c.metric).map { " (<a href=\"\(Markup.escape($0))\">history</a>)" } ?? "") + "</li>"
             }
-            + report.failedTargets.map { "<li>\(Self.esc($0.explanation))</li>" }
+            + report.failedTargets.map { "<li>\(Markup.escape($0.explanation))</li>" }
             + report.missingBenchmarks.map {
-                "<li>\(Self.esc("\($0) is in the baseline but did not run: " + GateReport.missingAdvice))</li>"
+                "<li>\(Markup.escape("\($0) is in the baseline but did not run: " + GateReport.missingAdvice))</li>"
             }
         return [
             "<section id=\"failed\"><h2>What failed</h2><ul>" + items.joined()
-                + "</ul><p><b>What to do:</b> \(Self.esc(report.advice))</p></section>"
+                + "</ul><p><b>What to do:</b> \(Markup.escape(report.advice))</p></section>"
         ]
     }
 
@@ -127,7 +127,7 @@ public struct HTMLRenderer {
         let numeric: Set<Int> = [3, 4, 5, 6, 7, 8, 9]
         for c in report.sortedComparisons {
             var cells = c.tableCells(report.mode).enumerated().map { i, cell in
-                "<td class=\"\(numeric.contains(i) ? "num" : (i == 1 ? "name" : ""))\">\(Self.esc(cell))</td>"
+                "<td class=\"\(numeric.contains(i) ? "num" : (i == 1 ? "name" : ""))\">\(Markup.escape(cell))</td>"
             }
             if let reason = c.reason {
                 let index: Int
@@ -144,12 +144,12 @@ public struct HTMLRenderer {
             rows.append("<tr style=\"color:\(HTMLPage.colour(c.verdict))\">" + cells.joined() + "</tr>")
         }
         return "<section id=\"metrics\"><h2>All metrics</h2><input id=\"filter\" placeholder=\"filter benchmarks…\">"
-            + "<div class=\"wide\"><table id=\"metrics\" data-filter><thead><tr>" + header.map { "<th>\(Self.esc($0))</th>" }.joined()
+            + "<div class=\"wide\"><table id=\"metrics\" data-filter><thead><tr>" + header.map { "<th>\(Markup.escape($0))</th>" }.joined()
             + "</tr></thead><tbody>" + rows.joined(separator: "\n") + "</tbody></table></div>"
             + (reasons.isEmpty
                 ? ""
                 : "<ol class=\"why\">"
-                    + reasons.enumerated().map { "<li id=\"why-\($0.offset + 1)\">\(Self.esc($0.element))</li>" }.joined()
+                    + reasons.enumerated().map { "<li id=\"why-\($0.offset + 1)\">\(Markup.escape($0.element))</li>" }.joined()
                     + "</ol>")
             + "</section>"
     }
@@ -184,12 +184,12 @@ public struct HTMLRenderer {
                 tolerances.map { "±\(Format.percent($0.key, signed: false)) (\($0.value.count) metrics)" }.joined(separator: ", ")
             ))
         return "<section id=\"method\"><h2>Method</h2><dl class=\"method\">"
-            + items.map { "<dt>\(Self.esc($0.0))</dt><dd>\(Self.esc($0.1))</dd>" }.joined()
-            + "<dt>how</dt><dd>\(Self.esc(report.method))</dd></dl></section>"
+            + items.map { "<dt>\(Markup.escape($0.0))</dt><dd>\(Markup.escape($0.1))</dd>" }.joined()
+            + "<dt>how</dt><dd>\(Markup.escape(report.method))</dd></dl></section>"
     }
 
     /// ` (<code>abcdef012345</code>)` for a commit, nothing without one.
-    static func commit(_ id: String?) -> String { id.map { " (<code>\(esc(String($0.prefix(12))))</code>)" } ?? "" }
+    static func commit(_ id: String?) -> String { id.map { " (<code>\(Markup.escape(String($0.prefix(12))))</code>)" } ?? "" }
 
     static func timestamp(_ date: Date) -> String {
         let formatter = DateFormatter()
