@@ -6,6 +6,17 @@ final class PendingGroup {
         var length: Int
         var recordCount: Int
         var type: FrameType
+        /// What the encoder already knows of the records, so publishing need not walk them again
+        /// (nil: walk them).
+        var index: FrameIndex? = nil
+    }
+
+    /// The index of a data frame whose records all belong to one stream, known when it was
+    /// encoded: the stream, and the offset from the body's start of every
+    /// ``Segment/checkpointStride``-th record (0, 32, 64, …).
+    struct FrameIndex {
+        var stream: UInt32
+        var checkpointOffsets: [UInt32]
     }
 
     let buffer: WriteBuffer

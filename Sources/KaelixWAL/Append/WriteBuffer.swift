@@ -58,5 +58,16 @@ final class WriteBuffer {
         count += n
     }
 
+    /// Reserves `capacity` bytes and lets `body` write up to that many at the end through a
+    /// pointer; `body` returns how many it wrote. The bulk path of a batch: one capacity check and
+    /// one update of the count however many records it writes.
+    @inline(__always)
+    func write(reserving capacity: Int, _ body: (UnsafeMutableRawPointer) -> Int) {
+        reserve(capacity)
+        let written = body(base + count)
+        precondition(written <= capacity, "wrote past the reservation")
+        count += written
+    }
+
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 }

@@ -20,6 +20,10 @@ enum Varint {
     /// Writes `value` at `pointer` and returns the number of bytes written.
     @inline(__always)
     static func write(_ value: UInt64, to pointer: UnsafeMutableRawPointer) -> Int {
+        if value < 0x80 {
+            pointer.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
+            return 1
+        }
         var v = value
         var i = 0
         while v >= 0x80 {
@@ -35,6 +39,14 @@ enum Varint {
     /// over-long (more than 10 bytes) encoding, so a hostile length can never run the reader away.
     @inline(__always)
     static func read(_ base: UnsafeRawPointer, _ offset: inout Int, end: Int) -> UInt64? {
+        // Most varints here (stream ids, lengths below 128) are one byte.
+        if offset < end {
+            let byte = base.load(fromByteOffset: offset, as: UInt8.self)
+            if byte < 0x80 {
+                offset += 1
+                return UInt64(byte)
+            }
+        }
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while offset < end {

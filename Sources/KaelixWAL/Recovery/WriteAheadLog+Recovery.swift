@@ -224,9 +224,9 @@ extension WriteAheadLog {
                 var valid = true
                 let endBefore = segment.endPosition
                 let wellFormed = segment.index(frame: header, base: base, frameOffset: offset, segmentOffset: offset) {
-                    streamID, position in
+                    streamID, first, records in
                     if let state = stateOfStream(StreamID(rawValue: streamID)) {
-                        state.append(position: position)
+                        state.append(first: first, records: records)
                     } else {
                         valid = false
                     }
@@ -298,8 +298,8 @@ extension WriteAheadLog {
                             }
                         }
                         if wellFormed && streamsKnown {
-                            segment.index(frame: header, base: base, frameOffset: offset, segmentOffset: offset) { id, position in
-                                stateOfStream(StreamID(rawValue: id))!.append(position: position)
+                            segment.index(frame: header, base: base, frameOffset: offset, segmentOffset: offset) { id, first, records in
+                                stateOfStream(StreamID(rawValue: id))!.append(first: first, records: records)
                             }
                             position = segment.endPosition
                         } else {

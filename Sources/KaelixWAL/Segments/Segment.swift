@@ -113,37 +113,77 @@ final class Segment: @unchecked Sendable {
     }
 
     /// Indexes the data frame whose header is at `base + frameOffset` (the mapping, or a pending
-    /// buffer) and which lies at `segmentOffset` in this segment; `stream` is called per record.
-    /// Checkpoints hold record offsets in the segment, or in the inflated copy of a compressed frame.
-    /// Returns false when the records are malformed (or a compressed body does not inflate).
+    /// buffer) and which lies at `segmentOffset` in this segment; `stream` is called once per run
+    /// of consecutive records of one stream, with the stream, the run's first position and its
+    /// length (once per frame for a batch appended to one stream: indexing costs no call, no
+    /// reference count and no exclusivity check per record). Checkpoints hold record offsets in
+    /// the segment, or in the inflated copy of a compressed frame. Returns false when the records
+    /// are malformed (or a compressed body does not inflate).
     @discardableResult
     func index(
         frame header: FrameHeader, base: UnsafeRawPointer, frameOffset: Int, segmentOffset: Int,
-        stream: (UInt32, UInt64) -> Void
+        stream: (UInt32, UInt64, UInt64) -> Void
     ) -> Bool {
         guard let area = recordsArea(base, frameOffset: frameOffset, segmentOffset: segmentOffset, header: header, keep: false)
         else { return false }
         let compressed = header.flags & FrameLayout.compressedFlag != 0
-        let delta = compressed ? 0 : segmentOffset - frameOffset
-        var position = header.basePosition
-        var first = true
-        let wellFormed = withExtendedLifetime(area.owner) {
-            FrameParser.forEachRecord(area.base, start: area.start, end: area.end, count: header.recordCount) {
-                streamID, payloadOffset, length in
-                if first || (position - header.basePosition) % Segment.checkpointStride == 0 {
-                    // The record starts before its two varints; recompute its start from the payload.
-                    let recordStart = payloadOffset - Varint.size(UInt64(length)) - Varint.size(UInt64(streamID))
-                    checkpointPositions.append(position)
-                    checkpointOffsets.append(UInt32(recordStart + delta))
-                    checkpointFrames.append(UInt32(segmentOffset))
-                    first = false
+        let delta = UInt32(truncatingIfNeeded: compressed ? 0 : segmentOffset - frameOffset)
+        let frameInSegment = UInt32(truncatingIfNeeded: segmentOffset)
+        let first = header.basePosition
+        // Checkpoints of this frame, gathered locally and appended once.
+        var positions: [UInt64] = []
+        var offsets: [UInt32] = []
+        positions.reserveCapacity(Int(header.recordCount / UInt32(Segment.checkpointStride)) + 1)
+        offsets.reserveCapacity(positions.capacity)
+        var runStream: UInt32 = 0
+        var runStart = first
+        var seen: UInt64 = 0
+        let wellFormed = withExtendedLifetime(area.owner) { () -> Bool in
+            let bytes = area.base
+            let end = area.end
+            let count = UInt64(header.recordCount)
+            var cursor = area.start
+            while cursor < end {
+                let recordStart = cursor
+                guard let streamID = Varint.read(bytes, &cursor, end: end), streamID <= UInt64(UInt32.max),
+                    let length = Varint.read(bytes, &cursor, end: end), length <= UInt64(end - cursor), seen < count
+                else { return false }
+                let id = UInt32(truncatingIfNeeded: streamID)
+                if seen % Segment.checkpointStride == 0 {
+                    positions.append(first + seen)
+                    offsets.append(UInt32(truncatingIfNeeded: recordStart) &+ delta)
                 }
-                stream(streamID, position)
-                position += 1
+                if seen == 0 {
+                    runStream = id
+                } else if id != runStream {
+                    stream(runStream, runStart, first + seen - runStart)
+                    runStream = id
+                    runStart = first + seen
+                }
+                cursor += Int(length)
+                seen += 1
             }
+            return seen == count && cursor == end
         }
-        endPosition = position
+        if seen > 0 { stream(runStream, runStart, first + seen - runStart) }
+        checkpointPositions.append(contentsOf: positions)
+        checkpointOffsets.append(contentsOf: offsets)
+        checkpointFrames.append(contentsOf: repeatElement(frameInSegment, count: positions.count))
+        endPosition = first + seen
         return wellFormed
+    }
+
+    /// Indexes a data frame at `segmentOffset` whose checkpoints its writer already knows
+    /// (``PendingGroup/FrameIndex``: the body offsets of records 0, 32, 64, …): what
+    /// ``index(frame:base:frameOffset:segmentOffset:stream:)`` finds by walking the records.
+    func index(frameAt segmentOffset: Int, basePosition: UInt64, recordCount: UInt64, checkpointOffsets: [UInt32]) {
+        let body = UInt32(truncatingIfNeeded: segmentOffset + FrameLayout.headerSize)
+        checkpointPositions.append(contentsOf: checkpointOffsets.indices.lazy.map { basePosition + UInt64($0) * Segment.checkpointStride })
+        checkpointOffsets.withUnsafeBufferPointer { offsets in
+            self.checkpointOffsets.append(contentsOf: offsets.lazy.map { body &+ $0 })
+        }
+        checkpointFrames.append(contentsOf: repeatElement(UInt32(truncatingIfNeeded: segmentOffset), count: checkpointOffsets.count))
+        endPosition = basePosition + recordCount
     }
 
     /// Index of the last checkpoint at or before `position`, if `position` is in this segment.

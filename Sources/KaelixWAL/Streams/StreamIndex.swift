@@ -31,13 +31,15 @@ final class StreamState {
         self.name = name
     }
 
-    @inline(__always)
-    func append(position: UInt64) {
-        if count == 0 || position != lastPosition &+ 1 {
-            runs.append(Run(firstPosition: position, firstSequence: count))
+    /// Adds `records` consecutive records from log position `first` on: one run, or an extension
+    /// of the last one when they follow it.
+    func append(first: UInt64, records: UInt64) {
+        guard records > 0 else { return }
+        if count == 0 || first != lastPosition &+ 1 {
+            runs.append(Run(firstPosition: first, firstSequence: count))
         }
-        lastPosition = position
-        count += 1
+        lastPosition = first + records - 1
+        count += records
     }
 
     /// Starts the numbering at `base` (records that retention removed before the log was opened);
