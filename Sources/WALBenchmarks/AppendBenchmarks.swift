@@ -38,15 +38,15 @@ enum AppendBenchmarks {
             for _ in 0..<min(200, operations / 5) { try log.append(payload) }
             fs.reset()
             var latencies = LatencyRecorder()
-            let started = nowNanos()
+            let phase = MeasuredPhase.start()
             for _ in 0..<operations {
                 latencies.record(try context.time { try log.append(payload) })
             }
-            let elapsed = nowNanos() - started
+            let elapsed = phase.stop()
             return (
                 operations,
-                latencies.values + rateValues(messages: operations, bytes: operations * size, nanoseconds: elapsed)
-                    + fs.perMessage(operations, exact: exact)
+                latencies.values + rateValues(messages: operations, bytes: operations * size, nanoseconds: elapsed.wall)
+                    + elapsed.values(operations: operations) + fs.perMessage(operations, exact: exact)
             )
         }
     }
@@ -58,16 +58,26 @@ enum AppendBenchmarks {
         return max(batch, capped / batch * batch)
     }
 
+    /// Messages per round of a batch benchmark that syncs every batch: a quarter of the scenario's
+    /// synced operations as batches (each one device flush of the whole batch), within the
+    /// throughput round's volume. The floor's `floor.sync.batch` writes as many.
+    static func syncedMessages(_ context: RoundContext, size: Int, batch: Int) -> Int {
+        min(messages(context, size: size, batch: batch), max(batch, context.scenario.syncedOperations / 4 * batch))
+    }
+
     /// `wal.append.batch/<size>/batch=<n>`: one frame per batch, sync=none; msg/s, MB/s and ns/msg.
-    static func batch(size: Int, batch: Int) -> BenchmarkDefinition {
+    /// With `sync`, `wal.append.batch/<size>/batch=<n>/sync=every`: each batch acknowledged only
+    /// once it is on disk (one fdatasync per batch), the figure a broker that acknowledges durable
+    /// batches sees.
+    static func batch(size: Int, batch: Int, sync: Bool = false) -> BenchmarkDefinition {
         BenchmarkDefinition(
-            "wal.append.batch/\(sizeLabel(size))/batch=\(batch)",
-            tags: ["family": "append.batch", "size": "\(size)", "batch": "\(batch)", "sync": "none"]
-                .merging(size == 64 && batch == 1000 ? [InstructionCount.tag: "counted"] : [:]) { $1 }
+            "wal.append.batch/\(sizeLabel(size))/batch=\(batch)" + (sync ? "/sync=every" : ""),
+            tags: ["family": "append.batch", "size": "\(size)", "batch": "\(batch)", "sync": sync ? "every" : "none"]
+                .merging(size == 64 && batch == 1000 && !sync ? [InstructionCount.tag: "counted"] : [:]) { $1 }
         ) { context in
-            let total = messages(context, size: size, batch: batch)
+            let total = sync ? syncedMessages(context, size: size, batch: batch) : messages(context, size: size, batch: batch)
             let fs = CountingFileSystem()
-            let walConfiguration = configuration(context, policy: .none, volume: total * size)
+            let walConfiguration = configuration(context, policy: sync ? .everyWrite : .none, volume: total * size)
             let log = try WriteAheadLog.open(directory: context.path("wal"), configuration: walConfiguration, fileSystem: fs)
             defer { try? log.close() }
             let payload = [UInt8](repeating: 0x5A, count: size)
@@ -75,19 +85,19 @@ enum AppendBenchmarks {
             try log.append(batch: payloads)
             fs.reset()
             var batchLatencies = LatencyRecorder()
-            let started = nowNanos()
+            let phase = MeasuredPhase.start()
             for _ in 0..<(total / batch) {
                 batchLatencies.record(
                     try context.time {
                         if batch == 1 { try log.append(payload) } else { try log.append(batch: payloads) }
                     })
             }
-            let elapsed = nowNanos() - started
+            let elapsed = phase.stop()
             let batchP99 = batchLatencies.values.first { $0.name == "p99" }?.value
             return (
                 total,
-                rateValues(messages: total, bytes: total * size, nanoseconds: elapsed)
-                    + [MeasuredValue(MetricSpec.batchP99, batchP99)]
+                rateValues(messages: total, bytes: total * size, nanoseconds: elapsed.wall)
+                    + [MeasuredValue(MetricSpec.batchP99, batchP99)] + elapsed.values(operations: total)
                     + fs.perMessage(total, exact: !walConfiguration.prepareSegmentsInBackground)
             )
         }
@@ -110,7 +120,7 @@ enum AppendBenchmarks {
             for _ in 0..<20 { try log.append(payload) }
             fs.reset()
             let results = ThreadResults(count: writers)
-            let started = nowNanos()
+            let phase = MeasuredPhase.start()
             let threads = (0..<writers).map { index in
                 Thread {
                     var latencies = LatencyRecorder()
@@ -127,15 +137,15 @@ enum AppendBenchmarks {
                 thread.start()
             }
             let recorders = try results.wait()
-            let elapsed = nowNanos() - started
+            let elapsed = phase.stop()
             var merged = LatencyRecorder()
             for recorder in recorders { merged.merge(recorder) }
             let total = perWriter * writers
             // How many appends share a group commit depends on timing: the counters are not exact here.
             return (
                 total,
-                merged.values + rateValues(messages: total, bytes: total * 64, nanoseconds: elapsed)
-                    + fs.perMessage(total, exact: false)
+                merged.values + rateValues(messages: total, bytes: total * 64, nanoseconds: elapsed.wall)
+                    + elapsed.values(operations: total) + fs.perMessage(total, exact: false)
             )
         }
     }

@@ -43,8 +43,10 @@ public enum BenchmarkCatalog {
             if full { list.append(ReadBenchmarks.read(random: true, size: 1024)) }
         }
         // Recovery and memory per stream.
-        list.append(RecoveryBenchmarks.recovery(cold: false))
-        if full || scenario == .validate || scenario == .ci { list.append(RecoveryBenchmarks.recovery(cold: true)) }
+        list.append(RecoveryBenchmarks.recovery(cold: false, volume: scenario.recoveryBytes))
+        if full || scenario == .validate || scenario == .ci {
+            list.append(RecoveryBenchmarks.recovery(cold: true, volume: scenario.recoveryBytes))
+        }
         list.append(OperationBenchmarks.inactiveStreams())
         if scenario != .validate {
             // Basic operations, conversion, transactions.
@@ -59,17 +61,26 @@ public enum BenchmarkCatalog {
                 list.append(OperationBenchmarks.transaction(records: k))
             }
         }
-        // The raw reference for the same bytes, and the pure-CPU control.
-        list.append(ReferenceBenchmarks.cpu())
-        list.append(ReferenceBenchmarks.batch(size: 64, batch: 10_000))
-        list.append(ReferenceBenchmarks.single(size: 64, sync: false))
+        // The machine's floor for the same work, in C (floor.c), and the WAL's synced batch next to
+        // its floor; then the pure-CPU control and the preallocation measurement.
+        list.append(FloorBenchmarks.batch(size: 64, batch: 10_000, sync: false))
+        list.append(FloorBenchmarks.single(size: 64, sync: false))
+        list.append(FloorBenchmarks.randomRead(size: 64))
         if scenario != .validate {
-            list.append(ReferenceBenchmarks.single(size: 64, sync: true))
+            list.append(AppendBenchmarks.batch(size: 64, batch: 10_000, sync: true))
+            list.append(FloorBenchmarks.batch(size: 64, batch: 10_000, sync: true))
+            list.append(FloorBenchmarks.single(size: 64, sync: true))
+            list.append(FloorBenchmarks.scan(size: 64))
+        }
+        if full || scenario == .ci { list.append(FloorBenchmarks.scan(size: 1024)) }
+        if full {
+            list.append(FloorBenchmarks.batch(size: 1024, batch: 1000, sync: false))
+            list.append(FloorBenchmarks.randomRead(size: 1024))
+        }
+        list.append(ReferenceBenchmarks.cpu())
+        if scenario != .validate {
             list.append(ReferenceBenchmarks.preallocationSync(zeroFill: true))
             list.append(ReferenceBenchmarks.preallocationSync(zeroFill: false))
-        }
-        if full {
-            list.append(ReferenceBenchmarks.batch(size: 1024, batch: 1000))
         }
         return list
     }

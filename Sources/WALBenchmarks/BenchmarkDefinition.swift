@@ -15,10 +15,14 @@ public struct BenchmarkDefinition: Sendable {
         self.body = body
     }
 
-    /// Runs one round and packages its report.
+    /// Runs one round and packages its report, with the round process's peak resident memory
+    /// (not under callgrind, whose own memory it would be).
     public func runRound(_ context: RoundContext) throws -> RoundReport {
         let (operations, values) = try body(context)
-        return RoundReport(benchmark: id, operations: operations, values: values)
+        let memory =
+            context.countsInstructions
+            ? [] : [MeasuredValue(.peakResident, MeasuredPhase.peakResidentBytes().map { Double($0) }, unavailableReason: "no /proc")]
+        return RoundReport(benchmark: id, operations: operations, values: values + memory)
     }
 }
 

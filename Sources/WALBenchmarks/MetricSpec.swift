@@ -31,12 +31,16 @@ public struct MetricSpec: Sendable, Hashable {
     public static let createPerStream = MetricSpec("create_per_stream", "ns", .lowerIsBetter)
     public static let recovery = MetricSpec("recovery", "ms/GB", .lowerIsBetter)
     public static let openTime = MetricSpec("open_time", "ns", .lowerIsBetter)
+    /// Processor time (user + system, every thread) of the measured phase per operation.
+    public static let processorPerOperation = MetricSpec("cpu_per_op", "ns/op", .lowerIsBetter)
+    /// The round process's peak resident memory.
+    public static let peakResident = MetricSpec("peak_rss", "B", .lowerIsBetter)
 
     /// Every metric the suite reports: the names `gate.metrics` in perfgate.json may list.
     public static let catalog: [MetricSpec] = [
         p50, p90, p99, p999, max, mean, messagesPerSecond, megabytesPerSecond, nanosecondsPerMessage, syncsPerMessage,
         writesPerMessage, bytesWrittenPerMessage, batchP99, memoryPerStream, createPerStream, recovery, openTime,
-        InstructionCount.spec,
+        processorPerOperation, peakResident, InstructionCount.spec,
     ]
 }
 

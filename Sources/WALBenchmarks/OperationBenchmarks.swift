@@ -11,6 +11,7 @@ enum OperationBenchmarks {
         ) { context in
             let repetitions = context.scenario == .smoke ? 2 : 5
             var latencies = LatencyRecorder()
+            let phase = MeasuredPhase.start()
             for i in 0..<repetitions {
                 var configuration = WALConfiguration(segmentSize: context.scenario.segmentSize, syncPolicy: .group)
                 configuration.preallocation = preallocation
@@ -22,7 +23,10 @@ enum OperationBenchmarks {
                     })
                 try log?.close()
             }
-            return (repetitions, latencies.values.filter { ["p50", "max", "mean"].contains($0.name) })
+            let cost = phase.stop()
+            return (
+                repetitions, latencies.values.filter { ["p50", "max", "mean"].contains($0.name) } + cost.values(operations: repetitions)
+            )
         }
     }
 
@@ -36,12 +40,17 @@ enum OperationBenchmarks {
             try log.close()
             var latencies = LatencyRecorder()
             let repetitions = 20
+            let phase = MeasuredPhase.start()
             for _ in 0..<repetitions {
                 var reopened: WriteAheadLog?
                 latencies.record(try context.time { reopened = try WriteAheadLog.open(directory: directory, configuration: configuration) })
                 try reopened?.close()
             }
-            return (repetitions, latencies.values.filter { ["p50", "p90", "max", "mean"].contains($0.name) })
+            let cost = phase.stop()
+            return (
+                repetitions,
+                latencies.values.filter { ["p50", "p90", "max", "mean"].contains($0.name) } + cost.values(operations: repetitions)
+            )
         }
     }
 
@@ -59,6 +68,7 @@ enum OperationBenchmarks {
             let entry = MessageCodec.encode(message)
             let operations = context.scenario == .smoke ? 1_000 : 200_000
             var sink = 0
+            let phase = MeasuredPhase.start()
             let elapsed = try context.time {
                 for _ in 0..<operations {
                     if encode {
@@ -68,8 +78,13 @@ enum OperationBenchmarks {
                     }
                 }
             }
+            let cost = phase.stop()
             precondition(sink != Int.min)
-            return (operations, rateValues(messages: operations, bytes: operations * entry.payload.count, nanoseconds: elapsed))
+            return (
+                operations,
+                rateValues(messages: operations, bytes: operations * entry.payload.count, nanoseconds: elapsed)
+                    + cost.values(operations: operations)
+            )
         }
     }
 
@@ -83,7 +98,7 @@ enum OperationBenchmarks {
             let payload = [UInt8](repeating: 9, count: 64)
             let transactions = max(20, min(20_000, context.scenario.minimumMessages / 10 / records))
             var latencies = LatencyRecorder()
-            let started = nowNanos()
+            let phase = MeasuredPhase.start()
             for _ in 0..<transactions {
                 latencies.record(
                     try context.time {
@@ -92,9 +107,13 @@ enum OperationBenchmarks {
                         try transaction.commit()
                     })
             }
-            let elapsed = nowNanos() - started
+            let elapsed = phase.stop()
             let messages = transactions * records
-            return (transactions, latencies.values + rateValues(messages: messages, bytes: messages * 64, nanoseconds: elapsed))
+            return (
+                transactions,
+                latencies.values + rateValues(messages: messages, bytes: messages * 64, nanoseconds: elapsed.wall)
+                    + elapsed.values(operations: transactions)
+            )
         }
     }
 
@@ -117,9 +136,11 @@ enum OperationBenchmarks {
                     ]
                 )
             }
+            let phase = MeasuredPhase.start()
             let elapsed = try context.time {
                 for i in 0..<count { try log.append(payload, to: try log.stream(named: "stream-\(i)")) }
             }
+            let cost = phase.stop()
             let after = residentBytes() ?? before
             let perStream = Double(after &- min(after, before)) / Double(count)
             return (
@@ -127,7 +148,7 @@ enum OperationBenchmarks {
                 [
                     MeasuredValue(MetricSpec.memoryPerStream, perStream),
                     MeasuredValue(MetricSpec.createPerStream, Double(elapsed) / Double(count)),
-                ]
+                ] + cost.values(operations: count)
             )
         }
     }

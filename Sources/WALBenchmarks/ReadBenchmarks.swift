@@ -39,7 +39,7 @@ enum ReadBenchmarks {
                 checksum &+= try log.withRecord(at: UInt64(position)) { Int($0.payload.count) }
             }
             var latencies = LatencyRecorder()
-            let started = nowNanos()
+            let phase = MeasuredPhase.start()
             for i in 0..<operations {
                 let position = random ? UInt64(rng.next() % UInt64(count)) : UInt64(i)
                 latencies.record(
@@ -47,9 +47,13 @@ enum ReadBenchmarks {
                         checksum &+= try log.withRecord(at: position) { Int($0.payload[0]) }
                     })
             }
-            let elapsed = nowNanos() - started
+            let elapsed = phase.stop()
             precondition(checksum != Int.min)
-            return (operations, latencies.values + rateValues(messages: operations, bytes: operations * size, nanoseconds: elapsed))
+            return (
+                operations,
+                latencies.values + rateValues(messages: operations, bytes: operations * size, nanoseconds: elapsed.wall)
+                    + elapsed.values(operations: operations)
+            )
         }
     }
 
@@ -66,14 +70,16 @@ enum ReadBenchmarks {
             let cursor = log.cursor()
             var seen = 0
             var bytes = 0
+            let phase = MeasuredPhase.start()
             let elapsed = try context.time {
                 while let record = try cursor.next() {
                     seen += 1
                     bytes += record.payload.count
                 }
             }
+            let cost = phase.stop()
             guard seen == count else { throw BenchmarkFailure("replay returned \(seen) of \(count) records") }
-            return (count, rateValues(messages: count, bytes: bytes, nanoseconds: elapsed))
+            return (count, rateValues(messages: count, bytes: bytes, nanoseconds: elapsed) + cost.values(operations: count))
         }
     }
 }

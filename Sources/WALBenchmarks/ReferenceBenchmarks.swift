@@ -1,9 +1,9 @@
 import Glibc
 import KaelixWAL
 
-/// What this machine can do for the same bytes without the WAL, measured in the same run, so every
-/// WAL figure can also be read as a ratio to the machine's own floor. They run no WAL code, so
-/// they are the gate's controls (tag `role: control`): when they move, the machine moved.
+/// Measurements of the machine itself, next to the C floor (``FloorBenchmarks``): the pure-CPU
+/// control and the fdatasync cost of the two ways to preallocate a segment. They run no WAL code,
+/// so they are the gate's controls (tag `role: control`): when they move, the machine moved.
 enum ReferenceBenchmarks {
     /// `raw.cpu/splitmix`: a fixed number of SplitMix64 steps, no memory traffic and no system
     /// calls: the pure-CPU control, which says whether the processor itself was slower.
@@ -12,6 +12,7 @@ enum ReferenceBenchmarks {
             let steps = 4_000_000
             var state = context.seed
             var sink: UInt64 = 0
+            let phase = MeasuredPhase.start()
             let elapsed = context.time {
                 for _ in 0..<steps {
                     state &+= 0x9E37_79B9_7F4A_7C15
@@ -21,8 +22,9 @@ enum ReferenceBenchmarks {
                     sink ^= z ^ (z >> 31)
                 }
             }
+            let cost = phase.stop()
             precondition(sink != 1)
-            return (steps, rateValues(messages: steps, bytes: steps * 8, nanoseconds: elapsed))
+            return (steps, rateValues(messages: steps, bytes: steps * 8, nanoseconds: elapsed) + cost.values(operations: steps))
         }
     }
 
@@ -47,64 +49,6 @@ enum ReferenceBenchmarks {
         return fd
     }
 
-    /// `raw.write.batch/64B/batch=10000`: memcpy each message into a buffer, CRC32C the buffer, one
-    /// pwrite per batch: the floor of `wal.append.batch/64B/batch=10000`.
-    static func batch(size: Int, batch: Int) -> BenchmarkDefinition {
-        BenchmarkDefinition(
-            "raw.write.batch/\(sizeLabel(size))/batch=\(batch)",
-            tags: ["family": "reference", "role": "control", "size": "\(size)", "batch": "\(batch)"]
-        ) { context in
-            let total = AppendBenchmarks.messages(context, size: size, batch: batch)
-            let fd = try scratchFile(context, bytes: total * size + (1 << 20), zeroFill: false)
-            defer { close(fd) }
-            let message = [UInt8](repeating: 0x5A, count: size)
-            let buffer = UnsafeMutableRawPointer.allocate(byteCount: batch * size, alignment: 16)
-            defer { buffer.deallocate() }
-            var offset = 0
-            var crc: UInt32 = 0
-            let elapsed = context.time {
-                for _ in 0..<(total / batch) {
-                    message.withUnsafeBytes { source in
-                        for i in 0..<batch { (buffer + i * size).copyMemory(from: source.baseAddress!, byteCount: size) }
-                    }
-                    crc ^= CRC32C.checksum(UnsafeRawBufferPointer(start: buffer, count: batch * size))
-                    _ = pwrite(fd, buffer, batch * size, off_t(offset))
-                    offset += batch * size
-                }
-            }
-            precondition(crc != 1)
-            return (total, rateValues(messages: total, bytes: total * size, nanoseconds: elapsed))
-        }
-    }
-
-    /// `raw.write.single/64B` (pwrite) and `raw.sync.single/64B` (pwrite + fdatasync on a
-    /// zero-filled file): floors of the single-append latencies of the unsynced and synced tiers.
-    static func single(size: Int, sync: Bool) -> BenchmarkDefinition {
-        let name = sync ? "raw.sync.single" : "raw.write.single"
-        return BenchmarkDefinition(
-            "\(name)/\(sizeLabel(size))",
-            tags: ["family": "reference", "role": "control", "size": "\(size)", "sync": sync ? "fdatasync" : "none"]
-        ) { context in
-            let operations = sync ? context.scenario.syncedOperations : max(500, min(20_000, context.scenario.volumeBytes / size))
-            let fd = try scratchFile(context, bytes: operations * size + 4096, zeroFill: sync)
-            defer { close(fd) }
-            let message = [UInt8](repeating: 0xA5, count: size)
-            var latencies = LatencyRecorder()
-            let started = nowNanos()
-            message.withUnsafeBytes { source in
-                for i in 0..<operations {
-                    latencies.record(
-                        context.time {
-                            _ = pwrite(fd, source.baseAddress, size, off_t(i * size))
-                            if sync { fdatasync(fd) }
-                        })
-                }
-            }
-            let elapsed = nowNanos() - started
-            return (operations, latencies.values + rateValues(messages: operations, bytes: operations * size, nanoseconds: elapsed))
-        }
-    }
-
     /// `raw.fdatasync/4KB/prealloc=<mode>`: pwrite 4 KB + fdatasync into a file preallocated by
     /// zero-fill or by fallocate; the measurement behind the WAL's default preallocation.
     static func preallocationSync(zeroFill: Bool) -> BenchmarkDefinition {
@@ -117,6 +61,7 @@ enum ReferenceBenchmarks {
             defer { close(fd) }
             let block = [UInt8](repeating: 0x77, count: 4096)
             var latencies = LatencyRecorder()
+            let phase = MeasuredPhase.start()
             block.withUnsafeBytes { source in
                 for i in 0..<operations {
                     latencies.record(
@@ -126,7 +71,7 @@ enum ReferenceBenchmarks {
                         })
                 }
             }
-            return (operations, latencies.values)
+            return (operations, latencies.values + phase.stop().values(operations: operations))
         }
     }
 }

@@ -13,7 +13,7 @@ struct BaselineCommand: ParsableCommand {
             request cannot change the baseline it is gated against, because the gate reads baselines \
             from the base commit.
             """,
-        subcommands: [Update.self, Show.self])
+        subcommands: [Update.self, Retire.self, Show.self])
 
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -74,6 +74,45 @@ struct BaselineCommand: ParsableCommand {
                 print(
                     "commit it on the default branch: git add \(path) && git commit -m \"perfgate: update \(result.run.scenario) baseline\""
                 )
+            }
+        }
+    }
+
+    struct Retire: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove benchmarks the suite no longer runs from the committed baselines.",
+            discussion: """
+                A benchmark the baseline holds and a run leaves out fails the build, so that a change \
+                cannot pass its gate by deleting what the gate measures. When a benchmark is removed or \
+                renamed on purpose, retire it from the baselines on the default branch first (every \
+                profile's baseline of the scenario, or --profile's), with the reason; the other \
+                benchmarks keep their measured sessions.
+                """)
+
+        @Argument(help: ArgumentHelp("The exact ids of the benchmarks to retire.", valueName: "benchmark"))
+        var benchmarks: [String]
+
+        @Option(help: "Why they are retired (added to each baseline's reason).")
+        var reason: String
+
+        @Option(help: "Scenario of the baselines.")
+        var scenario = "ci"
+
+        @Option(help: ArgumentHelp("Only this profile's baseline (default: every profile's).", valueName: "name"))
+        var profile: String?
+
+        func validate() throws {
+            if benchmarks.isEmpty { throw ValidationError("name at least one benchmark id to retire") }
+        }
+
+        func run() throws {
+            try withExitCodes {
+                let root = (try? GitRecording.repository())?.workdir ?? FileManager.default.currentDirectoryPath
+                let rewritten = try BaselineStore(root: root).retire(benchmarks, scenario: scenario, profile: profile, reason: reason)
+                for file in rewritten { print("retired \(file.removed.joined(separator: ", ")) from \(file.path)") }
+                print(
+                    "commit it on the default branch: git add baselines && git commit -m \"perfgate: retire "
+                        + "\(benchmarks.joined(separator: ", ")) from the \(scenario) baselines\"")
             }
         }
     }

@@ -11,7 +11,7 @@ import Testing
     /// Cheap benchmarks of the smoke scenario that count writes exactly (no callgrind round).
     static let filters = [
         "wal.append.batch/64B/batch=10", "wal.append.batch/64B/batch=100", "wal.append.batch/1KB/batch=100",
-        "wal.append.single/64B/sync=none", "wal.txn/k=1", "wal.txn/k=10", "raw.cpu/splitmix", "raw.write.single/64B",
+        "wal.append.single/64B/sync=none", "wal.txn/k=1", "wal.txn/k=10", "raw.cpu/splitmix", "floor.write.single/64B",
     ]
 
     static func clone(_ remote: String, into path: String) {

@@ -205,6 +205,42 @@ import Testing
             "a failed target fails even without a baseline")
     }
 
+    /// A per-GB target on a log far smaller than a GB is not judged (the quick scenario once
+    /// failed the recovery target at 799 ms/GB on unchanged code, on 32 MB): it says how much data
+    /// it was measured on and where to judge it; on enough data it is judged as usual.
+    @Test func aTargetIsJudgedOnlyOnTheVolumeItIsDefinedOn() throws {
+        let json = """
+            {"version": 1, "targets": [
+              {"name": "recovery", "benchmark": "r", "metric": "recovery", "max": 500, "unit": "ms/GB", "severity": "fail",
+               "minimumVolume": 1073741824}
+            ]}
+            """
+        let configuration = try GateConfiguration.decode(Data(json.utf8), source: "perfgate.json", knownBenchmarks: ["r"])
+        func result(bytes: String?) -> ResultFile {
+            var result = Self.result([
+                "r": [Metric(name: "recovery", unit: "ms/GB", direction: .lowerIsBetter, samples: [790, 800, 810, 799, 805])]
+            ])
+            result.benchmarks[0].tags["bytes"] = bytes
+            return result
+        }
+        let small = try #require(Comparator(configuration: configuration).checkTargets(result(bytes: "67108864")).first)
+        #expect(small.status == .notMeasured)
+        #expect(small.median == 800)
+        #expect(
+            small.explanation
+                == "target \"recovery\": r recovery = 800 ms/GB not judged (limit <= 500 ms/GB): measured on 64.0 MiB of data; "
+                + "the target is defined on at least 1.00 GiB (minimumVolume). Judge it on a scenario that measures that much "
+                + "(e.g. comprehensive)"
+        )
+        let report = Comparator(configuration: configuration).compare(
+            baseline: nil, current: result(bytes: "67108864"), baselineSource: "none", currentSource: "c")
+        #expect(report.exitCode(strict: false, failOnImprovement: false, allowMissingBaseline: true) == .pass)
+        let unknown = try #require(Comparator(configuration: configuration).checkTargets(result(bytes: nil)).first)
+        #expect(unknown.notJudgedReason?.hasPrefix("the run does not say how much data") == true)
+        let large = try #require(Comparator(configuration: configuration).checkTargets(result(bytes: "1073741824")).first)
+        #expect(large.status == .failed && large.notJudgedReason == nil)
+    }
+
     @Test(arguments: [
         ("{\"version\": 1, \"gate\": {\"alpah\": 0.01}}", "gate.alpah: is not a known setting"),
         ("{\"version\": 1, \"colour\": true}", "colour: is not a known setting"),

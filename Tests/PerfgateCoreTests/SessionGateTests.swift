@@ -89,7 +89,7 @@ import Testing
         let control = ["operations": "10000", "role": "control"]
         var result = Self.session(code, seed: seed)
         result.benchmarks += Self.session(machine, seed: seed + 100, benchmark: "raw.cpu/splitmix", tags: control).benchmarks
-        result.benchmarks += Self.session(disk ?? machine, seed: seed + 200, benchmark: "raw.sync.single/64B", tags: control).benchmarks
+        result.benchmarks += Self.session(disk ?? machine, seed: seed + 200, benchmark: "floor.sync.single/64B", tags: control).benchmarks
         return result
     }
 
@@ -101,7 +101,7 @@ import Testing
             .compare(baseline: run(1000, 500, nil, 1), current: run(1400, 700, nil, 2), baselineSource: "b", currentSource: "c")
         let environment = try #require(report.environment)
         #expect(abs(environment.slowdown - 0.4) < 0.03)
-        #expect(environment.controls == ["raw.cpu/splitmix p50", "raw.sync.single/64B p50"])
+        #expect(environment.controls == ["floor.sync.single/64B p50", "raw.cpu/splitmix p50"])
         #expect(report.comparisons.first { $0.benchmark == "raw.cpu/splitmix" }?.verdict == .notGated)
         #expect(report.comparisons.first { $0.benchmark == "raw.cpu/splitmix" }?.gating == .control)
         #expect(report.advice.contains("the machine itself was slower"))

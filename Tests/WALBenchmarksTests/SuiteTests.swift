@@ -25,6 +25,11 @@ import Testing
         }
         let names = report.values.map(\.name)
         #expect(Set(names).count == names.count, "metric names are unique")
+        // Every round reports what it cost the machine: processor time per operation of its
+        // measured phase, and the round process's peak resident memory (at least the runtime's).
+        let cost = Dictionary(uniqueKeysWithValues: report.values.map { ($0.name, $0.value ?? -1) })
+        #expect((cost["cpu_per_op"] ?? 0) > 0, "\(id) reports cpu_per_op")
+        #expect((cost["peak_rss"] ?? 0) > 1_048_576, "\(id) reports peak_rss")
         for name in names { #expect(BenchmarkCatalog.allMetricNames.contains(name), "\(id) \(name) is not in MetricSpec.catalog") }
         if names.contains("p50") {
             let p = Dictionary(uniqueKeysWithValues: report.values.map { ($0.name, $0.value ?? 0) })
@@ -42,7 +47,9 @@ import Testing
         let ci = Set(BenchmarkCatalog.benchmarks(for: .ci).map(\.id))
         for id in [
             "wal.append.single/64B/sync=none", "wal.append.single/64B/sync=group", "wal.append.batch/64B/batch=10000",
-            "wal.read.random/64B/mmap", "wal.recovery/warm", "wal.streams.inactive", "raw.write.batch/64B/batch=10000",
+            "wal.read.random/64B/mmap", "wal.recovery/warm", "wal.streams.inactive", "floor.write.batch/64B/batch=10000",
+            "floor.sync.batch/64B/batch=10000", "wal.append.batch/64B/batch=10000/sync=every", "floor.write.single/64B",
+            "floor.sync.single/64B", "floor.read.random/64B", "floor.scan/64B", "floor.scan/1KB",
             "wal.append.concurrent/writers=16/64B/sync=group", "wal.txn/k=10", "wal.replay/64B", "wal.convert.decode/64B",
         ] {
             #expect(ci.contains(id), "ci must measure \(id)")

@@ -49,4 +49,31 @@ int64_t kaelix_filesystem_magic(const char *path);
 /// the instructions executed inside this call, which is a benchmark's measured region.
 void kaelix_measured_region(void (*body)(void *), void *context);
 
+// The machine's floor (floor.c): the WAL's work done in straight C, measured next to the WAL.
+
+/// Bytes of one frame of `batch` records of `size` bytes in the WAL's data-frame layout.
+size_t kaelix_floor_frame_size(size_t size, size_t batch);
+
+/// Writes `batches` frames of `batch` copies of `message` (`size` bytes), each laid out and
+/// checksummed as the WAL does, with one pwrite per frame from `offset` on (and fdatasync after
+/// each when `sync`). `frame` holds kaelix_floor_frame_size(size, batch) bytes. Returns the bytes
+/// written, or -errno.
+int64_t kaelix_floor_write_batches(
+    int fd, int64_t offset, const void *message, size_t size, size_t batch, size_t batches, void *frame, int sync);
+
+/// Writes `count` one-record frames at increasing offsets from 0, each laid out, checksummed and
+/// written (and fdatasync'ed when `sync`), storing each one's nanoseconds in `latencies`.
+/// Returns 0 or an errno.
+int kaelix_floor_write_singles(int fd, const void *message, size_t size, size_t count, int sync, void *frame, uint64_t *latencies);
+
+/// Walks the frames written by kaelix_floor_write_batches in a mapping of `length` bytes, checking
+/// each frame's CRC32C and decoding every record header (what recovery's scan and replay do at
+/// least); stops at a zero length. Returns the records seen (their payload bytes in
+/// `payload_bytes`), or -1 at the first damaged frame.
+int64_t kaelix_floor_scan(const void *base, size_t length, uint64_t *payload_bytes);
+
+/// Copies `size` bytes at each of `count` byte offsets of a mapping into `out`, storing each
+/// copy's nanoseconds in `latencies`: the floor of a random read of resident data.
+void kaelix_floor_random_reads(const void *base, const uint64_t *offsets, size_t count, size_t size, void *out, uint64_t *latencies);
+
 #endif

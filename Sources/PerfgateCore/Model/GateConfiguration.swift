@@ -105,7 +105,13 @@ public struct GateConfiguration: Codable, Sendable, Equatable {
         public var severity: Severity
         /// Per-machine-profile limits replacing `max`/`min` on that profile.
         public var profiles: [String: Double]?
-        enum CodingKeys: String, CodingKey, CaseIterable { case name, benchmark, metric, max, min, unit, severity, profiles }
+        /// The least volume of data the figure must be measured on to be judged against the limit
+        /// (the benchmark's `bytes` tag): a per-GB figure from a 64 MB log is dominated by fixed
+        /// costs. A run on less reports the target as not judged, and why, instead of failing it.
+        public var minimumVolume: Double?
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, benchmark, metric, max, min, unit, severity, profiles, minimumVolume
+        }
 
         /// The limit in force on `profile`.
         public func limit(profile: String) -> Double? { profiles?[profile] ?? max ?? min }

@@ -25,6 +25,8 @@ public struct TargetResult: Codable, Sendable, Equatable {
     public var status: Status
     /// The baseline's median of the same metric, when there is a baseline.
     public var baselineMedian: Double?
+    /// Why a measured figure was not judged (too little data for what the target is defined on).
+    public var notJudgedReason: String?
 
     /// Whether the baseline misses the target too: a failure this run did not cause, reported
     /// but not failing the build (the gate stops changes that make things worse).
@@ -36,6 +38,10 @@ public struct TargetResult: Codable, Sendable, Equatable {
     /// E.g. `target "single write p99": wal.append.single/64B/sync=none p99 = 2.41 µs [2.38 µs, 2.50 µs], limit <= 10.00 µs: met`.
     public var explanation: String {
         let bound = (isUpperBound ? "<= " : ">= ") + Format.value(limit, unit: unit)
+        if let notJudgedReason {
+            let figure = median.map { " = \(Format.value($0, unit: unit))" } ?? ""
+            return "target \"\(name)\": \(benchmark) \(metric)\(figure) not judged (limit \(bound)): \(notJudgedReason)"
+        }
         guard let median, let low = intervalLow, let high = intervalHigh else {
             return "target \"\(name)\": \(benchmark) \(metric) was not measured in this run (limit \(bound))"
         }

@@ -43,6 +43,12 @@ public enum Format {
             return String(format: "%.1fk msg/s", value / 1e3)
         case "s":
             return value >= 1 ? String(format: "%.3f s", value) : String(format: "%.2f ms", value * 1e3)
+        case "B":
+            let kibibyte = 1024.0
+            if value >= kibibyte * kibibyte * kibibyte { return String(format: "%.2f GiB", value / (kibibyte * kibibyte * kibibyte)) }
+            if value >= kibibyte * kibibyte { return String(format: "%.1f MiB", value / (kibibyte * kibibyte)) }
+            if value >= 10 * kibibyte { return String(format: "%.1f KiB", value / kibibyte) }
+            return String(format: "%.0f B", value)
         default:
             return String(format: value >= 100 ? "%.0f %@" : "%.3g %@", value, unit)
         }

@@ -44,6 +44,51 @@ public struct BaselineStore: Sendable {
         return target
     }
 
+    /// Removes `benchmarks` (exact ids) from the `scenario` baselines of every profile, or of
+    /// `profile` only, rewriting each file that held one atomically and adding `reason` to its
+    /// baseline reason: the way to retire a benchmark the suite no longer runs without
+    /// re-measuring, so that the gate stops expecting it (a benchmark the baseline holds and a run
+    /// leaves out fails the build). Returns each rewritten file with the ids it dropped.
+    /// - Throws: ``PerfgateError`` (usage) when no baseline of the scenario holds one of the ids,
+    ///   naming it and the baselines searched.
+    @discardableResult
+    public func retire(_ benchmarks: [String], scenario: String, profile: String? = nil, reason: String) throws -> [(
+        path: String, removed: [String]
+    )] {
+        try Self.checkProfileName(scenario, flag: "--scenario")
+        if let profile { try Self.checkProfileName(profile, flag: "--profile") }
+        let files = list().filter { $0.scenario == scenario && (profile == nil || $0.profile == profile) }
+        guard !files.isEmpty else {
+            throw PerfgateError(
+                .usage,
+                "no baseline of scenario \(scenario)\(profile.map { " for profile \($0)" } ?? "") under \(root)/baselines: "
+                    + "check --scenario and --profile (`perfgate baseline show` lists what exists)")
+        }
+        // Every file is read and every id checked before anything is written.
+        var changed: [(path: String, baseline: ResultFile, removed: [String])] = []
+        for file in files {
+            let path = path(profile: file.profile, scenario: file.scenario)
+            var baseline = try ResultFile.load(path: path)
+            let removed = baseline.benchmarks.map(\.id).filter(benchmarks.contains)
+            guard !removed.isEmpty else { continue }
+            baseline.benchmarks.removeAll { removed.contains($0.id) }
+            baseline.baselineReason = [baseline.baselineReason, "retired \(removed.joined(separator: ", ")): \(reason)"]
+                .compactMap { $0 }.joined(separator: "; ")
+            changed.append((path, baseline, removed))
+        }
+        let found = Set(changed.flatMap(\.removed))
+        if let unknown = benchmarks.first(where: { !found.contains($0) }) {
+            throw PerfgateError(
+                .usage,
+                "benchmark '\(unknown)' is in no \(scenario) baseline (searched "
+                    + files.map { "\($0.profile)/\($0.scenario).json" }.joined(separator: ", ")
+                    + "): give its exact id as the baseline file spells it (its \"id\" fields); nothing was changed")
+        }
+        for file in changed { try file.baseline.write(to: file.path) }
+        let rewritten = changed.map { (path: $0.path, removed: $0.removed) }
+        return rewritten
+    }
+
     /// Profiles and scenarios name a folder and a file under `baselines/`: a name, never a path.
     /// Letters, digits, `.`, `_` and `-`, not starting with a dot.
     public static func checkProfileName(_ name: String, flag: String) throws {

@@ -342,6 +342,17 @@ public struct Comparator {
                         metric.samples, resamples: settings.bootstrapResamples, seed: settings.seed(for: "\(target.name) \(benchmark.id)"))
                     : median...median
                 result.median = median
+                if let needed = target.minimumVolume {
+                    let volume = benchmark.tags["bytes"].flatMap(Double.init)
+                    guard let volume, volume >= needed else {
+                        result.notJudgedReason =
+                            (volume.map { "measured on \(Format.value($0, unit: "B")) of data" }
+                                ?? "the run does not say how much data it measured on")
+                            + "; the target is defined on at least \(Format.value(needed, unit: "B")) (minimumVolume). "
+                            + "Judge it on a scenario that measures that much (e.g. comprehensive)"
+                        return result
+                    }
+                }
                 result.baselineMedian = baseline?.benchmark(benchmark.id)?.metric(named: target.metric)?.median
                 result.intervalLow = interval.lowerBound
                 result.intervalHigh = interval.upperBound

@@ -18,7 +18,7 @@ public struct EnvironmentShift: Codable, Sendable, Equatable {
 
     /// The fewest control benchmarks that must move the same way before the machine is said to
     /// have moved. One control alone is not enough: on a quiet machine the fsync latency of
-    /// `raw.sync.single/64B` alone differed by 17–34 % from the baseline's sessions in 6 of 8
+    /// `raw.sync.single/64B` (now `floor.sync.single/64B`) alone differed by 17–34 % from the baseline's sessions in 6 of 8
     /// unchanged-code runs of the main job, while every other control held still. A machine that
     /// really moved — a busy core, a disk flushing someone else's writes — moves several controls
     /// (the CPU control and the in-memory writes; every fsync control), and a one-off in a single

@@ -55,9 +55,9 @@ public struct GateReport: Codable, Sendable, Equatable {
 
     /// What to do about a missing benchmark.
     public static let missingAdvice =
-        "restore it, or — if it was removed on purpose — update the baseline on the default branch first "
-        + "(`perfgate baseline update`), so that the gate stops expecting it; a run that selects benchmarks with --filter "
-        + "is not held to the others"
+        "restore it, or — if it was removed on purpose — retire it from the baselines on the default branch first "
+        + "(`perfgate baseline retire <id> --reason \"…\"`), so that the gate stops expecting it; a run that selects "
+        + "benchmarks with --filter is not held to the others"
 
     /// A report of `comparisons` and `targets`; its outcome follows from them (see ``outcome(of:targets:hasBaseline:)``).
     public init(

@@ -43,9 +43,6 @@ public enum SuiteScore {
         .init(label: "recovery (warm)", benchmark: "wal.recovery/warm", metric: "recovery", target: "< 500 ms/GB"),
         .init(label: "recovery (cold cache)", benchmark: "wal.recovery/cold", metric: "recovery", target: "< 500 ms/GB"),
         .init(label: "memory per inactive stream", benchmark: "wal.streams.inactive", metric: "memory_per_stream", target: "< 1024 B"),
-        .init(
-            label: "raw floor: memcpy+crc+write (64B × 10000)", benchmark: "raw.write.batch/64B/batch=10000", metric: "throughput",
-            target: ""),
     ]
 
     /// The headline lines of `result` (figures it lacks are left out), then the score.
@@ -57,6 +54,11 @@ public enum SuiteScore {
                 "  " + headline.label.padding(toLength: 44, withPad: " ", startingAt: 0)
                     + Format.value(v, unit: m.unit).padding(toLength: 18, withPad: " ", startingAt: 0)
                     + (headline.target.isEmpty ? "" : "target \(headline.target)"))
+        }
+        let floor = FloorRatio.lines(result)
+        if !floor.isEmpty {
+            lines.append("against the machine's floor (the same work in C, measured in this run; WAL / floor):")
+            lines += floor
         }
         if let score = result.score {
             lines.append(
