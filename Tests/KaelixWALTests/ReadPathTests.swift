@@ -104,4 +104,52 @@ import Testing
         #expect(log.inflatedFrames.bytesHeld <= budget)
         if budget > 0 { #expect(log.inflatedFrames.bytesHeld > 0) }
     }
+    /// The zero-copy walk (`forEachRecord`) returns exactly what `next()` returns — across
+    /// segments, compressed frames, several streams, in pieces of `limit`, for one stream, after a
+    /// body that threw, and for records appended once it had caught up.
+    @Test func forEachRecordReadsWhatNextReads() throws {
+        struct Stop: Error {}
+        let dir = TemporaryDirectory()
+        defer { dir.cleanUp() }
+        var configuration = smallConfiguration(segmentSize: 16 * 1024)
+        configuration.compression = .zlib(level: 1)
+        configuration.compressionThreshold = 2048
+        let log = try WriteAheadLog.open(directory: dir.path, configuration: configuration)
+        defer { try? log.close() }
+        let other = try log.stream(named: "other")
+        for i in 0..<40 {
+            try log.append(batch: (0..<30).map { j in [UInt8](repeating: UInt8((i * 30 + j) % 251), count: 1 + (i + j) % 90) })
+            try log.append([UInt8](repeating: UInt8(i), count: i), to: other)
+            if i % 3 == 0 { try log.append(batch: [[UInt8]](repeating: [7, 7, 7], count: 1000)) }  // compressed
+        }
+        let expected = try allRecords(log)
+        #expect(expected.count == 40 * 31 + 14 * 1000)
+        func copy(_ view: WALRecordView) -> WALRecord {
+            WALRecord(position: view.position, stream: view.stream, payload: Array(view.payload))
+        }
+
+        var walked: [WALRecord] = []
+        let cursor = log.cursor()
+        #expect(try cursor.forEachRecord { walked.append(copy($0)) } == expected.count)
+        #expect(walked == expected)
+        #expect(try cursor.forEachRecord { _ in Issue.record("caught up: nothing more") } == 0)
+
+        var pieces: [WALRecord] = []
+        let piecewise = log.cursor()
+        while try piecewise.forEachRecord(limit: 7, { pieces.append(copy($0)) }) > 0 {}
+        #expect(pieces == expected)
+
+        var ofOther: [WALRecord] = []
+        #expect(try log.cursor(from: 0, stream: other).forEachRecord { ofOther.append(copy($0)) } == 40)
+        #expect(ofOther == expected.filter { $0.stream == other })
+
+        let interrupted = log.cursor()
+        #expect(throws: Stop.self) { try interrupted.forEachRecord { if $0.position == 100 { throw Stop() } } }
+        #expect(try interrupted.next()?.position == 101, "the cursor continues after the record whose body threw")
+
+        try log.append([1, 2, 3])
+        var tail: [WALRecord] = []
+        #expect(try cursor.forEachRecord { tail.append(copy($0)) } == 1)
+        #expect(tail.first?.payload == [1, 2, 3] && tail.first?.position == UInt64(expected.count))
+    }
 }
