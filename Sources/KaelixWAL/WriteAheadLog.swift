@@ -334,6 +334,8 @@ public final class WriteAheadLog: @unchecked Sendable {
         if let manifest { try manifest.write(directory: directory, fileSystem: fileSystem) }
         for segment in doomed {
             do { try fileSystem.removeFile(segment.path) } catch { throw error.walError(path: segment.path) }
+            // Its index, if it has one (an orphan left by a crash here is removed by the next open).
+            try? fileSystem.removeFile(directory + "/" + SegmentIndexFile.fileName(id: segment.id))
         }
         do { try fileSystem.syncDirectory(directory) } catch { throw error.walError(path: directory) }
         return doomed.count

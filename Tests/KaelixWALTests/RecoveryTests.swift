@@ -193,9 +193,11 @@ import Testing
     }
 
     /// A sealed segment's data frames are checksummed on first read, not at open; a damaged
-    /// stream id in one would give the streams wrong counts and sequence numbers. The next
-    /// segment's restated stream table catches it at open.
-    @Test func aDamagedStreamIdInASealedSegmentFailsTheOpen() throws {
+    /// stream id in one would give the streams wrong counts and sequence numbers. Walking the
+    /// segment (no index file), the next segment's restated stream table catches it at open. With
+    /// the segment's index file, the open takes the counts from the index (written before the
+    /// damage), so they are right, and the first read of the segment reports the damage.
+    @Test func aDamagedStreamIdInASealedSegmentIsReported() throws {
         let dir = TemporaryDirectory()
         defer { dir.cleanUp() }
         let configuration = smallConfiguration(.group, segmentSize: 8192)
@@ -217,6 +219,22 @@ import Testing
         #expect(bytes[firstFrame + 40] == 2)
         bytes[firstFrame + 40] = 1
         try Data(bytes).write(to: URL(fileURLWithPath: files[0]))
+
+        let indexed = try WriteAheadLog.open(directory: dir.path, configuration: configuration)
+        #expect(indexed.recoveryReport.sealedSegmentsFromIndex == files.count - 1)
+        let (a, b) = (try #require(indexed.existingStream(named: "a")), try #require(indexed.existingStream(named: "b")))
+        #expect(indexed.recordCount(in: a) == 150 && indexed.recordCount(in: b) == 150)
+        #expect {
+            try indexed.read(at: 1)
+        } throws: { error in
+            guard case .corruption(let path, _, _) = error as? WALError else { return false }
+            return path == files[0]
+        }
+        try indexed.close()
+
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) where name.hasSuffix(".kidx") {
+            try FileManager.default.removeItem(atPath: dir.path + "/" + name)
+        }
         #expect {
             try WriteAheadLog.open(directory: dir.path, configuration: configuration)
         } throws: { error in

@@ -368,8 +368,8 @@ extension WriteAheadLog {
             case .data:
                 if let index = frame.index {
                     segment.index(
-                        frameAt: segmentOffset, basePosition: header.basePosition, recordCount: UInt64(header.recordCount),
-                        checkpointOffsets: index.checkpointOffsets)
+                        frameAt: segmentOffset, stream: index.stream, basePosition: header.basePosition,
+                        recordCount: UInt64(header.recordCount), checkpointOffsets: index.checkpointOffsets)
                     stateOfStream(StreamID(rawValue: index.stream))?.append(first: header.basePosition, records: UInt64(header.recordCount))
                     break
                 }
@@ -380,12 +380,12 @@ extension WriteAheadLog {
                     stateOfStream(StreamID(rawValue: streamID))?.append(first: first, records: records)
                 }
             case .streamDefinition:
-                for definition in FrameParser.streamDefinitions(
-                    UnsafeRawPointer(buffer.base), frameOffset: frame.offset,
-                    header: header) ?? []
-                {
+                let definitions =
+                    FrameParser.streamDefinitions(UnsafeRawPointer(buffer.base), frameOffset: frame.offset, header: header) ?? []
+                for definition in definitions {
                     defineStream(id: definition.id, name: definition.name, sequenceBase: definition.sequenceBase)
                 }
+                segment.noteDefinitions(definitions)
             case .seal, .end:
                 break
             }
@@ -431,10 +431,17 @@ extension WriteAheadLog {
                 }
                 try dataSyncLocked(old)
                 durableBefore.store(nextPosition, ordering: .releasing)
-                indexLock.withLock {
+                let sealOffset = old.writeOffset
+                let index: SegmentIndexFile? = indexLock.withLock {
                     old.writeOffset += FrameLayout.sealFrameSize
                     old.sealed = true
+                    let index = old.indexFile(
+                        sealOffset: sealOffset, sealCRC: seal.withUnsafeBytes { FrameHeader(from: $0.baseAddress!).crc })
+                    old.releaseIndexNotes()
+                    return index
                 }
+                // Best effort: without it the next open walks this segment instead.
+                try? index?.write(directory: directory, fileSystem: fileSystem)
             }
             let next = try createSegment(id: old.id + 1, basePosition: nextPosition)
             indexLock.withLock {
@@ -450,8 +457,7 @@ extension WriteAheadLog {
     /// The stream table as stream-definition frames for the head of segment `id`: every stream
     /// with the number of records it has so far, so that retention never removes a definition and
     /// sequence numbers survive a restart. Frames of at most 64 KiB of entries each.
-    func streamTableFrames(segmentID id: UInt64, basePosition: UInt64) -> [UInt8] {
-        let table = indexLock.withLock { streamTable() }
+    func streamTableFrames(_ table: [StreamDefinition], segmentID id: UInt64, basePosition: UInt64) -> [UInt8] {
         let buffer = WriteBuffer()
         let durable = durableBefore.load(ordering: .acquiring)
         var i = 0
@@ -478,9 +484,10 @@ extension WriteAheadLog {
     /// sync, rename into place, directory sync, then maps it.
     func createSegment(id: UInt64, basePosition: UInt64) throws -> Segment {
         let capacity = configuration.segmentSize
+        let table = indexLock.withLock { streamTable() }
         let head =
             SegmentHeader(segmentID: id, basePosition: basePosition, capacity: UInt64(capacity)).encode()
-            + streamTableFrames(segmentID: id, basePosition: basePosition)
+            + streamTableFrames(table, segmentID: id, basePosition: basePosition)
         guard head.count + FrameLayout.sealFrameSize < capacity else {
             throw WALError.invalidConfiguration(
                 field: "segmentSize",
@@ -555,6 +562,7 @@ extension WriteAheadLog {
             id: id, basePosition: basePosition, path: path, capacity: capacity, fd: fd,
             mapping: mapping, verified: true, inflatedFrames: inflatedFrames)
         segment.writeOffset = head.count
+        segment.noteDefinitions(table)
         return segment
     }
 

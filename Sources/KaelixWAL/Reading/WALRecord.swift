@@ -41,6 +41,8 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
     public var completedRetention: [String] = []
     /// Sealed segments trusted through their seal frame (their checksums are checked lazily, on first read).
     public var sealedSegmentsTrusted = 0
+    /// Of those, the segments opened from their index file (`<id>.kidx`) instead of walking their frames.
+    public var sealedSegmentsFromIndex = 0
     /// Records in the log after recovery.
     public var recordCount: UInt64 = 0
     /// Bytes of the unsealed tail that were scanned and checksummed.
@@ -66,7 +68,8 @@ public struct RecoveryReport: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         var text =
             "recovered \(recordCount) records from \(segmentCount) segment(s) "
-            + "(\(sealedSegmentsTrusted) sealed, \(tailBytesScanned) tail bytes checked) in "
+            + "(\(sealedSegmentsTrusted) sealed, \(sealedSegmentsFromIndex) of them from their index, "
+            + "\(tailBytesScanned) tail bytes checked) in "
             + "\(Double(durationNanoseconds) / 1e6) ms"
         if let file = truncatedFile, let offset = truncatedAtOffset {
             text +=

@@ -17,7 +17,7 @@ extension WriteAheadLog {
         defineStream(id: 0, name: "")
         let names: [String]
         do { names = try fileSystem.listDirectory(directory) } catch { throw error.walError(path: directory) }
-        for name in names where name.hasSuffix(".kwal.tmp") && !isReadOnly {
+        for name in names where (name.hasSuffix(".kwal.tmp") || name.hasSuffix(".kidx.tmp")) && !isReadOnly {
             do { try fileSystem.removeFile(directory + "/" + name) } catch { throw error.walError(path: directory + "/" + name) }
             report.removedTemporaryFiles.append(name)
         }
@@ -36,6 +36,13 @@ extension WriteAheadLog {
         ids.sort()
         let storedManifest = try checkAgainstManifest(&ids, report: &report)
         report.segmentCount = ids.count
+        if !isReadOnly {
+            // Index files of segments that are gone (retention stopped between the two deletions).
+            for name in names where name.hasSuffix(".kidx") {
+                guard let id = UInt64(name.dropLast(5)), SegmentIndexFile.fileName(id: id) == name, !ids.contains(id) else { continue }
+                try? fileSystem.removeFile(directory + "/" + name)
+            }
+        }
         if ids.isEmpty && isReadOnly {
             throw WALError.corruption(path: directory, offset: 0, reason: "no segment files: there is no log here to read")
         }
@@ -58,12 +65,26 @@ extension WriteAheadLog {
                     reason: "segment starts at position \(segment.basePosition) but the previous one ends at "
                         + "\(expectedBase): a segment file is missing or out of place")
             }
-            segment.mapping.adviseSequentialScan()
-            defer { segment.mapping.adviseNormal() }
             if isLast {
+                segment.mapping.adviseSequentialScan()
+                defer { segment.mapping.adviseNormal() }
                 try scanTail(segment, sizeOnDisk: sizeOnDisk, report: &report)
             } else {
-                try scanSealed(segment)
+                if let index = SegmentIndexFile.read(directory: directory, id: id, fileSystem: fileSystem), load(index, into: segment) {
+                    report.sealedSegmentsFromIndex += 1
+                } else {
+                    segment.mapping.adviseSequentialScan()
+                    defer { segment.mapping.adviseNormal() }
+                    try scanSealed(segment)
+                    if !isReadOnly {
+                        // For the next open: this one had to walk the segment.
+                        let sealOffset = segment.writeOffset - FrameLayout.sealFrameSize
+                        let sealCRC = FrameHeader(from: segment.mapping.base + sealOffset).crc
+                        try? segment.indexFile(sealOffset: sealOffset, sealCRC: sealCRC)?.write(
+                            directory: directory, fileSystem: fileSystem)
+                    }
+                    segment.releaseIndexNotes()
+                }
                 report.sealedSegmentsTrusted += 1
                 fileSystem.closeFile(segment.fd)
                 segment.fd = -1
@@ -188,6 +209,40 @@ extension WriteAheadLog {
         }
     }
 
+    /// Opens a sealed segment from its index file: only when the index describes this segment —
+    /// its base, a seal frame at the index's offset that is intact, has the index's checksum and
+    /// seals the index's records — and its runs cover those records with defined streams. Returns
+    /// false, changing no stream, when it does not (the caller walks the segment instead).
+    private func load(_ index: SegmentIndexFile, into segment: Segment) -> Bool {
+        let base = segment.mapping.base
+        let sealOffset = Int(clamping: index.sealOffset)
+        guard index.basePosition == segment.basePosition, index.endPosition >= index.basePosition,
+            sealOffset >= SegmentHeader.size, sealOffset % FrameLayout.alignment == 0,
+            sealOffset + FrameLayout.sealFrameSize <= segment.mapping.length,
+            index.checkpointOffsets.count == index.checkpointPositions.count,
+            index.checkpointFrames.count == index.checkpointPositions.count,
+            case .valid(let header) = FrameParser.check(
+                base, size: segment.mapping.length, offset: sealOffset, segmentID: segment.id, verifyCRC: true),
+            header.type == FrameType.seal.rawValue, header.crc == index.sealCRC
+        else { return false }
+        let (count, end) = FrameParser.seal(base, frameOffset: sealOffset)
+        guard end == index.endPosition, count == index.endPosition - index.basePosition else { return false }
+        // The runs must tile the segment's positions, in order.
+        var next = index.basePosition
+        for run in index.runs {
+            guard run.first == next, run.records > 0 else { return false }
+            next += run.records
+        }
+        guard next == index.endPosition else { return false }
+        let defined = Set(streamsByID.indices.filter { streamsByID[$0] != nil }.map(UInt32.init))
+            .union(index.definitions.map(\.id))
+        guard index.runs.allSatisfy({ defined.contains($0.stream) }), problemDefining(index.definitions) == nil else { return false }
+        _ = defineAll(index.definitions)
+        for run in index.runs { stateOfStream(StreamID(rawValue: run.stream))?.append(first: run.first, records: run.records) }
+        segment.load(index)
+        return true
+    }
+
     /// Walks a sealed segment's frames to rebuild the index. Control frames are checksummed now,
     /// data frames on first read; the walk itself refuses any structural damage.
     private func scanSealed(_ segment: Segment) throws {
@@ -242,6 +297,7 @@ extension WriteAheadLog {
                 if let problem = defineAll(definitions) {
                     throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: problem)
                 }
+                segment.noteDefinitions(definitions)
             case .seal:
                 let (count, end) = FrameParser.seal(base, frameOffset: offset)
                 guard end == position, count == position - segment.basePosition else {
@@ -308,6 +364,7 @@ extension WriteAheadLog {
                     case .streamDefinition:
                         if let definitions = FrameParser.streamDefinitions(base, frameOffset: offset, header: header) {
                             damage = defineAll(definitions)
+                            if damage == nil { segment.noteDefinitions(definitions) }
                         } else {
                             damage = "malformed stream definition"
                         }

@@ -35,6 +35,13 @@ final class Segment: @unchecked Sendable {
     private(set) var checkpointFrames: [UInt32] = []
     /// Inflated records areas of compressed frames, shared by the log and bounded in bytes.
     let inflatedFrames: InflatedFrameCache
+    /// The stream definitions this segment carries (its head table and any later ones), and its
+    /// records as runs of one stream: kept for its index file (``SegmentIndexFile``), written at
+    /// seal. Nil once more than ``maximumRuns`` runs were seen (the segment is then walked at open).
+    private(set) var definitions: [StreamDefinition] = []
+    private(set) var runs: [SegmentIndexFile.Run]? = []
+    /// Runs kept per segment for its index: 1 M runs (24 MB), beyond which the index is not worth it.
+    static let maximumRuns = 1 << 20
 
     init(
         id: UInt64, basePosition: UInt64, path: String, capacity: Int, fd: Int32, mapping: MappedRegion, verified: Bool,
@@ -156,6 +163,7 @@ final class Segment: @unchecked Sendable {
                 if seen == 0 {
                     runStream = id
                 } else if id != runStream {
+                    noteRun(stream: runStream, first: runStart, records: first + seen - runStart)
                     stream(runStream, runStart, first + seen - runStart)
                     runStream = id
                     runStart = first + seen
@@ -165,7 +173,10 @@ final class Segment: @unchecked Sendable {
             }
             return seen == count && cursor == end
         }
-        if seen > 0 { stream(runStream, runStart, first + seen - runStart) }
+        if seen > 0 {
+            noteRun(stream: runStream, first: runStart, records: first + seen - runStart)
+            stream(runStream, runStart, first + seen - runStart)
+        }
         checkpointPositions.append(contentsOf: positions)
         checkpointOffsets.append(contentsOf: offsets)
         checkpointFrames.append(contentsOf: repeatElement(frameInSegment, count: positions.count))
@@ -176,7 +187,8 @@ final class Segment: @unchecked Sendable {
     /// Indexes a data frame at `segmentOffset` whose checkpoints its writer already knows
     /// (``PendingGroup/FrameIndex``: the body offsets of records 0, 32, 64, …): what
     /// ``index(frame:base:frameOffset:segmentOffset:stream:)`` finds by walking the records.
-    func index(frameAt segmentOffset: Int, basePosition: UInt64, recordCount: UInt64, checkpointOffsets: [UInt32]) {
+    func index(frameAt segmentOffset: Int, stream: UInt32, basePosition: UInt64, recordCount: UInt64, checkpointOffsets: [UInt32]) {
+        noteRun(stream: stream, first: basePosition, records: recordCount)
         let body = UInt32(truncatingIfNeeded: segmentOffset + FrameLayout.headerSize)
         checkpointPositions.append(contentsOf: checkpointOffsets.indices.lazy.map { basePosition + UInt64($0) * Segment.checkpointStride })
         checkpointOffsets.withUnsafeBufferPointer { offsets in
@@ -184,6 +196,49 @@ final class Segment: @unchecked Sendable {
         }
         checkpointFrames.append(contentsOf: repeatElement(UInt32(truncatingIfNeeded: segmentOffset), count: checkpointOffsets.count))
         endPosition = basePosition + recordCount
+    }
+
+    /// Adds records to the segment's runs, extending the last run when they follow it.
+    private func noteRun(stream: UInt32, first: UInt64, records: UInt64) {
+        guard records > 0, runs != nil else { return }
+        if let last = runs!.last, last.stream == stream, last.first + last.records == first {
+            runs![runs!.count - 1].records += records
+        } else if runs!.count < Self.maximumRuns {
+            runs!.append(SegmentIndexFile.Run(stream: stream, first: first, records: records))
+        } else {
+            runs = nil
+        }
+    }
+
+    /// Notes stream definitions this segment carries, for its index file.
+    func noteDefinitions(_ new: [StreamDefinition]) { definitions += new }
+
+    /// The index file of this sealed segment, whose seal frame starts at `sealOffset` with
+    /// checksum `sealCRC`; nil when its runs were not kept.
+    func indexFile(sealOffset: Int, sealCRC: UInt32) -> SegmentIndexFile? {
+        guard sealed, let runs else { return nil }
+        return SegmentIndexFile(
+            segmentID: id, basePosition: basePosition, endPosition: endPosition, sealOffset: UInt64(sealOffset), sealCRC: sealCRC,
+            checkpointPositions: checkpointPositions, checkpointOffsets: checkpointOffsets, checkpointFrames: checkpointFrames,
+            definitions: definitions, runs: runs)
+    }
+
+    /// Drops what was kept for the index file once it is written (or not needed): a sealed
+    /// segment's runs are in the streams' own indexes already.
+    func releaseIndexNotes() {
+        definitions = []
+        runs = nil
+    }
+
+    /// Takes the checkpoints, end and seal from `index` instead of walking the frames (recovery,
+    /// after checking that the index describes this segment's seal frame).
+    func load(_ index: SegmentIndexFile) {
+        checkpointPositions = index.checkpointPositions
+        checkpointOffsets = index.checkpointOffsets
+        checkpointFrames = index.checkpointFrames
+        endPosition = index.endPosition
+        writeOffset = Int(index.sealOffset) + FrameLayout.sealFrameSize
+        sealed = true
     }
 
     /// Index of the last checkpoint at or before `position`, if `position` is in this segment.
