@@ -137,11 +137,6 @@ final class Segment: @unchecked Sendable {
         let delta = UInt32(truncatingIfNeeded: compressed ? 0 : segmentOffset - frameOffset)
         let frameInSegment = UInt32(truncatingIfNeeded: segmentOffset)
         let first = header.basePosition
-        // Checkpoints of this frame, gathered locally and appended once.
-        var positions: [UInt64] = []
-        var offsets: [UInt32] = []
-        positions.reserveCapacity(Int(header.recordCount / UInt32(Segment.checkpointStride)) + 1)
-        offsets.reserveCapacity(positions.capacity)
         var runStream: UInt32 = 0
         var runStart = first
         var seen: UInt64 = 0
@@ -157,8 +152,9 @@ final class Segment: @unchecked Sendable {
                 else { return false }
                 let id = UInt32(truncatingIfNeeded: streamID)
                 if seen % Segment.checkpointStride == 0 {
-                    positions.append(first + seen)
-                    offsets.append(UInt32(truncatingIfNeeded: recordStart) &+ delta)
+                    checkpointPositions.append(first + seen)
+                    checkpointOffsets.append(UInt32(truncatingIfNeeded: recordStart) &+ delta)
+                    checkpointFrames.append(frameInSegment)
                 }
                 if seen == 0 {
                     runStream = id
@@ -177,9 +173,6 @@ final class Segment: @unchecked Sendable {
             noteRun(stream: runStream, first: runStart, records: first + seen - runStart)
             stream(runStream, runStart, first + seen - runStart)
         }
-        checkpointPositions.append(contentsOf: positions)
-        checkpointOffsets.append(contentsOf: offsets)
-        checkpointFrames.append(contentsOf: repeatElement(frameInSegment, count: positions.count))
         endPosition = first + seen
         return wellFormed
     }
