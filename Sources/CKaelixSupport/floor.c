@@ -118,7 +118,7 @@ int kaelix_floor_write_singles(int fd, const void *message, size_t size, size_t 
     return 0;
 }
 
-int64_t kaelix_floor_scan(const void *base, size_t length, uint64_t *payload_bytes) {
+int64_t kaelix_floor_scan(const void *base, size_t length, int verify, uint64_t *payload_bytes) {
     const uint8_t *start = base;
     const uint8_t *end = start + length;
     const uint8_t *frame = start;
@@ -136,7 +136,7 @@ int64_t kaelix_floor_scan(const void *base, size_t length, uint64_t *payload_byt
             return -1;
         }
         memcpy(&stored, frame + 8, 4);
-        if (kaelix_crc32c(kaelix_crc32c(0, frame, 8), frame + 12, frame_length - 12) != stored) {
+        if (verify && kaelix_crc32c(kaelix_crc32c(0, frame, 8), frame + 12, frame_length - 12) != stored) {
             return -1;
         }
         memcpy(&count, frame + 12, 4);

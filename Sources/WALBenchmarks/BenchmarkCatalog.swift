@@ -71,8 +71,9 @@ public enum BenchmarkCatalog {
             list.append(FloorBenchmarks.batch(size: 64, batch: 10_000, sync: true))
             list.append(FloorBenchmarks.single(size: 64, sync: true))
             list.append(FloorBenchmarks.scan(size: 64))
+            list.append(FloorBenchmarks.scan(size: 64, verify: false))
         }
-        if full || scenario == .ci { list.append(FloorBenchmarks.scan(size: 1024)) }
+        if full || scenario == .ci { list.append(FloorBenchmarks.scan(size: 1024, verify: false)) }
         if full {
             list.append(FloorBenchmarks.batch(size: 1024, batch: 1000, sync: false))
             list.append(FloorBenchmarks.randomRead(size: 1024))

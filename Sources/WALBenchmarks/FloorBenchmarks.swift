@@ -24,7 +24,9 @@ enum FloorBenchmarks {
                 : AppendBenchmarks.messages(context, size: size, batch: batch)
             let frameBytes = kaelix_floor_frame_size(size, batch)
             let batches = total / batch
-            let fd = try ReferenceBenchmarks.scratchFile(context, bytes: batches * frameBytes + (1 << 20), zeroFill: false)
+            // Synced batches go into zero-filled space, as the WAL's default preallocation does (an
+            // fdatasync into fallocate'd space also writes the extent conversion).
+            let fd = try ReferenceBenchmarks.scratchFile(context, bytes: batches * frameBytes + (1 << 20), zeroFill: sync)
             defer { close(fd) }
             let message = [UInt8](repeating: 0x5A, count: size)
             let frame = UnsafeMutableRawPointer.allocate(byteCount: frameBytes, alignment: 64)
@@ -99,7 +101,7 @@ enum FloorBenchmarks {
             }
             base = mapped
             var bytes: UInt64 = 0
-            guard kaelix_floor_scan(base, length, &bytes) == Int64(frames * perFrame) else {
+            guard kaelix_floor_scan(base, length, 1, &bytes) == Int64(frames * perFrame) else {
                 throw BenchmarkFailure("the floor's scan did not read back what it wrote")
             }
         }
@@ -108,16 +110,19 @@ enum FloorBenchmarks {
     }
 
     /// `floor.scan/<size>`: every frame's CRC32C checked and every record header decoded in a
-    /// resident mapping: the floor of recovery's scan and of `wal.replay/<size>`.
-    static func scan(size: Int) -> BenchmarkDefinition {
-        BenchmarkDefinition("floor.scan/\(sizeLabel(size))", tags: ["family": "floor", "role": "control", "size": "\(size)"]) { context in
+    /// resident mapping, the floor of recovery's scan; with `verify` false, `floor.walk/<size>`:
+    /// the record headers alone, the floor of `wal.replay/<size>` (a replay of checked frames).
+    static func scan(size: Int, verify: Bool = true) -> BenchmarkDefinition {
+        BenchmarkDefinition(
+            "\(verify ? "floor.scan" : "floor.walk")/\(sizeLabel(size))", tags: ["family": "floor", "role": "control", "size": "\(size)"]
+        ) { context in
             let count = ReadBenchmarks.recordCount(context, size: size) / 1000 * 1000
             let mapped = try MappedFrames(context, count: count, size: size)
             defer { mapped.unmap() }
             var records: Int64 = 0
             var bytes: UInt64 = 0
             let phase = MeasuredPhase.start()
-            let elapsed = context.time { records = kaelix_floor_scan(mapped.base, mapped.length, &bytes) }
+            let elapsed = context.time { records = kaelix_floor_scan(mapped.base, mapped.length, verify ? 1 : 0, &bytes) }
             let cost = phase.stop()
             guard records == Int64(count) else { throw BenchmarkFailure("the floor's scan saw \(records) of \(count) records") }
             return (count, rateValues(messages: count, bytes: mapped.length, nanoseconds: elapsed) + cost.values(operations: count))

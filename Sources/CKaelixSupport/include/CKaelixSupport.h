@@ -67,10 +67,10 @@ int64_t kaelix_floor_write_batches(
 int kaelix_floor_write_singles(int fd, const void *message, size_t size, size_t count, int sync, void *frame, uint64_t *latencies);
 
 /// Walks the frames written by kaelix_floor_write_batches in a mapping of `length` bytes, checking
-/// each frame's CRC32C and decoding every record header (what recovery's scan and replay do at
-/// least); stops at a zero length. Returns the records seen (their payload bytes in
+/// each frame's CRC32C when `verify` (what recovery's scan does) and decoding every record header
+/// (what replay does); stops at a zero length. Returns the records seen (their payload bytes in
 /// `payload_bytes`), or -1 at the first damaged frame.
-int64_t kaelix_floor_scan(const void *base, size_t length, uint64_t *payload_bytes);
+int64_t kaelix_floor_scan(const void *base, size_t length, int verify, uint64_t *payload_bytes);
 
 /// Copies `size` bytes at each of `count` byte offsets of a mapping into `out`, storing each
 /// copy's nanoseconds in `latencies`: the floor of a random read of resident data.

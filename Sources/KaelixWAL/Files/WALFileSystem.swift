@@ -40,6 +40,38 @@ extension WALFileSystem {
         }
     }
 
+    /// The parts of `[start, end)` of the file open as `fd` that may hold data, in order: holes and
+    /// preallocated extents never written (`fallocate`), which read as zeros, are left out
+    /// (`lseek` with `SEEK_DATA`/`SEEK_HOLE`), so that a scan for non-zero bytes after the end of
+    /// the log need not fault in a hundred megabytes of zeros. The whole range where the file
+    /// system cannot tell, or the descriptor is closed.
+    func dataRegions(_ fd: Int32, from start: Int, to end: Int) -> [Range<Int>] {
+        guard fd >= 0, start < end else { return start < end ? [start..<end] : [] }
+        // Linux's values (Glibc's module does not export them): SEEK_DATA 3, SEEK_HOLE 4.
+        let seekData: Int32 = 3
+        let seekHole: Int32 = 4
+        var regions: [Range<Int>] = []
+        var position = start
+        while position < end {
+            let data = lseek(fd, off_t(position), seekData)
+            if data < 0 {
+                if errno != ENXIO { regions.append(position..<end) }  // ENXIO: nothing but holes to the end
+                break
+            }
+            guard Int(data) < end else { break }
+            let hole = lseek(fd, data, seekHole)
+            let regionEnd = hole > data ? min(end, Int(hole)) : end
+            regions.append(Int(data)..<regionEnd)
+            position = regionEnd
+            if regions.count >= 1024, position < end {
+                // A badly fragmented file: scan the rest rather than ask the kernel extent by extent.
+                regions.append(position..<end)
+                break
+            }
+        }
+        return regions
+    }
+
     /// How many directory entries name the file open as `fd` (0 once it was unlinked).
     func linkCount(_ fd: Int32) -> Int {
         var info = stat()

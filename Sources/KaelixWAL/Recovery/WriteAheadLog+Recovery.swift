@@ -330,7 +330,7 @@ extension WriteAheadLog {
             case .end:
                 // A zero length word is the end of the log, or a frame the disk zeroed or lost:
                 // anything non-zero after it (a later frame) makes it damage, judged like a tear.
-                if let later = firstNonZeroWord(base, from: offset + FrameLayout.alignment, size: size) {
+                if let later = firstNonZeroWord(segment, from: offset + FrameLayout.alignment, size: size) {
                     damage = "a zeroed frame (a later frame starts at or after offset \(later))"
                     break
                 }
@@ -400,12 +400,18 @@ extension WriteAheadLog {
         report.tailBytesScanned = offset
     }
 
-    /// The offset of the first non-zero 8-byte word at or after `start`, or nil when the rest is zeros.
-    private func firstNonZeroWord(_ base: UnsafeRawPointer, from start: Int, size: Int) -> Int? {
-        var probe = start - start % FrameLayout.alignment
-        while probe + 8 <= size {
-            if base.loadUnaligned(fromByteOffset: probe, as: UInt64.self) != 0 { return probe }
-            probe += 8
+    /// The offset of the first non-zero 8-byte word of `segment`'s mapping at or after `start`, or
+    /// nil when the rest is zeros; parts of the file that hold no data (a preallocated extent
+    /// never written) are skipped without reading them.
+    private func firstNonZeroWord(_ segment: Segment, from start: Int, size: Int) -> Int? {
+        let base = segment.mapping.base
+        let first = start - start % FrameLayout.alignment
+        for region in fileSystem.dataRegions(segment.fd, from: first, to: size) {
+            var probe = region.lowerBound - region.lowerBound % FrameLayout.alignment
+            while probe + 8 <= region.upperBound {
+                if base.loadUnaligned(fromByteOffset: probe, as: UInt64.self) != 0 { return probe }
+                probe += 8
+            }
         }
         return nil
     }
@@ -426,10 +432,12 @@ extension WriteAheadLog {
         let base = segment.mapping.base
         let size = segment.mapping.length
         var lastNonZero = offset
-        var probe = offset + FrameLayout.alignment
-        while probe + FrameLayout.headerSize <= size {
-            let word = base.loadUnaligned(fromByteOffset: probe, as: UInt64.self)
-            if word != 0 {
+        // Every later word that may hold data (regions of the file never written are skipped).
+        for region in fileSystem.dataRegions(segment.fd, from: offset + FrameLayout.alignment, to: size) {
+            var probe = region.lowerBound - region.lowerBound % FrameLayout.alignment
+            while probe + FrameLayout.headerSize <= size && probe < region.upperBound {
+                defer { probe += FrameLayout.alignment }
+                guard base.loadUnaligned(fromByteOffset: probe, as: UInt64.self) != 0 else { continue }
                 lastNonZero = probe + 8
                 let header = FrameHeader(from: base + probe)
                 if header.segmentID == FrameHeader.segmentTag(segment.id), header.basePosition >= expectedPosition,
@@ -442,7 +450,6 @@ extension WriteAheadLog {
                             + "\(expectedPosition) had already been made durable, so this is not a torn write")
                 }
             }
-            probe += FrameLayout.alignment
         }
         let interrupted = showsInterruptedWrite(segment, at: offset, sizeOnDisk: sizeOnDisk)
         if !interrupted && configuration.damagedTail == .refuse {

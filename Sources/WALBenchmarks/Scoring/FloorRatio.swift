@@ -36,8 +36,8 @@ public struct FloorRatio: Sendable {
         .init(
             label: "random 64B read (mmap), p99", benchmark: "wal.read.random/64B/mmap", floor: "floor.read.random/64B", metric: "p99",
             goal: 1.5),
-        .init(label: "replay 64B", benchmark: "wal.replay/64B", floor: "floor.scan/64B", metric: "throughput"),
-        .init(label: "replay 1KB", benchmark: "wal.replay/1KB", floor: "floor.scan/1KB", metric: "throughput"),
+        .init(label: "replay 64B", benchmark: "wal.replay/64B", floor: "floor.walk/64B", metric: "throughput"),
+        .init(label: "replay 1KB", benchmark: "wal.replay/1KB", floor: "floor.walk/1KB", metric: "throughput"),
         .init(
             label: "recovery, warm cache", benchmark: "wal.recovery/warm", floor: "floor.scan/64B", metric: "recovery",
             floorMetric: "bandwidth"),
