@@ -11,18 +11,33 @@ public struct StreamID: Hashable, Sendable, Comparable, CustomStringConvertible 
 
 /// What the log remembers about one stream: its name and where its records are, as runs of
 /// consecutive log positions. Sequence numbers count the stream's records from its creation;
-/// after retention (and a restart) they continue from the first retained segment's stream table. A stream written in batches costs one
-/// 16-byte run per batch, and
-/// an inactive stream holds no file descriptor, mapping or buffer: about 150 bytes in all.
+/// after retention (and a restart) they continue from the first retained segment's stream table. A
+/// stream written in batches costs one 16-byte run per batch (the first held inline), and an
+/// inactive stream holds no file descriptor, mapping or buffer.
 final class StreamState {
     struct Run {
         var firstPosition: UInt64
         var firstSequence: UInt64
     }
 
+    /// The runs, the first one held inline: most streams have one run (or none), and an array
+    /// would cost a heap allocation of ~64 bytes for it (``memory per inactive stream``).
+    struct RunList {
+        private var head: Run?
+        private var tail: [Run] = []
+        var count: Int { head == nil ? 0 : 1 + tail.count }
+        var isEmpty: Bool { head == nil }
+        var first: Run? { head }
+        subscript(index: Int) -> Run { index == 0 ? head! : tail[index - 1] }
+        mutating func append(_ run: Run) {
+            if head == nil { head = run } else { tail.append(run) }
+        }
+        mutating func removeFirst() { head = tail.isEmpty ? nil : tail.removeFirst() }
+    }
+
     let id: StreamID
     let name: String
-    private(set) var runs: [Run] = []
+    private(set) var runs = RunList()
     private(set) var count: UInt64 = 0
     private var lastPosition: UInt64 = .max
 
