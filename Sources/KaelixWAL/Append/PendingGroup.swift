@@ -13,7 +13,7 @@ final class PendingGroup {
 
     /// The index of a data frame whose records all belong to one stream, known when it was
     /// encoded: the stream, and the offset from the body's start of every
-    /// ``Segment/checkpointStride``-th record (0, 32, 64, …).
+    /// ``Segment/checkpointStride``-th record (0, 8, 16, …).
     struct FrameIndex {
         var stream: UInt32
         var checkpointOffsets: [UInt32]

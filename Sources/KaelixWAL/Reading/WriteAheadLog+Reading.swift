@@ -1,5 +1,5 @@
 /// Reads by position go through the segments' memory mappings: a binary search over segments,
-/// one over the segment's checkpoints, then a walk of at most 31 record headers. Sealed segments
+/// one over the segment's checkpoints, then a walk of at most 7 record headers. Sealed segments
 /// are checksummed in full on their first read (they were trusted through their seal at open),
 /// outside the index lock, and the outcome is remembered.
 extension WriteAheadLog {

@@ -1,13 +1,16 @@
 import Synchronization
 
 /// One segment file: its identity, its read-only mapping, how far it is written, and a sparse
-/// index from positions to byte offsets (one checkpoint per frame and every 32 records inside
-/// a frame, so a lookup walks at most 31 records).
+/// index from positions to byte offsets (one checkpoint per frame and every 8 records inside
+/// a frame, so a lookup walks at most 7 records).
 ///
 /// Sealed segments hold no file descriptor, only their mapping. Guarded by the log's index lock,
 /// except `fd`, which only the commit leader (and the interval syncer under the sync lock) uses.
 final class Segment: @unchecked Sendable {
-    static let checkpointStride: UInt64 = 32
+    /// Records between checkpoints. 8 rather than 32: a random read walks 3.5 record headers on
+    /// average instead of 15.5 — a dozen cache lines fewer on a cold read of small records — for
+    /// 2 bytes of index per record in memory and in the index file (16 bytes per checkpoint).
+    static let checkpointStride: UInt64 = 8
 
     let id: UInt64
     let basePosition: UInt64
@@ -237,13 +240,17 @@ final class Segment: @unchecked Sendable {
     /// Index of the last checkpoint at or before `position`, if `position` is in this segment.
     private func checkpoint(before position: UInt64) -> Int? {
         guard position >= basePosition, position < endPosition, !checkpointPositions.isEmpty else { return nil }
-        var low = 0
-        var high = checkpointPositions.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if checkpointPositions[mid] <= position { low = mid } else { high = mid - 1 }
+        // Branch-free halving over the raw buffer: the last checkpoint at or before `position`.
+        return checkpointPositions.withUnsafeBufferPointer { positions in
+            var base = 0
+            var length = positions.count
+            while length > 1 {
+                let half = length / 2
+                base = positions[base + half] <= position ? base + half : base
+                length -= half
+            }
+            return base
         }
-        return low
     }
 
     /// The offset of the frame holding `position`.
