@@ -27,7 +27,8 @@ public final class WriteAheadLog: @unchecked Sendable {
     // Commit pipeline, guarded by `commitLock`.
     let commitLock = ConditionLock()
     var pending: PendingGroup
-    var spareBuffer: WriteBuffer?
+    /// The last flushed group, reused for the next one (see `nextGroup()`).
+    var spareGroup: PendingGroup?
     var leaderActive = false
     var leaderWaitingForBatch = false
     /// Appenders inside `commit` that have not yet enqueued their frame.

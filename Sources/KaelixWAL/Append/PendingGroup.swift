@@ -27,4 +27,13 @@ final class PendingGroup {
     var done = false
 
     init(buffer: WriteBuffer) { self.buffer = buffer }
+
+    /// Empties a flushed group for reuse, keeping its arrays' capacity.
+    func reset() {
+        frames.removeAll(keepingCapacity: true)
+        results.removeAll(keepingCapacity: true)
+        recordCount = 0
+        done = false
+        buffer.count = 0
+    }
 }

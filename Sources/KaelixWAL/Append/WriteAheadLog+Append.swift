@@ -261,8 +261,7 @@ extension WriteAheadLog {
             leaderWaitingForBatch = false
         }
         let group = pending
-        pending = PendingGroup(buffer: spareBuffer ?? WriteBuffer())
-        spareBuffer = nil
+        pending = nextGroup()
         commitLock.unlock()
         let results = flush(group)
         commitLock.lock()
@@ -270,9 +269,24 @@ extension WriteAheadLog {
         group.done = true
         group.buffer.count = 0
         group.buffer.trim(to: 16 << 20)
-        spareBuffer = group.buffer
+        spareGroup = group
         leaderActive = false
         commitLock.broadcast()
+    }
+
+    /// The group the next appends join: the last flushed group again once no appender still
+    /// holds it for its result (always so with one writer: no allocation per append), else a new
+    /// one around that group's buffer. Called with `commitLock` held.
+    private func nextGroup() -> PendingGroup {
+        defer { spareGroup = nil }
+        guard spareGroup != nil else { return PendingGroup(buffer: WriteBuffer()) }
+        if isKnownUniquelyReferenced(&spareGroup) {
+            let group = spareGroup!
+            group.reset()
+            return group
+        }
+        // Appenders of the old group may still read their results from it, never its buffer.
+        return PendingGroup(buffer: spareGroup!.buffer)
     }
 
     /// Records the first sync failure; from then on the log refuses writes (fail-stop).
