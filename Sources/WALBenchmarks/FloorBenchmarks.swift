@@ -68,14 +68,18 @@ enum FloorBenchmarks {
             }
             let elapsed = phase.stop()
             guard status == 0 else { throw BenchmarkFailure("floor write failed: errno \(status)") }
-            var latencies = LatencyRecorder()
-            for value in nanoseconds { latencies.record(value) }
-            return (
-                operations,
-                latencies.values + rateValues(messages: operations, bytes: operations * size, nanoseconds: elapsed.wall)
-                    + elapsed.values(operations: operations)
-            )
+            return (operations, values(of: nanoseconds, size: size, elapsed: elapsed))
         }
+    }
+
+    /// The values of a round whose operations C timed one by one (`nanoseconds`): latency
+    /// percentiles, rates over the whole phase, and its processor time per operation.
+    static func values(of nanoseconds: [UInt64], size: Int, elapsed: MeasuredPhase.Elapsed) -> [MeasuredValue] {
+        var latencies = LatencyRecorder()
+        for value in nanoseconds { latencies.record(value) }
+        let operations = nanoseconds.count
+        return latencies.values + rateValues(messages: operations, bytes: operations * size, nanoseconds: elapsed.wall)
+            + elapsed.values(operations: operations)
     }
 
     /// A file of `count` records of `size` bytes in frames of 1000, mapped and read once (resident).
@@ -158,13 +162,7 @@ enum FloorBenchmarks {
             }
             let elapsed = phase.stop()
             guard out.allSatisfy({ $0 == 0x3C }) else { throw BenchmarkFailure("the floor's read found other bytes") }
-            var latencies = LatencyRecorder()
-            for value in nanoseconds { latencies.record(value) }
-            return (
-                operations,
-                latencies.values + rateValues(messages: operations, bytes: operations * size, nanoseconds: elapsed.wall)
-                    + elapsed.values(operations: operations)
-            )
+            return (operations, values(of: nanoseconds, size: size, elapsed: elapsed))
         }
     }
 }
