@@ -67,7 +67,7 @@ disk = (float(match.group(1)) * (1000 if match.group(2) == "G" else 1)) if match
 
 def fmt(value, unit):
     if value is None: return "—"
-    if unit == "msg/s": return f"{value / 1e6:.1f} M msg/s"
+    if unit == "msg/s": return f"{value / 1e6:.1f} M msg/s" if value >= 1e6 else f"{value / 1e3:.1f} k msg/s"
     if unit == "ns": return f"{value / 1e3:.2f} µs" if value >= 1000 else f"{value:.0f} ns"
     if unit == "ms/GB": return f"{value:.0f} ms/GB"
     if unit == "B": return f"{value:.0f} B"
