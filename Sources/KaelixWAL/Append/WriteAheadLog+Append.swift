@@ -445,12 +445,10 @@ extension WriteAheadLog {
                 }
                 try dataSyncLocked(old)
                 durableBefore.store(nextPosition, ordering: .releasing)
-                let sealOffset = old.writeOffset
                 let index: SegmentIndexFile? = indexLock.withLock {
                     old.writeOffset += FrameLayout.sealFrameSize
                     old.sealed = true
-                    let index = old.indexFile(
-                        sealOffset: sealOffset, sealCRC: seal.withUnsafeBytes { FrameHeader(from: $0.baseAddress!).crc })
+                    let index = old.indexFile()
                     old.releaseIndexNotes()
                     return index
                 }

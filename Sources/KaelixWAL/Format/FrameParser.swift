@@ -53,24 +53,25 @@ enum FrameParser {
         return .valid(header)
     }
 
-    /// Calls `body(streamID, payloadOffset, payloadLength)` for each record in `[start, end)` of
-    /// `base` (a data frame's records area, see ``Segment/recordsArea``), and returns false (after
-    /// calling `body` for the well-formed prefix) if it does not hold exactly `count` well-formed records.
+    /// Calls `body(streamID, recordStart, payloadOffset, payloadLength)` for each record in
+    /// `[start, end)` of `base` (a data frame's records area, see ``Segment/recordsArea``), and
+    /// returns false (after calling `body` for the well-formed prefix of at most `count` records)
+    /// if it does not hold exactly `count` well-formed records.
     @inline(__always)
     static func forEachRecord(
         _ base: UnsafeRawPointer, start: Int, end: Int, count: UInt32,
-        _ body: (UInt32, Int, Int) -> Void
+        _ body: (UInt32, Int, Int, Int) -> Void
     ) -> Bool {
         var cursor = start
         var seen: UInt32 = 0
         while cursor < end {
-            guard let stream = Varint.read(base, &cursor, end: end), stream <= UInt64(UInt32.max),
+            let recordStart = cursor
+            guard seen < count, let stream = Varint.read(base, &cursor, end: end), stream <= UInt64(UInt32.max),
                 let length = Varint.read(base, &cursor, end: end), length <= UInt64(end - cursor)
             else { return false }
-            body(UInt32(stream), cursor, Int(length))
+            body(UInt32(stream), recordStart, cursor, Int(length))
             cursor += Int(length)
             seen += 1
-            if seen > count { return false }
         }
         return seen == count && cursor == end
     }

@@ -78,10 +78,7 @@ extension WriteAheadLog {
                     try scanSealed(segment)
                     if !isReadOnly {
                         // For the next open: this one had to walk the segment.
-                        let sealOffset = segment.writeOffset - FrameLayout.sealFrameSize
-                        let sealCRC = FrameHeader(from: segment.mapping.base + sealOffset).crc
-                        try? segment.indexFile(sealOffset: sealOffset, sealCRC: sealCRC)?.write(
-                            directory: directory, fileSystem: fileSystem)
+                        try? segment.indexFile()?.write(directory: directory, fileSystem: fileSystem)
                     }
                     segment.releaseIndexNotes()
                 }
@@ -348,7 +345,7 @@ extension WriteAheadLog {
                         if let area = segment.recordsArea(base, frameOffset: offset, segmentOffset: offset, header: header, keep: false) {
                             wellFormed = withExtendedLifetime(area.owner) {
                                 FrameParser.forEachRecord(area.base, start: area.start, end: area.end, count: header.recordCount) {
-                                    id, _, _ in
+                                    id, _, _, _ in
                                     if stateOfStream(StreamID(rawValue: id)) == nil { streamsKnown = false }
                                 }
                             }

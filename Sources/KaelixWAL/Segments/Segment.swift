@@ -143,17 +143,9 @@ final class Segment: @unchecked Sendable {
         var runStream: UInt32 = 0
         var runStart = first
         var seen: UInt64 = 0
-        let wellFormed = withExtendedLifetime(area.owner) { () -> Bool in
-            let bytes = area.base
-            let end = area.end
-            let count = UInt64(header.recordCount)
-            var cursor = area.start
-            while cursor < end {
-                let recordStart = cursor
-                guard let streamID = Varint.read(bytes, &cursor, end: end), streamID <= UInt64(UInt32.max),
-                    let length = Varint.read(bytes, &cursor, end: end), length <= UInt64(end - cursor), seen < count
-                else { return false }
-                let id = UInt32(truncatingIfNeeded: streamID)
+        let wellFormed = withExtendedLifetime(area.owner) {
+            FrameParser.forEachRecord(area.base, start: area.start, end: area.end, count: header.recordCount) {
+                id, recordStart, _, _ in
                 if seen % Segment.checkpointStride == 0 {
                     checkpointPositions.append(first + seen)
                     checkpointOffsets.append(UInt32(truncatingIfNeeded: recordStart) &+ delta)
@@ -167,10 +159,8 @@ final class Segment: @unchecked Sendable {
                     runStream = id
                     runStart = first + seen
                 }
-                cursor += Int(length)
                 seen += 1
             }
-            return seen == count && cursor == end
         }
         if seen > 0 {
             noteRun(stream: runStream, first: runStart, records: first + seen - runStart)
@@ -181,7 +171,7 @@ final class Segment: @unchecked Sendable {
     }
 
     /// Indexes a data frame at `segmentOffset` whose checkpoints its writer already knows
-    /// (``PendingGroup/FrameIndex``: the body offsets of records 0, 32, 64, …): what
+    /// (``PendingGroup/FrameIndex``: the body offsets of every ``checkpointStride``-th record): what
     /// ``index(frame:base:frameOffset:segmentOffset:stream:)`` finds by walking the records.
     func index(frameAt segmentOffset: Int, stream: UInt32, basePosition: UInt64, recordCount: UInt64, checkpointOffsets: [UInt32]) {
         noteRun(stream: stream, first: basePosition, records: recordCount)
@@ -209,10 +199,12 @@ final class Segment: @unchecked Sendable {
     /// Notes stream definitions this segment carries, for its index file.
     func noteDefinitions(_ new: [StreamDefinition]) { definitions += new }
 
-    /// The index file of this sealed segment, whose seal frame starts at `sealOffset` with
-    /// checksum `sealCRC`; nil when its runs were not kept.
-    func indexFile(sealOffset: Int, sealCRC: UInt32) -> SegmentIndexFile? {
+    /// The index file of this sealed segment, bound to its seal frame (the last frame, read back
+    /// from the mapping); nil when its runs were not kept.
+    func indexFile() -> SegmentIndexFile? {
         guard sealed, let runs else { return nil }
+        let sealOffset = writeOffset - FrameLayout.sealFrameSize
+        let sealCRC = FrameHeader(from: mapping.base + sealOffset).crc
         return SegmentIndexFile(
             segmentID: id, basePosition: basePosition, endPosition: endPosition, sealOffset: UInt64(sealOffset), sealCRC: sealCRC,
             checkpointPositions: checkpointPositions, checkpointOffsets: checkpointOffsets, checkpointFrames: checkpointFrames,

@@ -9,6 +9,9 @@ public struct BaselineStore: Sendable {
     /// The baselines of the repository at `root`.
     public init(root: String) { self.root = root }
 
+    /// The `baselines` folder of the repository.
+    public var directory: String { (root.hasSuffix("/") ? root : root + "/") + "baselines" }
+
     /// `baselines/<profile>/<scenario>.json`, relative to the root.
     public static func relativePath(profile: String, scenario: String) -> String {
         "baselines/\(profile)/\(scenario).json"
@@ -61,7 +64,7 @@ public struct BaselineStore: Sendable {
         guard !files.isEmpty else {
             throw PerfgateError(
                 .usage,
-                "no baseline of scenario \(scenario)\(profile.map { " for profile \($0)" } ?? "") under \(root)/baselines: "
+                "no baseline of scenario \(scenario)\(profile.map { " for profile \($0)" } ?? "") under \(directory): "
                     + "check --scenario and --profile (`perfgate baseline show` lists what exists)")
         }
         // Every file is read and every id checked before anything is written.
@@ -103,7 +106,6 @@ public struct BaselineStore: Sendable {
 
     /// The available baselines, as (profile, scenario) pairs.
     public func list() -> [(profile: String, scenario: String)] {
-        let directory = (root.hasSuffix("/") ? root : root + "/") + "baselines"
         let profiles = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return profiles.sorted().flatMap { profile in
             ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/" + profile)) ?? [])

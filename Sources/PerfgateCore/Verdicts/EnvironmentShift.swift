@@ -21,7 +21,7 @@ public struct EnvironmentShift: Codable, Sendable, Equatable {
     /// `raw.sync.single/64B` (now `floor.sync.single/64B`) alone differed by 17–34 % from the baseline's sessions in 6 of 8
     /// unchanged-code runs of the main job, while every other control held still. A machine that
     /// really moved — a busy core, a disk flushing someone else's writes — moves several controls
-    /// (the CPU control and the in-memory writes; every fsync control), and a one-off in a single
+    /// (the CPU control and the floor's writes; every fsync control), and a one-off in a single
     /// control must not silence failed targets or tell the reader the machine was slower.
     public static let minimumBenchmarks = 2
 
@@ -31,24 +31,23 @@ public struct EnvironmentShift: Codable, Sendable, Equatable {
     /// tolerance. The machine moved when metrics of at least ``minimumBenchmarks`` distinct control
     /// benchmarks moved in the same direction; the shift is the median change of those metrics.
     public static func measure(_ comparisons: [MetricComparison]) -> EnvironmentShift? {
-        var slower: [(name: String, benchmark: String, slower: Double)] = []
-        var faster: [(name: String, benchmark: String, slower: Double)] = []
+        var moved: [(name: String, benchmark: String, slower: Double)] = []
         for c in comparisons where c.gating == .control && c.kind == .timing {
             guard let change = c.change, let low = c.intervalLow, let high = c.intervalHigh else { continue }
             let worse = c.direction == .lowerIsBetter ? change : 1 / (1 + change) - 1
             let excludesNoChange = low > 0 || high < 0
-            guard excludesNoChange && abs(change) > c.tolerance else { continue }
-            if worse > 0 {
-                slower.append(("\(c.benchmark) \(c.metric)", c.benchmark, worse))
-            } else {
-                faster.append(("\(c.benchmark) \(c.metric)", c.benchmark, worse))
-            }
+            if excludesNoChange && abs(change) > c.tolerance { moved.append(("\(c.benchmark) \(c.metric)", c.benchmark, worse)) }
         }
-        func benchmarks(_ metrics: [(name: String, benchmark: String, slower: Double)]) -> Int { Set(metrics.map(\.benchmark)).count }
+        let slower = moved.filter { $0.slower > 0 }
+        let faster = moved.filter { $0.slower <= 0 }
+        let slowerBenchmarks = Set(slower.map(\.benchmark)).count
+        let fasterBenchmarks = Set(faster.map(\.benchmark)).count
         // Both ways at once (rare: a faster disk, a busier core) count as the way more controls moved.
-        let moved = benchmarks(slower) >= benchmarks(faster) ? slower : faster
-        guard benchmarks(moved) >= minimumBenchmarks, let median = Quantile.median(moved.map(\.slower)) else { return nil }
-        return EnvironmentShift(slowdown: median, controls: moved.map(\.name).sorted())
+        let way = slowerBenchmarks >= fasterBenchmarks ? slower : faster
+        guard max(slowerBenchmarks, fasterBenchmarks) >= minimumBenchmarks, let median = Quantile.median(way.map(\.slower)) else {
+            return nil
+        }
+        return EnvironmentShift(slowdown: median, controls: way.map(\.name).sorted())
     }
 
     /// One sentence for the top of a report.
