@@ -89,12 +89,12 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
                         _ = FrameParser.forEachRecord(
                             UnsafeRawPointer(inflated.baseAddress!), start: 0, end: inflated.count,
                             count: header.recordCount
-                        ) { _, _, _ in }
+                        ) { _, _, _, _ in }
                         inflated.deallocate()
                     }
                 } else {
                     let (start, end) = FrameParser.bodyRange(frameOffset: offset, header: header)
-                    _ = FrameParser.forEachRecord(base, start: start, end: end, count: header.recordCount) { _, _, _ in }
+                    _ = FrameParser.forEachRecord(base, start: start, end: end, count: header.recordCount) { _, _, _, _ in }
                 }
             }
             offset += Int(header.length)
