@@ -3,7 +3,9 @@
 # 10 000) gets a real ci-scenario result recorded on every commit (one measured run, each copy
 # scaled by a seeded ±1 % session factor, the older half 10 % slower: a change point to find), then
 #   perfgate report --history --output SITE
-# renders the site from the whole history. Prints the time to render, the pages' sizes, and — with
+# renders the site from the whole history, three times: the first decodes every note (and writes the
+# cache of digests in .git/perfgate), the others read the cache. Prints the time to render, the
+# cache's and the pages' sizes, and — with
 # Chromium installed — the layout check of the largest page and the time Chromium takes to load and
 # lay it out (a page that stays responsive loads in well under a second).
 #   scripts/dashboard_scale.sh [N] [RESULT.json]
@@ -49,6 +51,8 @@ for attempt in 1 2 3; do
     echo "render $attempt: $(( ($(date +%s%N) - start) / 1000000 )) ms — $(tail -n 1 "$repo/render.log")"
 done
 grep -v '^wrote' "$repo/render.log" || true
+# Render 1 decodes every note and writes the cache of digests; renders 2 and 3 read it.
+du -h "$repo/.git/perfgate/history-ci.cache" 2>/dev/null | awk '{print "history cache: " $1}' || true
 du -sh "$repo/site" | awk '{print "site: " $1}'
 largest=$(find "$repo/site" -name "*.html" -printf "%s %p\n" | sort -rn | head -n 1 | cut -d" " -f2-)
 echo "largest page: $(basename "$largest") $(du -k "$largest" | cut -f1) KB"

@@ -45,6 +45,17 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "With --history: seconds of change-point analysis before the remaining series are left out (and said to be).")
     var budget = 30.0
 
+    @Option(
+        help: ArgumentHelp(
+            "With --history: the cache of digested notes (default: perfgate/history-<scenario>.cache in the git directory).",
+            discussion: "Each note is decoded once and kept here by its blob id; a CI job keeps the file between runs with a "
+                + "cache step. Damaged or foreign files are rebuilt.",
+            valueName: "file"))
+    var cache: String?
+
+    @Flag(help: "With --history: decode every note afresh and write no cache.")
+    var noCache = false
+
     func validate() throws {
         if history {
             if input != nil {
@@ -55,6 +66,7 @@ struct ReportCommand: ParsableCommand {
             }
             if let limit, limit < 1 { throw ValidationError("--limit \(limit): walk at least 1 commit (or leave it out for all)") }
             guard budget > 0 else { throw ValidationError("--budget \(budget): give the analysis some seconds, e.g. 30") }
+            if noCache && cache != nil { throw ValidationError("--no-cache and --cache \(cache!): choose one") }
             if let profile { try usageCheck { try BaselineStore.checkProfileName(profile, flag: "--profile") } }
         } else if input == nil {
             throw ValidationError("name a report file (written by `perfgate compare --format json`), or pass --history --output DIR")
@@ -70,7 +82,7 @@ struct ReportCommand: ParsableCommand {
                     knownBenchmarks: BenchmarkCatalog.allIDs, knownMetrics: BenchmarkCatalog.allMetricNames)
                 let site = try DashboardBuilder.build(
                     session: session, ref: ref, limit: limit ?? Int.max, scenario: scenario, profile: profile, budgetSeconds: budget,
-                    generator: BuildInfo.versionLine)
+                    generator: BuildInfo.versionLine, cache: noCache ? .none : cache.map { .file($0) } ?? .standard)
                 try DashboardBuilder.write(site, to: output!)
                 for warning in site.warnings { Terminal.note("note: \(warning)") }
                 let elapsed = String(format: "%.1f", Date().timeIntervalSince(started))

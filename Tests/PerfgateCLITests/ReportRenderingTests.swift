@@ -87,11 +87,44 @@ import Testing
                 #expect((findings["unlabelled"] as? [Any])?.isEmpty == true && (findings["overflow"] as? [Any])?.isEmpty == true)
             }
         }
+        // The second render reads every note's digest from the cache and draws the same pages.
+        #expect(site.stderr.contains("0 from the cache, 12 decoded"), "\(site.stderr)")
+        let cachePath = dir + "/.git/perfgate/history-ci.cache"
+        #expect(FileManager.default.fileExists(atPath: cachePath))
+        let again = try CLITests.run(["report", "--history", "--output", "site2"], in: dir)
+        #expect(again.status == 0 && again.stderr.contains("12 from the cache, 0 decoded"), "\(again.stderr)")
+        try Self.expectSamePages(dir + "/site", dir + "/site2")
+        // A damaged cache is not read: it is rebuilt, and says so.
+        var damaged = try #require(FileManager.default.contents(atPath: cachePath))
+        damaged[damaged.count / 2] ^= 0x40
+        try damaged.write(to: URL(fileURLWithPath: cachePath))
+        let rebuilt = try CLITests.run(["report", "--history", "--output", "site3"], in: dir)
+        #expect(rebuilt.status == 0 && rebuilt.stderr.contains("checksum does not match"), "\(rebuilt.stderr)")
+        #expect(rebuilt.stderr.contains("0 from the cache, 12 decoded"), "\(rebuilt.stderr)")
+        try Self.expectSamePages(dir + "/site", dir + "/site3")
+        let afresh = try CLITests.run(["report", "--history", "--output", "site4", "--no-cache"], in: dir)
+        #expect(afresh.status == 0 && afresh.stderr.contains("0 from the cache, 12 decoded"), "\(afresh.stderr)")
+        let both = try CLITests.run(["report", "--history", "--output", "s5", "--no-cache", "--cache", "x"], in: dir)
+        #expect(both.status == 2 && both.stderr.contains("--no-cache and --cache x: choose one"))
         let noOutput = try CLITests.run(["report", "--history"], in: dir)
         #expect(noOutput.status == 2 && noOutput.stderr.contains("--history needs --output DIR"))
         let wrongScenario = try CLITests.run(["report", "--history", "--output", "s2", "--scenario", "nightly"], in: dir)
         #expect(wrongScenario.status == 2 && wrongScenario.stderr.contains("recorded scenarios: ci"))
         let nothing = try CLITests.run(["report"], in: dir)
         #expect(nothing.status == 2 && nothing.stderr.contains("name a report file"))
+    }
+
+    /// The two sites have the same pages, but for the time each was generated.
+    static func expectSamePages(_ a: String, _ b: String) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: a).sorted()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: b).sorted() == names)
+        let stamp = try Regex("Generated [^<]*? by")
+        for name in names {
+            let first = try String(contentsOfFile: a + "/" + name, encoding: .utf8).replacing(stamp, with: "")
+            let second = try String(contentsOfFile: b + "/" + name, encoding: .utf8).replacing(stamp, with: "")
+            let same = zip(first, second).prefix { $0 == $1 }.count
+            let around = { (page: String) in page.dropFirst(max(0, same - 80)).prefix(200) }
+            #expect(first == second, "\(name) differs at character \(same): \(around(first)) | \(around(second))")
+        }
     }
 }

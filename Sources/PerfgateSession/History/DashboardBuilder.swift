@@ -6,12 +6,22 @@ import PerfgateGit
 /// first-parent history of a ref with its notes, the configuration and committed baseline at that
 /// ref, renders the site and writes it into a directory.
 public enum DashboardBuilder {
+    /// Where the cache of digested notes lives (``HistoryCache``).
+    public enum CacheChoice: Sendable {
+        /// Inside the git directory (``HistoryCache/defaultPath(gitDirectory:scenario:)``).
+        case standard
+        case file(String)
+        /// Decode every note afresh and keep nothing.
+        case none
+    }
+
     /// The site for `scenario` (on `profile`, or the newest run's) along `ref`'s first-parent
     /// history, `limit` commits deep.
     /// - Throws: ``PerfgateError``: environment when git cannot read the history, bad input when
     ///   the configuration or baseline at `ref` is bad.
     public static func build(
-        session: GateSession, ref: String, limit: Int, scenario: String, profile: String?, budgetSeconds: Double, generator: String?
+        session: GateSession, ref: String, limit: Int, scenario: String, profile: String?, budgetSeconds: Double, generator: String?,
+        cache cacheChoice: CacheChoice = .standard
     ) throws -> HistoryDashboard.Site {
         guard let repository = session.repository else {
             throw PerfgateError(.usage, "--history reads refs/notes/perfgate, so it must run inside a git repository")
@@ -22,18 +32,41 @@ public enum DashboardBuilder {
                 .usage, "'\(ref)' is not a commit of this clone (\(error)); name a branch, tag or commit, e.g. HEAD or main")
         }
         let reading = Date()
-        let history = try HistoryLoader.load(repository: repository, ref: ref, limit: limit)
-        let readSeconds = Date().timeIntervalSince(reading)
-        let recorded = Set(history.entries.flatMap { $0.results.map(\.run.scenario) })
+        let cachePath: String? =
+            switch cacheChoice {
+            case .standard: HistoryCache.defaultPath(gitDirectory: repository.gitDirectory, scenario: scenario)
+            case .file(let path): path
+            case .none: nil
+            }
+        var (cache, cacheProblem) =
+            cachePath.map { HistoryCache.read(path: $0, scenario: scenario) } ?? (HistoryCache(scenario: scenario), nil)
+        let loaded = try HistoryLoader.loadDigest(repository: repository, ref: ref, limit: limit, scenario: scenario, cache: &cache)
+        let digest = loaded.digest
+        // About the cache, for whoever runs the command (not for the pages' readers).
+        var cacheNotes = cacheProblem.map { ["history cache: \($0)"] } ?? []
+        if let cachePath, loaded.decoded > 0 || cacheProblem != nil {
+            do { try cache.write(to: cachePath) } catch { cacheNotes.append("history cache not saved: \(error)") }
+        }
+        let recorded = digest.recordedScenarios
         if !recorded.isEmpty && !recorded.contains(scenario) {
             throw PerfgateError(
                 .usage,
                 "--scenario \(scenario): no run of it is recorded along \(ref); recorded scenarios: "
                     + recorded.sorted().joined(separator: ", "))
         }
+        // The newest run of the scenario on the charted profile, whole, for the verdicts.
+        let chosen = profile ?? digest.newestProfile
+        var newest: ResultFile?
+        if let index = digest.newestRecorded(profile: chosen), let blob = loaded.blobs[index] {
+            let commit = digest.entries[index].commit
+            newest = try ResultFile.latest(
+                of: try HistoryLoader.results(of: blob, commit: commit, repository: repository).filter { $0.run.machine.profile == chosen },
+                scenario: scenario, source: "git note on \(commit.prefix(12))")
+        }
+        let readSeconds = Date().timeIntervalSince(reading)
         let configuration = try session.configuration(base: at)
         var dashboard = HistoryDashboard(
-            history: history, scenario: scenario, profile: profile, configuration: configuration, generator: generator,
+            digest: digest, newestRun: newest, profile: profile, configuration: configuration, generator: generator,
             changeBudgetSeconds: budgetSeconds)
         // The baseline of the profile the dashboard charts, as committed at `ref`.
         if let chosen = dashboard.chartedProfile,
@@ -42,7 +75,8 @@ public enum DashboardBuilder {
             dashboard.baseline = try ResultFile.decode(data, source: source)
         }
         var site = dashboard.render()
-        site.timings.insert(("read notes", readSeconds), at: 0)
+        site.warnings += cacheNotes
+        site.timings.insert(("read notes (\(loaded.cached) from the cache, \(loaded.decoded) decoded)", readSeconds), at: 0)
         return site
     }
 

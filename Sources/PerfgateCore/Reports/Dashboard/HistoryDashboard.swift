@@ -9,11 +9,14 @@ import PerfgateSupport
 /// its rounds, the change points named by their first commit, the baseline and its tolerance band.
 /// No scripts or fonts from the network; long histories are drawn as at most a few hundred columns
 /// per chart, each naming the commits it stands for, so a page stays light in a browser.
-public struct HistoryDashboard {
-    /// Results along first-parent history (newest first, as ``ResultHistory`` holds them).
-    public var history: ResultHistory
+public struct HistoryDashboard: Sendable {
+    /// The history digested for the scenario (newest first).
+    public var history: HistoryDigest
+    /// The newest run of the scenario on the charted profile, whole: the index's verdicts compare
+    /// it with the baseline.
+    public var newestRun: ResultFile?
     /// The scenario charted (runs of other scenarios measure other sizes and are left out).
-    public var scenario: String
+    public var scenario: String { history.scenario }
     /// The machine profile charted; nil: the profile of the newest run of the scenario.
     public var profile: String?
     /// Tolerances, and the settings of the verdicts against the baseline.
@@ -32,8 +35,25 @@ public struct HistoryDashboard {
         history: ResultHistory, scenario: String, profile: String? = nil, configuration: GateConfiguration = GateConfiguration(),
         baseline: ResultFile? = nil, generator: String? = nil, changeBudgetSeconds: Double = 30, generatedAt: Date = Date()
     ) {
-        self.history = history
-        self.scenario = scenario
+        let digest = HistoryDigest(history, scenario: scenario)
+        let newest = digest.newestRecorded(profile: profile ?? digest.newestProfile).flatMap { index in
+            try? ResultFile.latest(
+                of: history.entries[index].results.filter { $0.run.machine.profile == (profile ?? digest.newestProfile) },
+                scenario: scenario, source: "git note on \(history.entries[index].commit.prefix(12))")
+        }
+        self.init(
+            digest: digest, newestRun: newest, profile: profile, configuration: configuration, baseline: baseline, generator: generator,
+            changeBudgetSeconds: changeBudgetSeconds, generatedAt: generatedAt)
+    }
+
+    /// A dashboard of a digested history (``HistoryDigest``, as the cache keeps it) and the newest
+    /// run of its scenario on the profile, whole (nil: no verdicts against the baseline).
+    public init(
+        digest: HistoryDigest, newestRun: ResultFile?, profile: String? = nil, configuration: GateConfiguration = GateConfiguration(),
+        baseline: ResultFile? = nil, generator: String? = nil, changeBudgetSeconds: Double = 30, generatedAt: Date = Date()
+    ) {
+        self.history = digest
+        self.newestRun = newestRun
         self.profile = profile
         self.configuration = configuration
         self.baseline = baseline
@@ -59,11 +79,7 @@ public struct HistoryDashboard {
     }
 
     /// The machine profile the site charts: ``profile``, else that of the newest run of the scenario.
-    public var chartedProfile: String? {
-        profile
-            ?? history.entries.lazy.flatMap(\.results).filter { $0.run.scenario == scenario }
-            .max { $0.run.finishedAt < $1.run.finishedAt }?.run.machine.profile
-    }
+    public var chartedProfile: String? { profile ?? history.newestProfile }
 
     // MARK: Names shared with the report's links
 
@@ -110,7 +126,7 @@ public struct HistoryDashboard {
         var commits: [Int] = []
         var values: [Double] = []
         var spread: [ClosedRange<Double>] = []
-        var rounds: [[Double]] = []
+        var summaries: [PenalizedSegmentation.CommitSummary] = []
     }
 
     /// The site.
@@ -126,12 +142,13 @@ public struct HistoryDashboard {
         let chosenProfile = chartedProfile
         // Each commit's run of the scenario on the profile (shards joined).
         var incomplete = 0
-        let runs: [ResultFile?] = entries.map { entry in
-            let mine = entry.results.filter { $0.run.machine.profile == chosenProfile }
-            guard !mine.isEmpty else { return nil }
-            do { return try ResultFile.latest(of: mine, scenario: scenario, source: "git note on \(entry.commit.prefix(12))") } catch {
+        let runs: [RunDigest?] = entries.map { entry in
+            switch chosenProfile.flatMap({ entry.note.selections[$0] }) {
+            case .run(let digest): return digest
+            case .incomplete:
                 incomplete += 1
                 return nil
+            case nil: return nil
             }
         }
         if incomplete > 0 { warnings.append("\(incomplete) commit(s) left out: their newest run is a sharded run with shards missing") }
@@ -151,7 +168,7 @@ public struct HistoryDashboard {
         let detector = PenalizedSegmentation()
         let found: [[ChangePointDetector.ChangePoint]?] = tracks.concurrentMap { track in
             guard Date().timeIntervalSince(started) < budget else { return nil }
-            return detector.detect(track.rounds)
+            return detector.detect(summaries: track.summaries)
         }
         var charted = series
         for index in charted.indices { charted[index].changePoints = found[index] ?? [] }
@@ -163,11 +180,10 @@ public struct HistoryDashboard {
         }
         lap("change points")
         // The newest run against the baseline.
-        let newest = runs.indices.last { runs[$0] != nil }
         var verdicts: [String: MetricComparison] = [:]
-        if let newest, let run = runs[newest], let baseline {
+        if let run = newestRun, let baseline {
             let report = Comparator(configuration: configuration).compare(
-                baseline: baseline, current: run, baselineSource: "baseline", currentSource: entries[newest].commit)
+                baseline: baseline, current: run, baselineSource: "baseline", currentSource: run.run.commit ?? "newest run")
             for c in report.comparisons { verdicts[c.id] = c }
         }
         var files: [String: String] = [:]
@@ -175,9 +191,12 @@ public struct HistoryDashboard {
         let context = PageContext(
             scenario: scenario, profile: chosenProfile, entries: entries, recorded: runs.filter { $0 != nil }.count,
             generator: generator, generatedAt: generatedAt, hasBaseline: baseline != nil, warnings: warnings)
-        for (family, members) in families {
-            files[Self.safe(family) + ".html"] = familyPage(family, members, verdicts: verdicts, context: context)
+        // Family pages on every core (at 10,000 commits they are most of the rendering).
+        let judged = verdicts
+        let pages = Array(families).concurrentMap { family, members in
+            (Self.safe(family) + ".html", familyPage(family, members, verdicts: judged, context: context))
         }
+        for (name, page) in pages { files[name] = page }
         files["index.html"] = indexPage(families, verdicts: verdicts, context: context)
         lap("pages")
         return Site(
@@ -186,33 +205,37 @@ public struct HistoryDashboard {
     }
 
     /// Every metric's values along the runs (oldest first; nil: no run), in one pass.
-    static func tracks(_ runs: [ResultFile?]) -> [Track] {
+    static func tracks(_ runs: [RunDigest?]) -> [Track] {
         var index: [ResultHistory.SeriesKey: Int] = [:]
         var tracks: [Track] = []
+        let recorded = runs.reduce(0) { $0 + ($1 == nil ? 0 : 1) }
+        // Runs list their metrics in the same order: the slot of the previous run's point at the
+        // same position is tried before hashing the key (10,000 runs × 500 metrics).
+        var slotAt: [Int] = []
         for (commit, run) in runs.enumerated() {
             guard let run else { continue }
-            for benchmark in run.benchmarks {
-                for metric in benchmark.metrics where metric.available {
-                    // The run's own array when every round is usable (shared, not copied: a long
-                    // history holds millions of them).
-                    let usable: (Double) -> Bool = { $0 > 0 && $0.isFinite }
-                    let samples = metric.samples.allSatisfy(usable) ? metric.samples : metric.samples.filter(usable)
-                    guard let median = Quantile.median(samples), let low = samples.min(), let high = samples.max() else { continue }
-                    let key = ResultHistory.SeriesKey(
-                        benchmark: benchmark.id, metric: metric.name, unit: metric.unit, direction: metric.direction)
-                    let slot: Int
-                    if let found = index[key] {
-                        slot = found
-                    } else {
-                        slot = tracks.count
-                        index[key] = slot
-                        tracks.append(Track(key: key))
-                    }
-                    tracks[slot].commits.append(commit)
-                    tracks[slot].values.append(median)
-                    tracks[slot].spread.append(low...high)
-                    tracks[slot].rounds.append(samples)
+            for (position, point) in run.points.enumerated() {
+                let slot: Int
+                if position < slotAt.count, tracks[slotAt[position]].key == point.key {
+                    slot = slotAt[position]
+                } else if let found = index[point.key] {
+                    slot = found
+                } else {
+                    slot = tracks.count
+                    index[point.key] = slot
+                    var track = Track(key: point.key)
+                    // Every run may have it: one allocation each instead of doubling as they come.
+                    track.commits.reserveCapacity(recorded)
+                    track.values.reserveCapacity(recorded)
+                    track.spread.reserveCapacity(recorded)
+                    track.summaries.reserveCapacity(recorded)
+                    tracks.append(track)
                 }
+                if position < slotAt.count { slotAt[position] = slot } else { slotAt.append(slot) }
+                tracks[slot].commits.append(commit)
+                tracks[slot].values.append(point.median)
+                tracks[slot].spread.append(point.low...point.high)
+                tracks[slot].summaries.append(point.summary)
             }
         }
         return tracks.sorted { $0.key < $1.key }
@@ -222,7 +245,7 @@ public struct HistoryDashboard {
     struct PageContext {
         var scenario: String
         var profile: String?
-        var entries: [ResultHistory.Entry]
+        var entries: [HistoryDigest.Entry]
         var recorded: Int
         var generator: String?
         var generatedAt: Date
