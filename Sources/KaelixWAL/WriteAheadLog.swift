@@ -31,6 +31,9 @@ public final class WriteAheadLog: @unchecked Sendable {
     var spareGroup: PendingGroup?
     var leaderActive = false
     var leaderWaitingForBatch = false
+    /// What a leader waiting for more appenders to join its group waits on (with `commitLock`);
+    /// `commitLock`'s own condition is for appenders waiting for room and for `close()`.
+    let leaderCondition = LockCondition()
     /// Appenders inside `commit` that have not yet enqueued their frame.
     let arrivingAppenders = Atomic<Int>(0)
     var failure: WALError?

@@ -49,6 +49,21 @@ int64_t kaelix_filesystem_magic(const char *path);
 /// the instructions executed inside this call, which is a benchmark's measured region.
 void kaelix_measured_region(void (*body)(void *), void *context);
 
+// One-word events (event.c) for the WAL's group commit: a thread sleeps in the kernel on the
+// word's address (futex) until the word changes, and wakes without taking any mutex, so that the
+// followers of a group commit do not all queue on the commit lock when their group is done.
+
+/// The word, with acquire ordering.
+uint32_t kaelix_event_load(const uint32_t *word);
+/// Sets the word, with release ordering (what was written before is seen by whoever loads it).
+void kaelix_event_store(uint32_t *word, uint32_t value);
+/// Sets the word to `desired` if it is `expected`; returns 1 if it did.
+int kaelix_event_exchange(uint32_t *word, uint32_t expected, uint32_t desired);
+/// Sleeps while the word is `seen` (returns at once if it is not; may return spuriously).
+void kaelix_event_wait(uint32_t *word, uint32_t seen);
+/// Wakes up to `count` threads sleeping on the word (all when `count` is negative).
+void kaelix_event_wake(uint32_t *word, int count);
+
 // The machine's floor (floor.c): the WAL's work done in straight C, measured next to the WAL.
 
 /// Bytes of one frame of `batch` records of `size` bytes in the WAL's data-frame layout.

@@ -1,3 +1,5 @@
+import CKaelixSupport
+
 /// The frames waiting for the next group commit, encoded back to back in one buffer, and the
 /// result each appender receives once the leader has written (and, by policy, synced) them.
 final class PendingGroup {
@@ -24,9 +26,55 @@ final class PendingGroup {
     var recordCount = 0
     /// The first position of each frame, or the error that kept it from being written.
     var results: [Result<UInt64, WALError>] = []
+    /// Set (under the commit lock) once `results` are final.
     var done = false
+    /// What the group's followers sleep on, without the commit lock: ``State``.
+    private let state = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
 
-    init(buffer: WriteBuffer) { self.buffer = buffer }
+    /// The values of `state`.
+    enum State: UInt32 {
+        case waiting = 0
+        /// `results` are final: followers read theirs and return, taking no lock.
+        case done = 1
+        /// The leader left while this group waited: one follower should take the commit lock and lead.
+        case leadOffered = 2
+    }
+
+    init(buffer: WriteBuffer) {
+        self.buffer = buffer
+        state.initialize(to: State.waiting.rawValue)
+    }
+
+    deinit { state.deallocate() }
+
+    /// Marks the group done and wakes all its followers. Called with the commit lock held, after
+    /// `results` and `done` are set (they are read after the followers see this).
+    func finish() {
+        kaelix_event_store(state, State.done.rawValue)
+        kaelix_event_wake(state, -1)
+    }
+
+    /// Asks one follower to lead (the leader is leaving and this group is pending).
+    func offerLead() {
+        kaelix_event_store(state, State.leadOffered.rawValue)
+        kaelix_event_wake(state, 1)
+    }
+
+    /// Sleeps, without the commit lock, until the group is done (true) or the leadership is
+    /// offered to its followers (false; the caller takes the commit lock and looks again).
+    func sleepUntilDoneOrOffered() -> Bool {
+        while true {
+            let seen = kaelix_event_load(state)
+            if seen == State.done.rawValue { return true }
+            if seen == State.leadOffered.rawValue {
+                // Back to waiting, so that the other followers sleep on; if the group was done
+                // meanwhile, the exchange fails and the caller sees `done` under the lock.
+                _ = kaelix_event_exchange(state, State.leadOffered.rawValue, State.waiting.rawValue)
+                return false
+            }
+            kaelix_event_wait(state, seen)
+        }
+    }
 
     /// Empties a flushed group for reuse, keeping its arrays' capacity.
     func reset() {
@@ -34,6 +82,7 @@ final class PendingGroup {
         results.removeAll(keepingCapacity: true)
         recordCount = 0
         done = false
+        kaelix_event_store(state, State.waiting.rawValue)
         buffer.count = 0
     }
 }

@@ -2,23 +2,19 @@ import Glibc
 
 /// A pthread mutex with a condition variable whose timed waits use the monotonic clock.
 /// The WAL's commit pipeline needs both, and `Synchronization.Mutex` offers no condition.
+/// More conditions on the same mutex are ``LockCondition``s, so that a signal wakes only the
+/// threads waiting for that one thing.
 final class ConditionLock: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    /// The mutex, for the ``LockCondition``s that wait on it.
+    let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let condition = LockCondition()
 
     init() {
         pthread_mutex_init(mutex, nil)
-        var attributes = pthread_condattr_t()
-        pthread_condattr_init(&attributes)
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        pthread_cond_init(condition, &attributes)
-        pthread_condattr_destroy(&attributes)
     }
 
     deinit {
-        pthread_cond_destroy(condition)
         pthread_mutex_destroy(mutex)
-        condition.deallocate()
         mutex.deallocate()
     }
 
@@ -33,17 +29,15 @@ final class ConditionLock: @unchecked Sendable {
         return try body()
     }
 
-    /// Waits for a signal; the mutex must be held.
-    func wait() { pthread_cond_wait(condition, mutex) }
+    /// Waits for a signal on the lock's own condition; the mutex must be held.
+    func wait() { condition.wait(on: self) }
 
-    /// Waits for a signal or until `deadline` (monotonic nanoseconds); the mutex must be held.
-    func wait(untilMonotonicNanos deadline: UInt64) {
-        var spec = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
-        pthread_cond_timedwait(condition, mutex, &spec)
-    }
+    /// Waits for a signal on the lock's own condition or until `deadline` (monotonic
+    /// nanoseconds); the mutex must be held.
+    func wait(untilMonotonicNanos deadline: UInt64) { condition.wait(on: self, untilMonotonicNanos: deadline) }
 
-    func signal() { pthread_cond_signal(condition) }
-    func broadcast() { pthread_cond_broadcast(condition) }
+    func signal() { condition.signal() }
+    func broadcast() { condition.broadcast() }
 }
 
 /// Monotonic clock in nanoseconds.
