@@ -111,3 +111,36 @@ uint32_t kaelix_crc32c(uint32_t crc, const void *data, size_t length) {
     }
     return kaelix_crc32c_software(crc, data, length);
 }
+
+#if defined(__x86_64__)
+__attribute__((target("sse4.2")))
+static uint32_t frame_header_crc_hardware(const unsigned char *f) {
+    uint64_t c = 0xFFFFFFFFu, w;
+    memcpy(&w, f, 8);
+    c = _mm_crc32_u64(c, w);
+    memcpy(&w, f + 12, 8);
+    c = _mm_crc32_u64(c, w);
+    memcpy(&w, f + 24, 8);
+    c = _mm_crc32_u64(c, w);
+    memcpy(&w, f + 32, 8);
+    c = _mm_crc32_u64(c, w);
+    return ~(uint32_t)c;
+}
+#endif
+
+uint32_t kaelix_frame_header_crc(const void *frame) {
+    const unsigned char *f = (const unsigned char *)frame;
+#if defined(__x86_64__)
+    if (kaelix_crc32c_hardware_available()) {
+        return frame_header_crc_hardware(f);
+    }
+#endif
+    uint32_t crc = kaelix_crc32c_software(0, f, 8);
+    crc = kaelix_crc32c_software(crc, f + 12, 8);
+    return kaelix_crc32c_software(crc, f + 24, 16);
+}
+
+uint32_t kaelix_frame_crc(const void *frame, size_t length) {
+    const unsigned char *f = (const unsigned char *)frame;
+    return kaelix_crc32c(kaelix_crc32c(0, f, 8), f + 12, length - 12);
+}

@@ -46,4 +46,25 @@ import Testing
             #expect(CRC32C.checksum(Array(text[split...]), continuing: first) == whole)
         }
     }
+
+    /// The one-call frame checksums (the append path's) are the format's definition: CRC32C of the
+    /// header's bytes [0, 8), [12, 20), [24, 40), and of the frame's [0, 8) and [12, length), chained
+    /// through the table-driven code, at every alignment.
+    @Test func frameChecksumsAreTheChainedDefinition() {
+        var rng = SplitMix64(seed: 7)
+        let data = (0..<600).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        data.withUnsafeBytes { raw in
+            for start in 0..<9 {
+                let frame = raw.baseAddress! + start
+                var header = kaelix_crc32c_software(0, frame, 8)
+                header = kaelix_crc32c_software(header, frame + 12, 8)
+                header = kaelix_crc32c_software(header, frame + 24, 16)
+                #expect(kaelix_frame_header_crc(frame) == header, "frame at offset \(start)")
+                for length in [48, 56, 64, 72, 128, 584] {
+                    let whole = kaelix_crc32c_software(kaelix_crc32c_software(0, frame, 8), frame + 12, length - 12)
+                    #expect(kaelix_frame_crc(frame, length) == whole, "frame at offset \(start), \(length) bytes")
+                }
+            }
+        }
+    }
 }

@@ -20,6 +20,13 @@ uint32_t kaelix_crc32c_hardware(uint32_t crc, const void *data, size_t length);
 /// 1 when this CPU executes the SSE4.2 CRC32 instruction, 0 otherwise.
 int kaelix_crc32c_hardware_available(void);
 
+/// A frame's header checksum: CRC32C of bytes [0, 8), [12, 20) and [24, 40), in one call (the
+/// append path seals a frame per append; three calls through the dispatch cost ~150 instructions).
+uint32_t kaelix_frame_header_crc(const void *frame);
+
+/// A frame's checksum: CRC32C of bytes [0, 8) and [12, length).
+uint32_t kaelix_frame_crc(const void *frame, size_t length);
+
 /// `fallocate(2)` without changing the file size semantics of `posix_fallocate`: Glibc does not
 /// export the Linux call to Swift, so it is reached through this shim. Returns 0 or an errno.
 int kaelix_fallocate(int fd, int64_t offset, int64_t length);

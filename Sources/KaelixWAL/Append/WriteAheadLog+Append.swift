@@ -216,10 +216,10 @@ extension WriteAheadLog {
             // for the lock is one more sleep and wake-up, on two cores a few µs of the next
             // group's time).
             commitLock.unlock()
-            if group.sleepUntilDoneOrOffered() { return try group.results[index].get() }
+            if group.sleepUntilDoneOrOffered() { return try group.result(index).get() }
             commitLock.lock()
         }
-        let result = group.results[index]
+        let result = group.result(index)
         commitLock.unlock()
         return try result.get()
     }
@@ -246,7 +246,7 @@ extension WriteAheadLog {
             // close() released the files: nothing more is written; these appends were never acknowledged.
             let group = pending
             pending = PendingGroup(buffer: WriteBuffer())
-            group.results = group.frames.map { _ in .failure(.closed) }
+            group.fail(from: 0, .closed)
             group.done = true
             group.finish()
             commitLock.broadcast()
@@ -259,9 +259,8 @@ extension WriteAheadLog {
         // Appenders waiting for room may join the new group now.
         if group.recordCount >= configuration.maxBatchRecords { commitLock.broadcast() }
         commitLock.unlock()
-        let results = flush(group)
+        flush(group)
         commitLock.lock()
-        group.results = results
         group.done = true
         group.buffer.count = 0
         group.buffer.trim(to: 16 << 20)
@@ -319,17 +318,17 @@ extension WriteAheadLog {
 
     private var policy: SyncPolicy { configuration.syncPolicy }
 
-    /// Writes the group's frames segment by segment. Returns one result per frame.
-    private func flush(_ group: PendingGroup) -> [Result<UInt64, WALError>] {
-        var results = [Result<UInt64, WALError>](repeating: .failure(.closed), count: group.frames.count)
+    /// Writes the group's frames segment by segment and records their outcomes in the group.
+    private func flush(_ group: PendingGroup) {
         let frames = group.frames
         let buffer = group.buffer
+        group.positions.removeAll(keepingCapacity: true)
         var i = 0
         while i < frames.count {
             // After a failure anywhere (a sync of the interval syncer, say), nothing more is written or acknowledged.
             if let failure = commitLock.withLock({ failure }) {
-                for k in i..<frames.count { results[k] = .failure(failure) }
-                return results
+                group.fail(from: i, failure)
+                return
             }
             let segment = activeSegment!
             let room = segment.sealed ? 0 : segment.capacity - segment.writeOffset - FrameLayout.sealFrameSize
@@ -344,8 +343,8 @@ extension WriteAheadLog {
                     try rotate()
                     continue
                 } catch {
-                    for k in i..<frames.count { results[k] = .failure(error.walError(path: segment.path)) }
-                    return results
+                    group.fail(from: i, error.walError(path: segment.path))
+                    return
                 }
             }
             // Stamp positions, segment id, durability mark and checksum into each frame.
@@ -357,7 +356,7 @@ extension WriteAheadLog {
                 frame.storeBytes(of: position.littleEndian, toByteOffset: 24, as: UInt64.self)
                 frame.storeBytes(of: durable.littleEndian, toByteOffset: 32, as: UInt64.self)
                 FrameHeader.sealCRC(frame: frame, length: frames[k].length)
-                results[k] = .success(position)
+                group.positions.append(position)
                 position += UInt64(frames[k].recordCount)
             }
             let chunk = UnsafeRawBufferPointer(start: buffer.base + frames[i].offset, count: bytes)
@@ -366,8 +365,8 @@ extension WriteAheadLog {
             } catch {
                 let walError = error.walError(path: segment.path)
                 if case .diskFull = walError {} else { failStop(walError) }
-                for k in i..<frames.count { results[k] = .failure(walError) }
-                return results
+                group.fail(from: i, walError)
+                return
             }
             writtenBefore.store(position, ordering: .releasing)
             if policy.acknowledgesAfterSync {
@@ -377,15 +376,14 @@ extension WriteAheadLog {
                         durableBefore.store(position, ordering: .releasing)
                     }
                 } catch {
-                    for k in i..<frames.count { results[k] = .failure(error.walError(path: segment.path)) }
-                    return results
+                    group.fail(from: i, error.walError(path: segment.path))
+                    return
                 }
             }
             publish(frames: frames[i..<j], buffer: buffer, segment: segment, end: position)
             nextPosition = position
             i = j
         }
-        return results
     }
 
     /// Makes written frames visible to readers: indexes them and advances the visible end.

@@ -1,3 +1,5 @@
+import CKaelixSupport
+
 /// The on-disk format, version 3. All integers are little-endian.
 ///
 /// A segment file starts with a 64-byte ``SegmentHeader``; frames follow back to back, each
@@ -119,11 +121,7 @@ struct FrameHeader: Equatable {
 
     /// The checksum of the header fields alone (bytes [0, 8), [12, 20) and [24, 40)).
     @inline(__always)
-    static func computeHeaderCRC(frame: UnsafeRawPointer) -> UInt32 {
-        var crc = CRC32C.checksum(UnsafeRawBufferPointer(start: frame, count: 8))
-        crc = CRC32C.checksum(UnsafeRawBufferPointer(start: frame + 12, count: 8), continuing: crc)
-        return CRC32C.checksum(UnsafeRawBufferPointer(start: frame + 24, count: 16), continuing: crc)
-    }
+    static func computeHeaderCRC(frame: UnsafeRawPointer) -> UInt32 { kaelix_frame_header_crc(frame) }
 
     /// Whether the header's own checksum (bytes 20..<24) matches its fields.
     @inline(__always)
@@ -133,10 +131,7 @@ struct FrameHeader: Equatable {
 
     /// The checksum a frame of `length` bytes at `frame` must carry.
     @inline(__always)
-    static func computeCRC(frame: UnsafeRawPointer, length: Int) -> UInt32 {
-        let head = CRC32C.checksum(UnsafeRawBufferPointer(start: frame, count: 8))
-        return CRC32C.checksum(UnsafeRawBufferPointer(start: frame + 12, count: length - 12), continuing: head)
-    }
+    static func computeCRC(frame: UnsafeRawPointer, length: Int) -> UInt32 { kaelix_frame_crc(frame, length) }
 
     /// Computes and stores the header's checksum, then the CRC of the complete frame at `frame`.
     @inline(__always)
