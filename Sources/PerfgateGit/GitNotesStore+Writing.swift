@@ -14,15 +14,19 @@ extension GitNotesStore {
         return result
     }
 
-    /// Adds `line` to the note of `commit`, retrying the ref update while other writers race.
+    /// Adds `line` to the note of `commit`, retrying the ref update while other writers race, for
+    /// up to a minute. The limit is time, not a number of attempts: a writer that keeps losing to
+    /// one recording many runs back to back on a loaded machine (each attempt slower than the
+    /// other's next update) once ran out of 200 attempts within 4 s.
     public func append(line: String, to commit: ObjectID, message: String = "perfgate: record run") throws {
         precondition(!line.contains("\n"), "a note line must be one line")
         var attempt = 0
+        let deadline = Date().addingTimeInterval(60)
         while true {
             do {
                 try appendOnce(line: line, to: commit, message: message)
                 return
-            } catch let error as GitError where error.isRace && attempt < 200 {
+            } catch let error as GitError where error.isRace && Date() < deadline {
                 attempt += 1
                 usleep(useconds_t(min(50_000, 200 * attempt) + Int.random(in: 0...500)))
             }

@@ -10,13 +10,8 @@ public enum HistoryLoader {
     /// - Throws: ``PerfgateError`` (environment) when git cannot read it.
     public static func load(repository: GitRepository, ref: String, limit: Int) throws -> ResultHistory {
         do {
-            let start = try repository.resolve(ref)
-            let (commits, endReason) = try repository.firstParentHistory(from: start, limit: limit)
-            let store = GitNotesStore(repository: repository, key: NoteLine.runID)
-            let notes = try store.allNotes()
-            var warnings: [String] = []
-            if let endReason { warnings.append(endReason) }
-            if notes.isEmpty { warnings.append(noNotesWarning(repository)) }
+            let (commits, notes, walked) = try walk(repository: repository, ref: ref, limit: limit)
+            var warnings = walked
             // Blobs are read and their lines decoded on every core, each worker with a repository
             // handle of its own (libgit2 handles are not shared between threads): inflating and
             // decoding the JSON of thousands of runs is most of the cost of a long history.
@@ -52,13 +47,8 @@ public enum HistoryLoader {
         repository: GitRepository, ref: String, limit: Int, scenario: String, cache: inout HistoryCache
     ) throws -> DigestLoad {
         do {
-            let start = try repository.resolve(ref)
-            let (commits, endReason) = try repository.firstParentHistory(from: start, limit: limit)
-            let store = GitNotesStore(repository: repository, key: NoteLine.runID)
-            let notes = try store.allNotes()
-            var warnings: [String] = []
-            if let endReason { warnings.append(endReason) }
-            if notes.isEmpty { warnings.append(noNotesWarning(repository)) }
+            let (commits, notes, walked) = try walk(repository: repository, ref: ref, limit: limit)
+            var warnings = walked
             let blobs = commits.map { notes[$0.id] }
             let missing = blobs.map { blob in blob.flatMap { cache.notes[$0.hex] == nil ? $0 : nil } }
             let decoded = try Self.readConcurrently(missing, commits: commits.map(\.id), gitDirectory: repository.gitDirectory) {
@@ -105,11 +95,24 @@ public enum HistoryLoader {
         }
     }
 
-    static func noNotesWarning(_ repository: GitRepository) -> String {
-        "no results recorded in \(GitNotesStore.defaultRef)"
-            + (repository.isShallow
-                ? " (a shallow clone has no notes: git fetch origin refs/notes/perfgate:refs/notes/perfgate)"
-                : "; record with `perfgate run --record` or fetch them")
+    /// `ref`'s first-parent commits, the notes tree (commit → blob), and what a reader should know
+    /// (where a shallow history ends, that there are no notes at all).
+    private static func walk(
+        repository: GitRepository, ref: String, limit: Int
+    ) throws -> (commits: [CommitInfo], notes: [String: ObjectID], warnings: [String]) {
+        let start = try repository.resolve(ref)
+        let (commits, endReason) = try repository.firstParentHistory(from: start, limit: limit)
+        let notes = try GitNotesStore(repository: repository, key: NoteLine.runID).allNotes()
+        var warnings: [String] = []
+        if let endReason { warnings.append(endReason) }
+        if notes.isEmpty {
+            warnings.append(
+                "no results recorded in \(GitNotesStore.defaultRef)"
+                    + (repository.isShallow
+                        ? " (a shallow clone has no notes: git fetch origin refs/notes/perfgate:refs/notes/perfgate)"
+                        : "; record with `perfgate run --record` or fetch them"))
+        }
+        return (commits, notes, warnings)
     }
 
     /// Each commit's note (its blob, nil: none) read, its lines decoded into results (and how
