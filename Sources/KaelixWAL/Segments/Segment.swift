@@ -232,10 +232,42 @@ final class Segment: @unchecked Sendable {
     /// Index of the last checkpoint at or before `position`, if `position` is in this segment.
     private func checkpoint(before position: UInt64) -> Int? {
         guard position >= basePosition, position < endPosition, !checkpointPositions.isEmpty else { return nil }
-        // Branch-free halving over the raw buffer: the last checkpoint at or before `position`.
         return checkpointPositions.withUnsafeBufferPointer { positions in
-            var base = 0
-            var length = positions.count
+            // The last checkpoint at or before `position`. Checkpoints are close to evenly spaced
+            // (every 8th record of each frame), so interpolation lands on or next to it: gallop
+            // from there to bracket it, then halve the bracket. A plain binary search over a
+            // large segment's checkpoints touched a dozen cache lines a read, most of them misses.
+            let count = positions.count
+            let first = positions[0]
+            let last = positions[count - 1]
+            if position >= last { return count - 1 }
+            if position < first { return 0 }
+            // (At most count − 2: rounding must not step past the bracket's end.)
+            let guess = Swift.min(Int(Double(position - first) / Double(last - first) * Double(count - 1)), count - 2)
+            // Bracket [low, high): positions[low] <= position < positions[high].
+            var low: Int
+            var high: Int
+            var step = 1
+            if positions[guess] <= position {
+                low = guess
+                high = guess + 1
+                while positions[high] <= position {
+                    low = high
+                    high = Swift.min(high + step, count - 1)
+                    step *= 2
+                }
+            } else {
+                high = guess
+                low = Swift.max(guess - 1, 0)
+                while positions[low] > position {
+                    high = low
+                    low = Swift.max(low - step, 0)
+                    step *= 2
+                }
+            }
+            // Branch-free halving of the bracket.
+            var base = low
+            var length = high - low
             while length > 1 {
                 let half = length / 2
                 base = positions[base + half] <= position ? base + half : base
