@@ -84,7 +84,9 @@ except Exception as error:
 # confirmation (unconfirmable), the screen's regressions are the flags.
 flagged = [f"{c['benchmark']} {c['metric']}" for c in report["comparisons"]
            if "screen" in c or (c["verdict"] == "regressed" and c["kind"] == "timing")]
-confirmed = [f"{c['benchmark']} {c['metric']}" for c in report["comparisons"] if c["verdict"] == "regressed"]
+# Confirmed: regressed after the paired re-measurement ("screen" holds the first verdict). A
+# regression the confirmation never re-measured keeps the screen's verdict and is not confirmed.
+confirmed = [f"{c['benchmark']} {c['metric']}" for c in report["comparisons"] if c["verdict"] == "regressed" and "screen" in c]
 shift = report.get("environment")
 shift_text = f"{shift['slowdown'] * 100:+.1f} %" if shift else "none"
 print("\t".join([condition, run, status, seconds, "; ".join(flagged) or "-", "; ".join(confirmed) or "-", shift_text, load, commit]))
