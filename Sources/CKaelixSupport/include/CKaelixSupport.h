@@ -62,14 +62,16 @@ void kaelix_measured_region(void (*body)(void *), void *context);
 
 /// The word, with acquire ordering.
 uint32_t kaelix_event_load(const uint32_t *word);
-/// Sets the word, with release ordering (what was written before is seen by whoever loads it).
+/// Sets the word (sequentially consistent).
 void kaelix_event_store(uint32_t *word, uint32_t value);
 /// Sets the word to `desired` if it is `expected`; returns 1 if it did.
 int kaelix_event_exchange(uint32_t *word, uint32_t expected, uint32_t desired);
-/// Sleeps while the word is `seen` (returns at once if it is not; may return spuriously).
-void kaelix_event_wait(uint32_t *word, uint32_t seen);
-/// Wakes up to `count` threads sleeping on the word (all when `count` is negative).
-void kaelix_event_wake(uint32_t *word, int count);
+/// Sleeps while the word is `seen` (returns at once if it is not; may return spuriously),
+/// counted in `*sleepers` meanwhile.
+void kaelix_event_sleep(uint32_t *word, uint32_t seen, uint32_t *sleepers);
+/// Sets the word to `value` and wakes up to `count` of its sleepers (all when negative) — with no
+/// system call when `*sleepers` is 0 (a lone writer's every append).
+void kaelix_event_set(uint32_t *word, uint32_t value, const uint32_t *sleepers, int count);
 
 // The machine's floor (floor.c): the WAL's work done in straight C, measured next to the WAL.
 

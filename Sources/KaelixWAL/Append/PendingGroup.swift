@@ -43,8 +43,9 @@ final class PendingGroup {
     }
     /// Set (under the commit lock) once the outcomes are final.
     var done = false
-    /// What the group's followers sleep on, without the commit lock: ``State``.
+    /// What the group's followers sleep on, without the commit lock: ``State``; and how many sleep.
     private let state = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
+    private let sleepers = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
 
     /// The values of `state`.
     enum State: UInt32 {
@@ -58,21 +59,23 @@ final class PendingGroup {
     init(buffer: WriteBuffer) {
         self.buffer = buffer
         state.initialize(to: State.waiting.rawValue)
+        sleepers.initialize(to: 0)
     }
 
-    deinit { state.deallocate() }
+    deinit {
+        state.deallocate()
+        sleepers.deallocate()
+    }
 
     /// Marks the group done and wakes all its followers. Called with the commit lock held, after
     /// the outcomes and `done` are set (they are read after the followers see this).
     func finish() {
-        kaelix_event_store(state, State.done.rawValue)
-        kaelix_event_wake(state, -1)
+        kaelix_event_set(state, State.done.rawValue, sleepers, -1)
     }
 
     /// Asks one follower to lead (the leader is leaving and this group is pending).
     func offerLead() {
-        kaelix_event_store(state, State.leadOffered.rawValue)
-        kaelix_event_wake(state, 1)
+        kaelix_event_set(state, State.leadOffered.rawValue, sleepers, 1)
     }
 
     /// Sleeps, without the commit lock, until the group is done (true) or the leadership is
@@ -87,7 +90,7 @@ final class PendingGroup {
                 _ = kaelix_event_exchange(state, State.leadOffered.rawValue, State.waiting.rawValue)
                 return false
             }
-            kaelix_event_wait(state, seen)
+            kaelix_event_sleep(state, seen, sleepers)
         }
     }
 
