@@ -70,6 +70,8 @@ struct ReportCommand: ParsableCommand {
             if let profile { try usageCheck { try BaselineStore.checkProfileName(profile, flag: "--profile") } }
         } else if input == nil {
             throw ValidationError("name a report file (written by `perfgate compare --format json`), or pass --history --output DIR")
+        } else if cache != nil || noCache {
+            throw ValidationError("--cache and --no-cache belong to --history (the dashboard's cache of notes); leave them out here")
         }
     }
 

@@ -106,6 +106,8 @@ import Testing
         #expect(afresh.status == 0 && afresh.stderr.contains("0 from the cache, 12 decoded"), "\(afresh.stderr)")
         let both = try CLITests.run(["report", "--history", "--output", "s5", "--no-cache", "--cache", "x"], in: dir)
         #expect(both.status == 2 && both.stderr.contains("--no-cache and --cache x: choose one"))
+        let stray = try CLITests.run(["report", "r.json", "--no-cache"], in: dir)
+        #expect(stray.status == 2 && stray.stderr.contains("--cache and --no-cache belong to --history"), "\(stray.stderr)")
         let noOutput = try CLITests.run(["report", "--history"], in: dir)
         #expect(noOutput.status == 2 && noOutput.stderr.contains("--history needs --output DIR"))
         let wrongScenario = try CLITests.run(["report", "--history", "--output", "s2", "--scenario", "nightly"], in: dir)
