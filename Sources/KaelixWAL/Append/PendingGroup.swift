@@ -41,8 +41,8 @@ final class PendingGroup {
         failedFrom = index
         failure = error
     }
-    /// Set (under the commit lock) once the outcomes are final.
-    var done = false
+    /// Whether the outcomes are final (``finish()`` was called): the same word the followers sleep on.
+    var done: Bool { kaelix_event_load(state) == State.done.rawValue }
     /// What the group's followers sleep on, without the commit lock: ``State``; and how many sleep.
     private let state = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
     private let sleepers = UnsafeMutablePointer<UInt32>.allocate(capacity: 1)
@@ -68,7 +68,7 @@ final class PendingGroup {
     }
 
     /// Marks the group done and wakes all its followers. Called with the commit lock held, after
-    /// the outcomes and `done` are set (they are read after the followers see this).
+    /// the outcomes are set (they are read after the followers see this).
     func finish() {
         kaelix_event_set(state, State.done.rawValue, sleepers, -1)
     }
@@ -101,7 +101,6 @@ final class PendingGroup {
         failedFrom = .max
         failure = nil
         recordCount = 0
-        done = false
         kaelix_event_store(state, State.waiting.rawValue)
         buffer.count = 0
     }

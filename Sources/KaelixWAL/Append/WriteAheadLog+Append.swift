@@ -247,7 +247,6 @@ extension WriteAheadLog {
             let group = pending
             pending = PendingGroup(buffer: WriteBuffer())
             group.fail(from: 0, .closed)
-            group.done = true
             group.finish()
             commitLock.broadcast()
             return
@@ -261,7 +260,6 @@ extension WriteAheadLog {
         commitLock.unlock()
         flush(group)
         commitLock.lock()
-        group.done = true
         group.buffer.count = 0
         group.buffer.trim(to: 16 << 20)
         spareGroup = group
