@@ -5,23 +5,16 @@
 extension WriteAheadLog {
     /// Returns a copy of the record at `position`.
     public func read(at position: UInt64) throws -> WALRecord {
-        let found = try locate(position)
-        return withExtendedLifetime(found.keepAlive) {
-            WALRecord(
-                position: position, stream: StreamID(rawValue: found.streamID),
-                payload: Array(UnsafeRawBufferPointer(start: found.base + found.offset, count: found.length)))
+        try withLocated(position) { stream, payload in
+            WALRecord(position: position, stream: StreamID(rawValue: stream), payload: Array(payload))
         }
     }
 
     /// Calls `body` with the record at `position` without copying its payload. The view is valid
     /// only inside `body`.
     public func withRecord<R>(at position: UInt64, _ body: (WALRecordView) throws -> R) throws -> R {
-        let found = try locate(position)
-        return try withExtendedLifetime(found.keepAlive) {
-            try body(
-                WALRecordView(
-                    position: position, stream: StreamID(rawValue: found.streamID),
-                    payload: UnsafeRawBufferPointer(start: found.base + found.offset, count: found.length)))
+        try withLocated(position) { stream, payload in
+            try body(WALRecordView(position: position, stream: StreamID(rawValue: stream), payload: payload))
         }
     }
 
@@ -40,14 +33,14 @@ extension WriteAheadLog {
         }
     }
 
-    /// Finds the bytes holding the record at `position` (the mapping, or a compressed frame's
-    /// inflated copy), the payload offset in them, its stream and length, and what keeps the
-    /// bytes alive while they are read. Only the lookup holds the index lock: checksumming a
-    /// sealed segment on its first read and inflating a frame happen outside it, so they never
-    /// stall appends (which need the lock to publish).
-    private func locate(_ position: UInt64) throws
-        -> (base: UnsafeRawPointer, offset: Int, streamID: UInt32, length: Int, keepAlive: (Segment, InflatedFrame?))
-    {
+    /// Calls `body` with the stream and the payload of the record at `position` (in the mapping,
+    /// or in a compressed frame's inflated copy), keeping those bytes alive while it runs. Only the
+    /// lookup holds the index lock: checksumming a sealed segment on its first read and inflating
+    /// a frame happen outside it, so they never stall appends (which need the lock to publish).
+    /// The segment is held by one local reference, not copied into tuples: a read pays for one
+    /// retain and one release.
+    @inline(__always)
+    private func withLocated<R>(_ position: UInt64, _ body: (UInt32, UnsafeRawBufferPointer) throws -> R) throws -> R {
         let (segment, checkpoint) = try indexLock.withLock { () throws -> (Segment, (frameOffset: Int, recordOffset: Int, skip: UInt64)?) in
             guard let first = segments.first else { throw WALError.closed }
             guard position < visibleEnd else { throw WALError.positionNotWritten(position: position, nextPosition: visibleEnd) }
@@ -57,11 +50,14 @@ extension WriteAheadLog {
             let segment = segmentHolding(position)
             return (segment, segment.checkpoint(of: position))
         }
+        // The segment (its mapping) and an inflated copy must outlive `body`'s use of their bytes.
+        defer { withExtendedLifetime(segment) {} }
         if !segment.verified { beforeVerifyingSegment?() }
         try segment.verifySealed()
         guard let checkpoint, let location = segment.recordLocation(from: checkpoint) else {
             throw WALError.corruption(path: segment.path, offset: 0, reason: "the index does not lead to position \(position)")
         }
+        defer { withExtendedLifetime(location.owner) {} }
         var offset = location.offset
         let end = location.end
         let base = location.base
@@ -70,7 +66,7 @@ extension WriteAheadLog {
         else {
             throw WALError.corruption(path: segment.path, offset: Int64(offset), reason: "malformed record header")
         }
-        return (base, offset, UInt32(truncatingIfNeeded: streamID), Int(length), (segment, location.owner))
+        return try body(UInt32(truncatingIfNeeded: streamID), UnsafeRawBufferPointer(start: base + offset, count: Int(length)))
     }
 
     /// The segment whose range holds `position`; `indexLock` must be held and the position valid.

@@ -33,9 +33,18 @@ final class Segment: @unchecked Sendable {
     private let verifyLock = ConditionLock()
     /// How many times ``verifySealed()`` walked the segment (once at most, damaged or not).
     private(set) var checksumPasses = 0
-    private(set) var checkpointPositions: [UInt64] = []
-    private(set) var checkpointOffsets: [UInt32] = []
-    private(set) var checkpointFrames: [UInt32] = []
+    /// Every ``checkpointStride``-th record of each frame: where a read by position starts its walk.
+    /// One 16-byte entry holds all a read needs, so a random read misses the cache once here, not
+    /// once in each of three parallel arrays.
+    private(set) var checkpoints: [Checkpoint] = []
+
+    /// A record a read can start from: its position, the offset of its frame in the segment and
+    /// the offset of the record (in the segment, or in the inflated copy of a compressed frame).
+    struct Checkpoint {
+        var position: UInt64
+        var frame: UInt32
+        var record: UInt32
+    }
     /// Inflated records areas of compressed frames, shared by the log and bounded in bytes.
     let inflatedFrames: InflatedFrameCache
     /// The stream definitions this segment carries (its head table and any later ones), and its
@@ -147,9 +156,8 @@ final class Segment: @unchecked Sendable {
             FrameParser.forEachRecord(area.base, start: area.start, end: area.end, count: header.recordCount) {
                 id, recordStart, _, _ in
                 if seen % Segment.checkpointStride == 0 {
-                    checkpointPositions.append(first + seen)
-                    checkpointOffsets.append(UInt32(truncatingIfNeeded: recordStart) &+ delta)
-                    checkpointFrames.append(frameInSegment)
+                    checkpoints.append(
+                        Checkpoint(position: first + seen, frame: frameInSegment, record: UInt32(truncatingIfNeeded: recordStart) &+ delta))
                 }
                 if seen == 0 {
                     runStream = id
@@ -176,11 +184,13 @@ final class Segment: @unchecked Sendable {
     func index(frameAt segmentOffset: Int, stream: UInt32, basePosition: UInt64, recordCount: UInt64, checkpointOffsets: [UInt32]) {
         noteRun(stream: stream, first: basePosition, records: recordCount)
         let body = UInt32(truncatingIfNeeded: segmentOffset + FrameLayout.headerSize)
-        checkpointPositions.append(contentsOf: checkpointOffsets.indices.lazy.map { basePosition + UInt64($0) * Segment.checkpointStride })
+        let frame = UInt32(truncatingIfNeeded: segmentOffset)
         checkpointOffsets.withUnsafeBufferPointer { offsets in
-            self.checkpointOffsets.append(contentsOf: offsets.lazy.map { body &+ $0 })
+            checkpoints.append(
+                contentsOf: offsets.indices.lazy.map {
+                    Checkpoint(position: basePosition + UInt64($0) * Segment.checkpointStride, frame: frame, record: body &+ offsets[$0])
+                })
         }
-        checkpointFrames.append(contentsOf: repeatElement(UInt32(truncatingIfNeeded: segmentOffset), count: checkpointOffsets.count))
         endPosition = basePosition + recordCount
     }
 
@@ -207,7 +217,8 @@ final class Segment: @unchecked Sendable {
         let sealCRC = FrameHeader(from: mapping.base + sealOffset).crc
         return SegmentIndexFile(
             segmentID: id, basePosition: basePosition, endPosition: endPosition, sealOffset: UInt64(sealOffset), sealCRC: sealCRC,
-            checkpointPositions: checkpointPositions, checkpointOffsets: checkpointOffsets, checkpointFrames: checkpointFrames,
+            checkpointPositions: checkpoints.map(\.position), checkpointOffsets: checkpoints.map(\.record),
+            checkpointFrames: checkpoints.map(\.frame),
             definitions: definitions, runs: runs)
     }
 
@@ -221,9 +232,9 @@ final class Segment: @unchecked Sendable {
     /// Takes the checkpoints, end and seal from `index` instead of walking the frames (recovery,
     /// after checking that the index describes this segment's seal frame).
     func load(_ index: SegmentIndexFile) {
-        checkpointPositions = index.checkpointPositions
-        checkpointOffsets = index.checkpointOffsets
-        checkpointFrames = index.checkpointFrames
+        checkpoints = (0..<index.checkpointPositions.count).map {
+            Checkpoint(position: index.checkpointPositions[$0], frame: index.checkpointFrames[$0], record: index.checkpointOffsets[$0])
+        }
         endPosition = index.endPosition
         writeOffset = Int(index.sealOffset) + FrameLayout.sealFrameSize
         sealed = true
@@ -231,27 +242,28 @@ final class Segment: @unchecked Sendable {
 
     /// Index of the last checkpoint at or before `position`, if `position` is in this segment.
     private func checkpoint(before position: UInt64) -> Int? {
-        guard position >= basePosition, position < endPosition, !checkpointPositions.isEmpty else { return nil }
-        return checkpointPositions.withUnsafeBufferPointer { positions in
+        guard position >= basePosition, position < endPosition, !checkpoints.isEmpty else { return nil }
+        return checkpoints.withUnsafeBufferPointer { checkpoints in
+            func positionOf(_ i: Int) -> UInt64 { checkpoints[i].position }
             // The last checkpoint at or before `position`. Checkpoints are close to evenly spaced
             // (every 8th record of each frame), so interpolation lands on or next to it: gallop
             // from there to bracket it, then halve the bracket. A plain binary search over a
             // large segment's checkpoints touched a dozen cache lines a read, most of them misses.
-            let count = positions.count
-            let first = positions[0]
-            let last = positions[count - 1]
+            let count = checkpoints.count
+            let first = positionOf(0)
+            let last = positionOf(count - 1)
             if position >= last { return count - 1 }
             if position < first { return 0 }
             // (At most count − 2: rounding must not step past the bracket's end.)
             let guess = Swift.min(Int(Double(position - first) / Double(last - first) * Double(count - 1)), count - 2)
-            // Bracket [low, high): positions[low] <= position < positions[high].
+            // Bracket [low, high): positionOf(low) <= position < positionOf(high).
             var low: Int
             var high: Int
             var step = 1
-            if positions[guess] <= position {
+            if positionOf(guess) <= position {
                 low = guess
                 high = guess + 1
-                while positions[high] <= position {
+                while positionOf(high) <= position {
                     low = high
                     high = Swift.min(high + step, count - 1)
                     step *= 2
@@ -259,7 +271,7 @@ final class Segment: @unchecked Sendable {
             } else {
                 high = guess
                 low = Swift.max(guess - 1, 0)
-                while positions[low] > position {
+                while positionOf(low) > position {
                     high = low
                     low = Swift.max(low - step, 0)
                     step *= 2
@@ -270,7 +282,7 @@ final class Segment: @unchecked Sendable {
             var length = high - low
             while length > 1 {
                 let half = length / 2
-                base = positions[base + half] <= position ? base + half : base
+                base = positionOf(base + half) <= position ? base + half : base
                 length -= half
             }
             return base
@@ -279,14 +291,15 @@ final class Segment: @unchecked Sendable {
 
     /// The offset of the frame holding `position`.
     func frameOffset(of position: UInt64) -> Int? {
-        checkpoint(before: position).map { Int(checkpointFrames[$0]) }
+        checkpoint(before: position).map { Int(checkpoints[$0].frame) }
     }
 
     /// Where the walk to the record at `position` starts: its frame, the checkpoint's record
     /// offset and how many records to skip. Needs the index lock (appends grow the checkpoints).
     func checkpoint(of position: UInt64) -> (frameOffset: Int, recordOffset: Int, skip: UInt64)? {
         guard let low = checkpoint(before: position) else { return nil }
-        return (Int(checkpointFrames[low]), Int(checkpointOffsets[low]), position - checkpointPositions[low])
+        let checkpoint = checkpoints[low]
+        return (Int(checkpoint.frame), Int(checkpoint.record), position - checkpoint.position)
     }
 
     /// Where the record a ``checkpoint(of:)`` leads to starts: `(base, offset, end of its records
