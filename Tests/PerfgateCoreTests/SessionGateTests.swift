@@ -113,6 +113,22 @@ import Testing
         #expect(quiet.advice.hasPrefix("reproduce with `perfgate compare --against <base>`"))
     }
 
+    /// The shift keeps its most-slowed control: what the machine alone could explain.
+    @Test func theShiftKeepsItsMostSlowedControl() throws {
+        let shift = try #require(
+            Comparator(configuration: GateConfiguration())
+                .compare(
+                    baseline: Self.withControls(1000, 500, disk: 500, seed: 1), current: Self.withControls(1000, 650, disk: 800, seed: 2),
+                    baselineSource: "b", currentSource: "c"
+                )
+                .environment)
+        let largest = try #require(shift.largestSlowdown)
+        #expect(abs(largest - 0.6) < 0.05)
+        #expect(shift.slowdown < largest)
+        #expect(shift.explains(worse: largest - 0.01) && !shift.explains(worse: largest + 0.01))
+        #expect(!EnvironmentShift(slowdown: -0.3, controls: [], largestSlowdown: -0.4).explains(worse: 0.01))
+    }
+
     /// One control alone does not make the machine move (on a quiet machine the fsync control
     /// alone moved 17–34 % in 6 of 8 unchanged-code runs), nor do two that moved opposite ways.
     @Test func oneControlAloneIsNotTheMachine() throws {

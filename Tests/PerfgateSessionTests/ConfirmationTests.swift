@@ -148,6 +148,52 @@ import Testing
         #expect(merged.notes.last?.contains("do not hold the build") == true)
     }
 
+    /// On a machine the controls say was slower, a screen regression no larger than the
+    /// most-slowed control that the paired rounds could not settle (or did not re-measure) is the
+    /// machine's as much as the code's: reported inconclusive, it does not hold the build. One
+    /// larger than any control's slowdown still does (exit 5), and so does every one when the
+    /// machine was faster or did not move.
+    @Test func aRegressionTheMachineExplainsDoesNotHoldTheBuild() throws {
+        let noisy = ResultFixtures.result(
+            ["wal.x": [ResultFixtures.latency(Self.base.enumerated().map { $0.element * (1.03 + ($0.offset % 2 == 0 ? 0.1 : -0.1)) })]])
+        let unsettled = PairedAnalysis(configuration: GateConfiguration())
+            .compare(base: Self.result(1.0), head: noisy, baseSource: "base", headSource: "head")
+        let other = ResultFixtures.result(["wal.other": [ResultFixtures.latency(Self.base)]])
+        let notMeasured = PairedAnalysis(configuration: GateConfiguration())
+            .compare(base: other, head: other, baseSource: "base", headSource: "head")
+        for paired in [unsettled, notMeasured] {
+            // The screen said +20 %; the controls moved +15 % (median) and up to +35 %: explained.
+            var screen = Self.screen()
+            screen.environment = EnvironmentShift(
+                slowdown: 0.15, controls: ["raw.cpu/splitmix p50", "floor.write/64B p50"], largestSlowdown: 0.35)
+            let merged = Confirmation.merge(screen: screen, paired: paired, flagged: Confirmation.flagged(screen))
+            let c = try #require(merged.comparisons.first)
+            #expect(c.verdict == .inconclusive && c.screen?.verdict == .regressed)
+            #expect(c.reason?.contains("within the machine's slowdown") == true)
+            #expect(merged.outcome == .inconclusive)
+            #expect(GatePolicy().exitStatus(of: merged) == .pass)
+            #expect(
+                merged.notes.contains { $0.hasPrefix("1 regression(s) the screen called are no larger than the machine's own slowdown") })
+            // The same regression on a machine whose controls moved at most +10 %: larger than the machine's slowdown, it holds.
+            screen.environment = EnvironmentShift(
+                slowdown: 0.08, controls: ["raw.cpu/splitmix p50", "floor.write/64B p50"], largestSlowdown: 0.10)
+            #expect(Confirmation.merge(screen: screen, paired: paired, flagged: Confirmation.flagged(screen)).outcome == .unconfirmed)
+            // A faster machine explains no slowdown; nor does a shift recorded without its largest control.
+            screen.environment = EnvironmentShift(
+                slowdown: -0.2, controls: ["raw.cpu/splitmix p50", "floor.write/64B p50"], largestSlowdown: -0.1)
+            #expect(Confirmation.merge(screen: screen, paired: paired, flagged: Confirmation.flagged(screen)).outcome == .unconfirmed)
+            screen.environment = EnvironmentShift(slowdown: 0.5, controls: ["raw.cpu/splitmix p50", "floor.write/64B p50"])
+            #expect(Confirmation.merge(screen: screen, paired: paired, flagged: Confirmation.flagged(screen)).outcome == .unconfirmed)
+        }
+        // A regression the paired rounds confirm fails the build whatever the machine did.
+        var screen = Self.screen()
+        screen.environment = EnvironmentShift(
+            slowdown: 0.15, controls: ["raw.cpu/splitmix p50", "floor.write/64B p50"], largestSlowdown: 0.35)
+        #expect(
+            GatePolicy().exitStatus(of: Confirmation.merge(screen: screen, paired: Self.paired(1.2), flagged: Confirmation.flagged(screen)))
+                == .failed)
+    }
+
     @Test func aConfirmedRegressionFails() throws {
         let screen = Self.screen()
         let merged = Confirmation.merge(screen: screen, paired: Self.paired(1.2), flagged: Confirmation.flagged(screen))

@@ -10,10 +10,24 @@ public struct EnvironmentShift: Codable, Sendable, Equatable {
     /// The control metrics that moved beyond their tolerance with an interval excluding no change,
     /// in the direction of the shift.
     public var controls: [String]
+    /// The largest change among those controls, as "how much slower" (the most the machine slowed
+    /// any of its own reference work; nil in reports written before it was recorded). A screen
+    /// regression no larger than this, on a machine that was slower, is one the machine alone
+    /// could explain (``Confirmation``).
+    public var largestSlowdown: Double?
 
-    public init(slowdown: Double, controls: [String]) {
+    public init(slowdown: Double, controls: [String], largestSlowdown: Double? = nil) {
         self.slowdown = slowdown
         self.controls = controls
+        self.largestSlowdown = largestSlowdown
+    }
+
+    /// Whether the machine was slower and a change of `worse` (how much slower, as a fraction) is
+    /// no larger than the largest slowdown of a control that moved: the machine alone could
+    /// explain it.
+    public func explains(worse: Double) -> Bool {
+        guard slowdown > 0, let largest = largestSlowdown, largest > 0 else { return false }
+        return worse <= largest
     }
 
     /// The fewest control benchmarks that must move the same way before the machine is said to
@@ -47,7 +61,8 @@ public struct EnvironmentShift: Codable, Sendable, Equatable {
         guard max(slowerBenchmarks, fasterBenchmarks) >= minimumBenchmarks, let median = Quantile.median(way.map(\.slower)) else {
             return nil
         }
-        return EnvironmentShift(slowdown: median, controls: way.map(\.name).sorted())
+        let extreme = slowerBenchmarks >= fasterBenchmarks ? way.map(\.slower).max() : way.map(\.slower).min()
+        return EnvironmentShift(slowdown: median, controls: way.map(\.name).sorted(), largestSlowdown: extreme)
     }
 
     /// One sentence for the top of a report.

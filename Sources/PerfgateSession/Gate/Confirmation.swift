@@ -152,13 +152,20 @@ public struct Confirmation {
     /// paired confirmation's, the screen's kept alongside. A regression the screen called that the
     /// paired rounds could neither confirm nor rule out within the budget leaves the outcome
     /// unconfirmed (exit 5) when nothing was confirmed: "we looked and could not tell" is not a
-    /// pass. A lesser suspicion left unsettled is reported and does not hold the build.
+    /// pass. Two exceptions do not hold the build; they are reported inconclusive with why:
+    /// a lesser suspicion (the screen had not called it regressed), and a regression **the machine
+    /// alone explains** — the controls say the machine was slower, and this metric was no more
+    /// slower than the most-slowed control (``EnvironmentShift/explains(worse:)``). On a loaded
+    /// runner the screen calls dozens of those (16 of 16 loaded runs of unchanged code ended in
+    /// exit 5 under the old rule, none confirmed); a code regression larger than the machine's
+    /// own slowdown still holds, one the confirmation re-measured and confirmed still fails, and a
+    /// smaller one left unsettled is compared with the same baseline again by the next run.
     public static func merge(screen: GateReport, paired: GateReport, flagged: [MetricComparison]) -> GateReport {
         let flaggedIDs = Set(flagged.map(\.id))
         var confirmed = 0
         var missing = 0
         var unsettled: [String] = []
-        let comparisons = screen.comparisons.map { c -> MetricComparison in
+        var comparisons = screen.comparisons.map { c -> MetricComparison in
             guard flaggedIDs.contains(c.id) else { return c }
             guard var replacement = paired.comparisons.first(where: { $0.id == c.id }) else {
                 missing += 1
@@ -182,19 +189,43 @@ public struct Confirmation {
                     ? ", \(missing) not re-measured (the confirmation takes the \(maximumBenchmarks) most suspicious benchmarks)" : "")
                 + "; \(pairedNote)")
         // A flag the screen called regressed and the rounds could not settle holds the build
-        // (exit 5); a mere suspicion the rounds could not settle is reported and does not.
-        let calledRegressed = Set(flagged.filter { $0.verdict == .regressed }.map(\.id))
-        let holding = unsettled.filter { calledRegressed.contains($0) }
+        // (exit 5) — unless the machine alone explains it: it was slower, and this metric moved no
+        // more than its own reference work did. A mere suspicion the rounds could not settle is
+        // reported and does not hold the build either.
+        let calledRegressed = Dictionary(flagged.filter { $0.verdict == .regressed }.map { ($0.id, $0) }) { a, _ in a }
+        let explained = Set(
+            unsettled.filter { id in
+                guard let c = calledRegressed[id], let shift = screen.environment else { return false }
+                return shift.explains(worse: expm1(worse(c)))
+            })
+        let holding = unsettled.filter { calledRegressed[$0] != nil && !explained.contains($0) }
         let undecided = confirmed == 0 && !holding.isEmpty
+        if !explained.isEmpty, let shift = screen.environment {
+            for index in comparisons.indices where explained.contains(comparisons[index].id) {
+                if comparisons[index].screen == nil { comparisons[index].screen = MetricComparison.Screening(of: comparisons[index]) }
+                comparisons[index].verdict = .inconclusive
+                comparisons[index].reason =
+                    "within the machine's slowdown (its own reference work up to \(Format.percent(shift.largestSlowdown ?? 0)) slower), "
+                    + "and neither confirmed nor ruled out in paired rounds within the budget"
+            }
+            let names = unsettled.filter(explained.contains)
+            notes.append(
+                "\(explained.count) regression(s) the screen called are no larger than the machine's own slowdown (the controls, "
+                    + "which run no WAL code, were up to \(Format.percent(shift.largestSlowdown ?? 0)) slower) and could be neither "
+                    + "confirmed nor ruled out within the budget (" + names.prefix(5).joined(separator: "; ")
+                    + (names.count > 5 ? "; …" : "") + "): the machine alone could explain them, so they are reported "
+                    + "inconclusive and do not hold the build. The next run on a quieter machine compares them with the same baseline")
+        }
         if undecided {
             notes.append(
                 "\(holding.count) regression(s) the screen called could be neither confirmed nor ruled out within the confirmation "
                     + "budget (" + holding.prefix(5).joined(separator: "; ") + (holding.count > 5 ? "; …" : "")
                     + "). Exit 5 says so: re-run on a quieter runner, or give the confirmation more time with --confirm-budget")
-        } else if !unsettled.isEmpty {
+        } else if !unsettled.filter({ calledRegressed[$0] == nil }).isEmpty {
+            let suspicions = unsettled.filter { calledRegressed[$0] == nil }
             notes.append(
-                "\(unsettled.count) flagged metric(s) that the screen had not called regressed could be neither confirmed nor ruled "
-                    + "out within the budget (" + unsettled.prefix(5).joined(separator: "; ") + (unsettled.count > 5 ? "; …" : "")
+                "\(suspicions.count) flagged metric(s) that the screen had not called regressed could be neither confirmed nor ruled "
+                    + "out within the budget (" + suspicions.prefix(5).joined(separator: "; ") + (suspicions.count > 5 ? "; …" : "")
                     + "); they are reported inconclusive and do not hold the build")
         }
         return rebuilt(screen, comparisons: comparisons, notes: notes, unconfirmed: undecided)
