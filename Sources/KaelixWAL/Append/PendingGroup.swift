@@ -8,6 +8,9 @@ final class PendingGroup {
         var length: Int
         var recordCount: Int
         var type: FrameType
+        /// How many records of the group come before this frame's: its position is the group's
+        /// ``PendingGroup/basePosition`` plus this, since a group's frames take positions in order.
+        var firstRecord: Int
         /// What the encoder already knows of the records, so publishing need not walk them again
         /// (nil: walk them).
         var index: FrameIndex? = nil
@@ -24,16 +27,17 @@ final class PendingGroup {
     let buffer: WriteBuffer
     var frames: [Frame] = []
     var recordCount = 0
-    /// The first position of each frame written. A failure stops a group commit: the frames from
-    /// `failedFrom` on all get `failure` (positions and one error rather than an array of
-    /// `Result`s, whose upkeep cost ~300 instructions an append).
-    var positions: [UInt64] = []
+    /// The position of the group's first record, set by the leader when it writes the group. A
+    /// failure stops a group commit: the frames from `failedFrom` on all get `failure` (a base
+    /// position and one error rather than an array of `Result`s, whose upkeep cost ~300
+    /// instructions an append, or of positions, ~60 more).
+    var basePosition: UInt64 = 0
     var failedFrom = Int.max
     var failure: WALError?
 
     /// The outcome of frame `index`, once the group is done.
     func result(_ index: Int) -> Result<UInt64, WALError> {
-        index < failedFrom ? .success(positions[index]) : .failure(failure ?? .closed)
+        index < failedFrom ? .success(basePosition + UInt64(frames[index].firstRecord)) : .failure(failure ?? .closed)
     }
 
     /// Fails the frames from `index` on with `error`.
@@ -97,7 +101,6 @@ final class PendingGroup {
     /// Empties a flushed group for reuse, keeping its arrays' capacity.
     func reset() {
         frames.removeAll(keepingCapacity: true)
-        positions.removeAll(keepingCapacity: true)
         failedFrom = .max
         failure = nil
         recordCount = 0

@@ -17,13 +17,18 @@ extension WriteAheadLog {
     @discardableResult
     public func append(bytes: UnsafeRawBufferPointer, to stream: StreamID = .default) throws -> UInt64 {
         try checkStream(stream)
-        return try commit(type: .data, flags: 0, recordCount: 1) { buffer in
+        return try commitIndexed(type: .data, flags: 0, recordCount: 1) { buffer in
             buffer.reserve(bytes.count + 10)
             buffer.appendVarint(UInt64(stream.rawValue))
             buffer.appendVarint(UInt64(bytes.count))
             buffer.append(bytes)
+            // Its one record is its only checkpoint: publishing indexes it without walking it.
+            return PendingGroup.FrameIndex(stream: stream.rawValue, checkpointOffsets: Self.firstRecordOnly)
         }
     }
+
+    /// The checkpoints of a frame of one record (shared, so a single append allocates none).
+    private static let firstRecordOnly: [UInt32] = [0]
 
     /// Appends records to one stream as one frame (one header, one checksum, one system call) and
     /// returns their positions. The batch is atomic: after a crash all of it is there or none.
@@ -203,7 +208,8 @@ extension WriteAheadLog {
             recordCount: UInt32(recordCount)
         ).write(to: buffer.base + start)
         let index = group.frames.count
-        group.frames.append(.init(offset: start, length: length, recordCount: recordCount, type: type, index: frameIndex))
+        group.frames.append(
+            .init(offset: start, length: length, recordCount: recordCount, type: type, firstRecord: group.recordCount, index: frameIndex))
         group.recordCount += recordCount
         if leaderWaitingForBatch { leaderCondition.signal() }
         while !group.done {
@@ -320,7 +326,7 @@ extension WriteAheadLog {
     private func flush(_ group: PendingGroup) {
         let frames = group.frames
         let buffer = group.buffer
-        group.positions.removeAll(keepingCapacity: true)
+        group.basePosition = nextPosition
         var i = 0
         while i < frames.count {
             // After a failure anywhere (a sync of the interval syncer, say), nothing more is written or acknowledged.
@@ -354,7 +360,7 @@ extension WriteAheadLog {
                 frame.storeBytes(of: position.littleEndian, toByteOffset: 24, as: UInt64.self)
                 frame.storeBytes(of: durable.littleEndian, toByteOffset: 32, as: UInt64.self)
                 FrameHeader.sealCRC(frame: frame, length: frames[k].length)
-                group.positions.append(position)
+                assert(position == group.basePosition + UInt64(frames[k].firstRecord), "a group's frames take positions in order")
                 position += UInt64(frames[k].recordCount)
             }
             let chunk = UnsafeRawBufferPointer(start: buffer.base + frames[i].offset, count: bytes)
@@ -424,8 +430,9 @@ extension WriteAheadLog {
         segment.writeOffset = segmentOffset
         visibleEnd = end
         indexLock.broadcast()
-        let waiters = asyncWaiters
-        asyncWaiters.removeAll()
+        // (Most publishes have no asynchronous waiter: no copy of the empty table, no new one.)
+        let waiters = asyncWaiters.isEmpty ? [:] : asyncWaiters
+        if !waiters.isEmpty { asyncWaiters.removeAll() }
         indexLock.unlock()
         for (_, waiter) in waiters { waiter.resume() }
     }

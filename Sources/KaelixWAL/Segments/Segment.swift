@@ -186,10 +186,10 @@ final class Segment: @unchecked Sendable {
         let body = UInt32(truncatingIfNeeded: segmentOffset + FrameLayout.headerSize)
         let frame = UInt32(truncatingIfNeeded: segmentOffset)
         checkpointOffsets.withUnsafeBufferPointer { offsets in
-            checkpoints.append(
-                contentsOf: offsets.indices.lazy.map {
-                    Checkpoint(position: basePosition + UInt64($0) * Segment.checkpointStride, frame: frame, record: body &+ offsets[$0])
-                })
+            for i in offsets.indices {
+                checkpoints.append(
+                    Checkpoint(position: basePosition + UInt64(i) * Segment.checkpointStride, frame: frame, record: body &+ offsets[i]))
+            }
         }
         endPosition = basePosition + recordCount
     }
