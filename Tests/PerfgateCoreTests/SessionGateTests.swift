@@ -122,11 +122,12 @@ import Testing
                     baselineSource: "b", currentSource: "c"
                 )
                 .environment)
-        let largest = try #require(shift.largestSlowdown)
+        // Both controls' p50 moved (+30 %, +60 %): the largest is the p50 bound.
+        let largest = try #require(shift.largestSlowdowns?["p50"])
         #expect(abs(largest - 0.6) < 0.05)
         #expect(shift.slowdown < largest)
-        #expect(shift.explains(worse: largest - 0.01) && !shift.explains(worse: largest + 0.01))
-        #expect(!EnvironmentShift(slowdown: -0.3, controls: [], largestSlowdown: -0.4).explains(worse: 0.01))
+        #expect(shift.explains(worse: largest - 0.01, metric: "p50") && !shift.explains(worse: largest + 0.01, metric: "p50"))
+        #expect(!EnvironmentShift(slowdown: -0.3, controls: [], largestSlowdowns: ["p50": -0.4]).explains(worse: 0.01, metric: "p50"))
     }
 
     /// One control alone does not make the machine move (on a quiet machine the fsync control

@@ -10,24 +10,27 @@ public struct EnvironmentShift: Codable, Sendable, Equatable {
     /// The control metrics that moved beyond their tolerance with an interval excluding no change,
     /// in the direction of the shift.
     public var controls: [String]
-    /// The largest change among those controls, as "how much slower" (the most the machine slowed
-    /// any of its own reference work; nil in reports written before it was recorded). A screen
-    /// regression no larger than this, on a machine that was slower, is one the machine alone
-    /// could explain (``Confirmation``).
-    public var largestSlowdown: Double?
+    /// For each metric name among those controls (`p50`, `p99`, `throughput`, …), its largest
+    /// change, as "how much slower": the most the machine slowed that statistic of its own
+    /// reference work (nil in reports written before it was recorded). A screen regression no
+    /// larger, on a machine that was slower, is one the machine alone could explain (``Confirmation``).
+    public var largestSlowdowns: [String: Double]?
 
-    public init(slowdown: Double, controls: [String], largestSlowdown: Double? = nil) {
+    public init(slowdown: Double, controls: [String], largestSlowdowns: [String: Double]? = nil) {
         self.slowdown = slowdown
         self.controls = controls
-        self.largestSlowdown = largestSlowdown
+        self.largestSlowdowns = largestSlowdowns
     }
 
-    /// Whether the machine was slower and a change of `worse` (how much slower, as a fraction) is
-    /// no larger than the largest slowdown of a control that moved: the machine alone could
-    /// explain it.
-    public func explains(worse: Double) -> Bool {
-        guard slowdown > 0, let largest = largestSlowdown, largest > 0 else { return false }
-        return worse <= largest
+    /// Whether the machine was slower and a change of `worse` (how much slower, as a fraction) of
+    /// a `metric` is no larger than the largest slowdown of that metric among the controls that
+    /// moved — or, when no control of that metric moved, than the shift itself: the machine alone
+    /// could explain it. Like is compared with like: a fsync control's tail slowing 40 times
+    /// does not explain a throughput falling by a third.
+    public func explains(worse: Double, metric: String) -> Bool {
+        guard slowdown > 0 else { return false }
+        let bound = largestSlowdowns?[metric] ?? slowdown
+        return bound > 0 && worse <= bound
     }
 
     /// The fewest control benchmarks that must move the same way before the machine is said to
@@ -45,12 +48,12 @@ public struct EnvironmentShift: Codable, Sendable, Equatable {
     /// tolerance. The machine moved when metrics of at least ``minimumBenchmarks`` distinct control
     /// benchmarks moved in the same direction; the shift is the median change of those metrics.
     public static func measure(_ comparisons: [MetricComparison]) -> EnvironmentShift? {
-        var moved: [(name: String, benchmark: String, slower: Double)] = []
+        var moved: [(name: String, benchmark: String, metric: String, slower: Double)] = []
         for c in comparisons where c.gating == .control && c.kind == .timing {
             guard let change = c.change, let low = c.intervalLow, let high = c.intervalHigh else { continue }
             let worse = c.direction == .lowerIsBetter ? change : 1 / (1 + change) - 1
             let excludesNoChange = low > 0 || high < 0
-            if excludesNoChange && abs(change) > c.tolerance { moved.append(("\(c.benchmark) \(c.metric)", c.benchmark, worse)) }
+            if excludesNoChange && abs(change) > c.tolerance { moved.append(("\(c.benchmark) \(c.metric)", c.benchmark, c.metric, worse)) }
         }
         let slower = moved.filter { $0.slower > 0 }
         let faster = moved.filter { $0.slower <= 0 }
@@ -61,8 +64,14 @@ public struct EnvironmentShift: Codable, Sendable, Equatable {
         guard max(slowerBenchmarks, fasterBenchmarks) >= minimumBenchmarks, let median = Quantile.median(way.map(\.slower)) else {
             return nil
         }
-        let extreme = slowerBenchmarks >= fasterBenchmarks ? way.map(\.slower).max() : way.map(\.slower).min()
-        return EnvironmentShift(slowdown: median, controls: way.map(\.name).sorted(), largestSlowdown: extreme)
+        let extremes = Dictionary(way.map { ($0.metric, $0.slower) }) { slowerBenchmarks >= fasterBenchmarks ? max($0, $1) : min($0, $1) }
+        return EnvironmentShift(slowdown: median, controls: way.map(\.name).sorted(), largestSlowdowns: extremes)
+    }
+
+    /// The largest slowdown of each statistic, e.g. "p50 up to +70.1 %, throughput up to +65.0 %".
+    public var largestSlowdownsSummary: String {
+        (largestSlowdowns ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) up to \(Format.percent($0.value))" }
+            .joined(separator: ", ")
     }
 
     /// One sentence for the top of a report.

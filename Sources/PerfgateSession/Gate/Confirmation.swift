@@ -155,7 +155,7 @@ public struct Confirmation {
     /// pass. Two exceptions do not hold the build; they are reported inconclusive with why:
     /// a lesser suspicion (the screen had not called it regressed), and a regression **the machine
     /// alone explains** — the controls say the machine was slower, and this metric was no more
-    /// slower than the most-slowed control (``EnvironmentShift/explains(worse:)``). On a loaded
+    /// slower than the same statistic of the most-slowed control (``EnvironmentShift/explains(worse:metric:)``). On a loaded
     /// runner the screen calls dozens of those (16 of 16 loaded runs of unchanged code ended in
     /// exit 5 under the old rule, none confirmed); a code regression larger than the machine's
     /// own slowdown still holds, one the confirmation re-measured and confirmed still fails, and a
@@ -196,7 +196,7 @@ public struct Confirmation {
         let explained = Set(
             unsettled.filter { id in
                 guard let c = calledRegressed[id], let shift = screen.environment else { return false }
-                return shift.explains(worse: expm1(worse(c)))
+                return shift.explains(worse: expm1(worse(c)), metric: c.metric)
             })
         let holding = unsettled.filter { calledRegressed[$0] != nil && !explained.contains($0) }
         let undecided = confirmed == 0 && !holding.isEmpty
@@ -204,14 +204,17 @@ public struct Confirmation {
             for index in comparisons.indices where explained.contains(comparisons[index].id) {
                 if comparisons[index].screen == nil { comparisons[index].screen = MetricComparison.Screening(of: comparisons[index]) }
                 comparisons[index].verdict = .inconclusive
+                let metric = comparisons[index].metric
                 comparisons[index].reason =
-                    "within the machine's slowdown (its own reference work up to \(Format.percent(shift.largestSlowdown ?? 0)) slower), "
+                    "within the machine's slowdown (the \(metric) of its own reference work up to "
+                    + "\(Format.percent(shift.largestSlowdowns?[metric] ?? shift.slowdown)) slower), "
                     + "and neither confirmed nor ruled out in paired rounds within the budget"
             }
             let names = unsettled.filter(explained.contains)
             notes.append(
-                "\(explained.count) regression(s) the screen called are no larger than the machine's own slowdown (the controls, "
-                    + "which run no WAL code, were up to \(Format.percent(shift.largestSlowdown ?? 0)) slower) and could be neither "
+                "\(explained.count) regression(s) the screen called are no larger than the machine's own slowdown of the same "
+                    + "statistic (the controls, which run no WAL code, were \(Format.percent(shift.slowdown)) slower, "
+                    + "\(shift.largestSlowdownsSummary)) and could be neither "
                     + "confirmed nor ruled out within the budget (" + names.prefix(5).joined(separator: "; ")
                     + (names.count > 5 ? "; …" : "") + "): the machine alone could explain them, so they are reported "
                     + "inconclusive and do not hold the build. The next run on a quieter machine compares them with the same baseline")
