@@ -154,8 +154,9 @@ public struct Confirmation {
     /// unconfirmed (exit 5) when nothing was confirmed: "we looked and could not tell" is not a
     /// pass. Two exceptions do not hold the build; they are reported inconclusive with why:
     /// a lesser suspicion (the screen had not called it regressed), and a regression **the machine
-    /// alone explains** — the controls say the machine was slower, and this metric was no more
-    /// slower than the same statistic of the most-slowed control (``EnvironmentShift/explains(worse:metric:)``). On a loaded
+    /// alone explains** — the controls say the machine was slower, and this metric was slower by at
+    /// most twice (on the log scale) the same statistic of the most-slowed control
+    /// (``EnvironmentShift/explains(worse:metric:)``). On a loaded
     /// runner the screen calls dozens of those (16 of 16 loaded runs of unchanged code ended in
     /// exit 5 under the old rule, none confirmed); a code regression larger than the machine's
     /// own slowdown still holds, one the confirmation re-measured and confirmed still fails, and a
@@ -207,14 +208,14 @@ public struct Confirmation {
                 let metric = comparisons[index].metric
                 comparisons[index].reason =
                     "within the machine's slowdown (the \(metric) of its own reference work up to "
-                    + "\(Format.percent(shift.largestSlowdowns?[metric] ?? shift.slowdown)) slower), "
+                    + "\(Format.percent(shift.largestSlowdowns?[metric] ?? shift.slowdown)) slower; at most twice that on the log scale), "
                     + "and neither confirmed nor ruled out in paired rounds within the budget"
             }
             let names = unsettled.filter(explained.contains)
             notes.append(
-                "\(explained.count) regression(s) the screen called are no larger than the machine's own slowdown of the same "
-                    + "statistic (the controls, which run no WAL code, were \(Format.percent(shift.slowdown)) slower, "
-                    + "\(shift.largestSlowdownsSummary)) and could be neither "
+                "\(explained.count) regression(s) the screen called are within what the machine's own slowdown explains (at most "
+                    + "twice, on the log scale, the slowdown of the same statistic of the controls, which run no WAL code: "
+                    + "\(Format.percent(shift.slowdown)) slower, \(shift.largestSlowdownsSummary)) and could be neither "
                     + "confirmed nor ruled out within the budget (" + names.prefix(5).joined(separator: "; ")
                     + (names.count > 5 ? "; …" : "") + "): the machine alone could explain them, so they are reported "
                     + "inconclusive and do not hold the build. The next run on a quieter machine compares them with the same baseline")
