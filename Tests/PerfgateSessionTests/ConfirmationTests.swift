@@ -182,7 +182,7 @@ import Testing
                 merged.notes.contains {
                     $0.hasPrefix("1 regression(s) the screen called are within what the machine's own slowdown explains")
                 })
-            // Controls whose same statistic moved at most +5 % (+10.3 % doubled on the log scale): beyond what the machine explains, it holds.
+            // Controls whose same statistic moved at most +5 % (+10.3 % doubled, log scale): beyond what the machine explains, it holds.
             #expect(outcome(EnvironmentShift(slowdown: 0.08, controls: controls, largestSlowdowns: [metric: 0.05])) == .unconfirmed)
             // Another statistic's slowdown does not explain it, however large; with none of its own, the shift itself is the bound.
             #expect(
