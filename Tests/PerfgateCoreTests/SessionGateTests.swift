@@ -130,6 +130,9 @@ import Testing
         let doubled = (1 + largest) * (1 + largest) - 1
         #expect(shift.explains(worse: doubled - 0.01, metric: "p50") && !shift.explains(worse: doubled + 0.01, metric: "p50"))
         #expect(!EnvironmentShift(slowdown: -0.3, controls: [], largestSlowdowns: ["p50": -0.4]).explains(worse: 0.01, metric: "p50"))
+        // A statistic no control saw slow is explained only by a re-measurement of the baseline's code.
+        #expect(!shift.explains(worse: 0.1, metric: "throughput"))
+        #expect(shift.explains(worse: 0.1, metric: "throughput", measured: 0.2))
     }
 
     /// One control alone does not make the machine move (on a quiet machine the fsync control

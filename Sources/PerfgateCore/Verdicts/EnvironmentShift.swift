@@ -24,13 +24,15 @@ public struct EnvironmentShift: Codable, Sendable, Equatable {
 
     /// Whether the machine was slower and a change of `worse` (how much slower, as a fraction) of
     /// a `metric` is within ``explanationFactor`` times, on the log scale, the largest slowdown of
-    /// that metric among the controls that moved — or, when no control of that metric moved, of
-    /// the shift itself: the machine alone could explain it. Like is compared with like: a fsync
-    /// control's tail slowing 40 times does not explain a throughput falling by a third.
-    public func explains(worse: Double, metric: String) -> Bool {
+    /// that same statistic the machine is known to have caused: among the controls that moved, or
+    /// `measured` (the baseline's own code re-measured now, when the confirmation ran it). Like is
+    /// compared with like: a fsync control's tail slowing 40 times explains no throughput, and a
+    /// statistic no control or re-measurement saw slow is not explained at all.
+    public func explains(worse: Double, metric: String, measured: Double? = nil) -> Bool {
         guard slowdown > 0 else { return false }
-        let bound = largestSlowdowns?[metric] ?? slowdown
-        return bound > 0 && log1p(worse) <= Self.explanationFactor * log1p(bound)
+        let bounds = [largestSlowdowns?[metric], measured].compactMap { $0 }
+        guard let bound = bounds.max(), bound > 0 else { return false }
+        return log1p(worse) <= Self.explanationFactor * log1p(bound)
     }
 
     /// How far beyond the controls' own slowdown (a factor on the log scale: 2 lets a control 70 %
