@@ -182,6 +182,8 @@ public struct MetricComparison: Codable, Sendable, Equatable {
                 if let low = screen.intervalLow, let high = screen.intervalHigh { text += " " + Format.interval(low, high) }
                 text += ")"
             }
+            // Why an unsettled one does not hold the build (the machine explains it), when it does not.
+            if verdict == .inconclusive, let reason, reason.hasPrefix("within the machine's slowdown") { text += "; \(reason)" }
         }
         return text
     }
