@@ -176,7 +176,7 @@ import Testing
             #expect(c.verdict == .inconclusive && c.screen?.verdict == .regressed)
             #expect(
                 c.reason?.contains(
-                    "within the machine's slowdown (the \(metric) of its reference work, or of the baseline's code "
+                    "within the machine's slowdown (the central statistics of its reference work, or of the baseline's code "
                         + "re-measured now, up to +35.0 % slower;"
                 ) == true)
             #expect(c.explanation.contains("; within the machine's slowdown"))

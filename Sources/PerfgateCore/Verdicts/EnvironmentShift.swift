@@ -24,15 +24,24 @@ public struct EnvironmentShift: Codable, Sendable, Equatable {
 
     /// Whether the machine was slower and a change of `worse` (how much slower, as a fraction) of
     /// a `metric` is within ``explanationFactor`` times, on the log scale, the largest slowdown of
-    /// that same statistic the machine is known to have caused: among the controls that moved, or
-    /// `measured` (the baseline's own code re-measured now, when the confirmation ran it). Like is
-    /// compared with like: a fsync control's tail slowing 40 times explains no throughput, and a
-    /// statistic no control or re-measurement saw slow is not explained at all.
-    public func explains(worse: Double, metric: String, measured: Double? = nil) -> Bool {
+    /// the same kind of statistic (``statisticClass(_:)``) that the machine is known to have
+    /// caused: among the controls that moved, or in `measured` (the baseline's own code re-measured
+    /// now, by metric name, when the confirmation ran it). Like is compared with like: a fsync
+    /// control's tail slowing 40 times explains no throughput, and a kind of statistic no control
+    /// or re-measurement saw slow is not explained at all.
+    public func explains(worse: Double, metric: String, measured: [String: Double] = [:]) -> Bool {
         guard slowdown > 0 else { return false }
-        let bounds = [largestSlowdowns?[metric], measured].compactMap { $0 }
+        let kind = Self.statisticClass(metric)
+        let bounds = ((largestSlowdowns ?? [:]).merging(measured) { max($0, $1) }).filter { Self.statisticClass($0.key) == kind }.values
         guard let bound = bounds.max(), bound > 0 else { return false }
         return log1p(worse) <= Self.explanationFactor * log1p(bound)
+    }
+
+    /// The kind of statistic a metric is, for comparing like with like: each tail percentile and the
+    /// maximum on its own; everything else — the median, the mean, a rate, a cost per message or per
+    /// GB — is work done per unit of time, which a busy machine stretches alike.
+    public static func statisticClass(_ metric: String) -> String {
+        ["p90", "p99", "p99.9", "max"].contains(metric) ? metric : "central"
     }
 
     /// How far beyond the controls' own slowdown (a factor on the log scale: 2 lets a control 70 %

@@ -198,7 +198,7 @@ public struct Confirmation {
         let explained = Set(
             unsettled.filter { id in
                 guard let c = calledRegressed[id], let shift = screen.environment else { return false }
-                return shift.explains(worse: expm1(worse(c)), metric: c.metric, measured: machine[c.metric])
+                return shift.explains(worse: expm1(worse(c)), metric: c.metric, measured: machine)
             })
         let holding = unsettled.filter { calledRegressed[$0] != nil && !explained.contains($0) }
         let undecided = confirmed == 0 && !holding.isEmpty
@@ -207,16 +207,20 @@ public struct Confirmation {
                 if comparisons[index].screen == nil { comparisons[index].screen = MetricComparison.Screening(of: comparisons[index]) }
                 comparisons[index].verdict = .inconclusive
                 let metric = comparisons[index].metric
-                let bound = [shift.largestSlowdowns?[metric], machine[metric]].compactMap { $0 }.max() ?? 0
+                let kind = EnvironmentShift.statisticClass(metric)
+                let bound =
+                    ((shift.largestSlowdowns ?? [:]).merging(machine) { max($0, $1) })
+                    .filter { EnvironmentShift.statisticClass($0.key) == kind }.values.max() ?? 0
                 comparisons[index].reason =
-                    "within the machine's slowdown (the \(metric) of its reference work, or of the baseline's code re-measured now, "
-                    + "up to \(Format.percent(bound)) slower; at most twice that on the log scale), "
+                    "within the machine's slowdown (\(kind == "central" ? "the central statistics" : "the \(kind)") of its reference "
+                    + "work, or of the baseline's code re-measured now, up to \(Format.percent(bound)) slower; at most twice that on "
+                    + "the log scale), "
                     + "and neither confirmed nor ruled out in paired rounds within the budget"
             }
             let names = unsettled.filter(explained.contains)
             notes.append(
                 "\(explained.count) regression(s) the screen called are within what the machine's own slowdown explains (at most "
-                    + "twice, on the log scale, the slowdown of the same statistic of the controls, which run no WAL code ("
+                    + "twice, on the log scale, the slowdown of the same kind of statistic of the controls, which run no WAL code ("
                     + "\(shift.largestSlowdownsSummary)), or of the baseline's own code re-measured now ("
                     + machine.sorted { $0.key < $1.key }.map { "\($0.key) up to \(Format.percent($0.value))" }.joined(separator: ", ")
                     + ")) and could be neither "
