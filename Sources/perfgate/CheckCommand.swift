@@ -73,7 +73,15 @@ struct CheckCommand: ParsableCommand {
             var report = try session.report(
                 current: result, currentSource: path, explicitBaseline: explicit, baseRef: baseRef, screening: !noConfirm)
             if !noConfirm {
-                report = Confirmation(budgetSeconds: confirmBudget.seconds, headBinary: Terminal.executablePath)
+                var confirmation = Confirmation(budgetSeconds: confirmBudget.seconds, headBinary: Terminal.executablePath)
+                // A slowdown injected into this run (the gate's own power runs) slows the head side
+                // of the confirmation too: its sides get the variable explicitly, so the head would
+                // otherwise re-measure the code without it and rule out the very slowdown injected.
+                if let injected = session.environment.variables[RoundInvocation.slowdownVariable], !injected.isEmpty {
+                    confirmation.headSlowdown = injected
+                }
+                report =
+                    confirmation
                     .confirm(
                         report, scenario: suite.scenario, session: session, note: Terminal.note,
                         progress: { line, final in if final || Terminal.stderrIsTerminal { Terminal.progress(line, final: final) } })
