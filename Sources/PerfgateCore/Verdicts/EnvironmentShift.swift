@@ -30,11 +30,15 @@ public struct EnvironmentShift: Codable, Sendable, Equatable {
     /// control's tail slowing 40 times explains no throughput, and a kind of statistic no control
     /// or re-measurement saw slow is not explained at all.
     public func explains(worse: Double, metric: String, measured: [String: Double] = [:]) -> Bool {
-        guard slowdown > 0 else { return false }
-        let kind = Self.statisticClass(metric)
-        let bounds = ((largestSlowdowns ?? [:]).merging(measured) { max($0, $1) }).filter { Self.statisticClass($0.key) == kind }.values
-        guard let bound = bounds.max(), bound > 0 else { return false }
+        guard slowdown > 0, let bound = largestSlowdown(like: metric, measured: measured), bound > 0 else { return false }
         return log1p(worse) <= Self.explanationFactor * log1p(bound)
+    }
+
+    /// The largest known slowdown of the kind of statistic `metric` is, among the controls that
+    /// moved and `measured`; nil when neither has one.
+    public func largestSlowdown(like metric: String, measured: [String: Double] = [:]) -> Double? {
+        let kind = Self.statisticClass(metric)
+        return (largestSlowdowns ?? [:]).merging(measured) { max($0, $1) }.filter { Self.statisticClass($0.key) == kind }.values.max()
     }
 
     /// The kind of statistic a metric is, for comparing like with like: each tail percentile and the
@@ -87,9 +91,11 @@ public struct EnvironmentShift: Codable, Sendable, Equatable {
     }
 
     /// The largest slowdown of each statistic, e.g. "p50 up to +70.1 %, throughput up to +65.0 %".
-    public var largestSlowdownsSummary: String {
-        (largestSlowdowns ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) up to \(Format.percent($0.value))" }
-            .joined(separator: ", ")
+    public var largestSlowdownsSummary: String { Self.summary(largestSlowdowns ?? [:]) }
+
+    /// Slowdowns by statistic, e.g. "p50 up to +70.1 %, throughput up to +65.0 %".
+    public static func summary(_ slowdowns: [String: Double]) -> String {
+        slowdowns.sorted { $0.key < $1.key }.map { "\($0.key) up to \(Format.percent($0.value))" }.joined(separator: ", ")
     }
 
     /// One sentence for the top of a report.

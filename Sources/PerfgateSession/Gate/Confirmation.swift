@@ -201,6 +201,7 @@ public struct Confirmation {
                 return shift.explains(worse: expm1(worse(c)), metric: c.metric, measured: machine)
             })
         let holding = unsettled.filter { calledRegressed[$0] != nil && !explained.contains($0) }
+        let suspicions = unsettled.filter { calledRegressed[$0] == nil }
         let undecided = confirmed == 0 && !holding.isEmpty
         if !explained.isEmpty, let shift = screen.environment {
             for index in comparisons.indices where explained.contains(comparisons[index].id) {
@@ -208,9 +209,7 @@ public struct Confirmation {
                 comparisons[index].verdict = .inconclusive
                 let metric = comparisons[index].metric
                 let kind = EnvironmentShift.statisticClass(metric)
-                let bound =
-                    ((shift.largestSlowdowns ?? [:]).merging(machine) { max($0, $1) })
-                    .filter { EnvironmentShift.statisticClass($0.key) == kind }.values.max() ?? 0
+                let bound = shift.largestSlowdown(like: metric, measured: machine) ?? 0
                 comparisons[index].reason =
                     "within the machine's slowdown (\(kind == "central" ? "the central statistics" : "the \(kind)") of its reference "
                     + "work, or of the baseline's code re-measured now, up to \(Format.percent(bound)) slower; at most twice that on "
@@ -222,7 +221,7 @@ public struct Confirmation {
                 "\(explained.count) regression(s) the screen called are within what the machine's own slowdown explains (at most "
                     + "twice, on the log scale, the slowdown of the same kind of statistic of the controls, which run no WAL code ("
                     + "\(shift.largestSlowdownsSummary)), or of the baseline's own code re-measured now ("
-                    + machine.sorted { $0.key < $1.key }.map { "\($0.key) up to \(Format.percent($0.value))" }.joined(separator: ", ")
+                    + EnvironmentShift.summary(machine)
                     + ")) and could be neither "
                     + "confirmed nor ruled out within the budget (" + names.prefix(5).joined(separator: "; ")
                     + (names.count > 5 ? "; …" : "") + "): the machine alone could explain them, so they are reported "
@@ -233,8 +232,7 @@ public struct Confirmation {
                 "\(holding.count) regression(s) the screen called could be neither confirmed nor ruled out within the confirmation "
                     + "budget (" + holding.prefix(5).joined(separator: "; ") + (holding.count > 5 ? "; …" : "")
                     + "). Exit 5 says so: re-run on a quieter runner, or give the confirmation more time with --confirm-budget")
-        } else if !unsettled.filter({ calledRegressed[$0] == nil }).isEmpty {
-            let suspicions = unsettled.filter { calledRegressed[$0] == nil }
+        } else if !suspicions.isEmpty {
             notes.append(
                 "\(suspicions.count) flagged metric(s) that the screen had not called regressed could be neither confirmed nor ruled "
                     + "out within the budget (" + suspicions.prefix(5).joined(separator: "; ") + (suspicions.count > 5 ? "; …" : "")
