@@ -69,7 +69,7 @@ let package = Package(
         // Stamps the commit being built into `perfgate --version`.
         .plugin(name: "BuildCommitPlugin", capability: .buildTool()),
         .testTarget(name: "KaelixWALTests", dependencies: ["KaelixWAL", "KaelixWALTestSupport", "PerfgateSupport", "CKaelixSupport"]),
-        .testTarget(name: "WALBenchmarksTests", dependencies: ["WALBenchmarks", "PerfgateCore", "PerfgateTestSupport"]),
+        .testTarget(name: "WALBenchmarksTests", dependencies: ["WALBenchmarks", "CKaelixSupport", "PerfgateCore", "PerfgateTestSupport"]),
         // Test machinery of the gate: result builders and a git repository fixture.
         .target(name: "PerfgateTestSupport", dependencies: ["PerfgateCore", "PerfgateGit", "PerfgateSupport"]),
         .testTarget(

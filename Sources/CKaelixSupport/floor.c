@@ -8,6 +8,8 @@
 #include "CKaelixSupport.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -116,6 +118,148 @@ int kaelix_floor_write_singles(int fd, const void *message, size_t size, size_t 
         offset += (off_t)length;
     }
     return 0;
+}
+
+// Group commit in its plainest sound form: a writer lays out and checksums its record, copies it
+// into the shared pending buffer under one mutex and waits on one condition variable until a
+// leader has made it durable; whichever waiter finds no flush under way becomes the leader, takes
+// everything pending, writes it with one pwrite and one fdatasync outside the lock, then wakes all.
+struct group_commit {
+    pthread_mutex_t lock;
+    pthread_cond_t durable_moved;
+    uint8_t *pending;
+    uint8_t *flushing;
+    size_t pending_length;
+    uint64_t appended;
+    uint64_t durable;
+    int flushing_now;
+    int error;
+    int fd;
+    off_t offset;
+    const uint8_t *message;
+    size_t size;
+    size_t per_writer;
+    size_t frame_bytes;
+    uint64_t *latencies;
+    uint64_t syncs;
+};
+
+struct group_writer {
+    struct group_commit *group;
+    size_t index;
+};
+
+// With the lock held: flushes everything pending (as the leader) and returns with the lock held.
+static void group_flush(struct group_commit *g) {
+    g->flushing_now = 1;
+    uint8_t *batch = g->pending;
+    size_t length = g->pending_length;
+    uint64_t target = g->appended;
+    off_t offset = g->offset;
+    g->pending = g->flushing;
+    g->flushing = batch;
+    g->pending_length = 0;
+    g->offset += (off_t)length;
+    pthread_mutex_unlock(&g->lock);
+    int error = 0;
+    if (pwrite(g->fd, batch, length, offset) != (ssize_t)length) {
+        error = errno ? errno : EIO;
+    } else if (fdatasync(g->fd) != 0) {
+        error = errno;
+    }
+    pthread_mutex_lock(&g->lock);
+    g->syncs++;
+    if (error != 0) {
+        g->error = error;
+    }
+    g->durable = target;
+    g->flushing_now = 0;
+    pthread_cond_broadcast(&g->durable_moved);
+}
+
+static void *group_writer_main(void *argument) {
+    struct group_writer *writer = argument;
+    struct group_commit *g = writer->group;
+    uint8_t *frame = malloc(g->frame_bytes);
+    if (frame == NULL) {
+        pthread_mutex_lock(&g->lock);
+        g->error = ENOMEM;
+        pthread_cond_broadcast(&g->durable_moved);
+        pthread_mutex_unlock(&g->lock);
+        return NULL;
+    }
+    for (size_t i = 0; i < g->per_writer; i++) {
+        uint64_t started = floor_now();
+        size_t length = build_frame(frame, g->message, g->size, 1, (uint64_t)(writer->index * g->per_writer + i));
+        pthread_mutex_lock(&g->lock);
+        memcpy(g->pending + g->pending_length, frame, length);
+        g->pending_length += length;
+        uint64_t mine = ++g->appended;
+        while (g->durable < mine && g->error == 0) {
+            if (!g->flushing_now) {
+                group_flush(g);
+            } else {
+                pthread_cond_wait(&g->durable_moved, &g->lock);
+            }
+        }
+        int failed = g->error != 0;
+        pthread_mutex_unlock(&g->lock);
+        if (failed) {
+            break;
+        }
+        g->latencies[writer->index * g->per_writer + i] = floor_now() - started;
+    }
+    free(frame);
+    return NULL;
+}
+
+int kaelix_floor_group_commit(
+    int fd, const void *message, size_t size, size_t writers, size_t per_writer, uint64_t *latencies, uint64_t *syncs) {
+    struct group_commit g;
+    memset(&g, 0, sizeof g);
+    g.frame_bytes = kaelix_floor_frame_size(size, 1);
+    // Each writer has at most one record pending, so `writers` frames always fit.
+    g.pending = malloc(writers * g.frame_bytes);
+    g.flushing = malloc(writers * g.frame_bytes);
+    struct group_writer *states = calloc(writers, sizeof *states);
+    pthread_t *threads = calloc(writers, sizeof *threads);
+    int status = 0;
+    if (g.pending == NULL || g.flushing == NULL || states == NULL || threads == NULL) {
+        status = ENOMEM;
+        goto done;
+    }
+    pthread_mutex_init(&g.lock, NULL);
+    pthread_cond_init(&g.durable_moved, NULL);
+    g.fd = fd;
+    g.message = message;
+    g.size = size;
+    g.per_writer = per_writer;
+    g.latencies = latencies;
+    size_t started = 0;
+    for (; started < writers; started++) {
+        states[started].group = &g;
+        states[started].index = started;
+        if (pthread_create(&threads[started], NULL, group_writer_main, &states[started]) != 0) {
+            pthread_mutex_lock(&g.lock);
+            g.error = EAGAIN;
+            pthread_cond_broadcast(&g.durable_moved);
+            pthread_mutex_unlock(&g.lock);
+            break;
+        }
+    }
+    for (size_t i = 0; i < started; i++) {
+        pthread_join(threads[i], NULL);
+    }
+    status = g.error;
+    *syncs = g.syncs;
+    pthread_cond_destroy(&g.durable_moved);
+    pthread_mutex_destroy(&g.lock);
+done:
+    free(g.pending);
+    free(g.flushing);
+    free(states);
+    free(threads);
+    return status;
 }
 
 int64_t kaelix_floor_scan(const void *base, size_t length, int verify, uint64_t *payload_bytes) {

@@ -103,6 +103,12 @@ enum AppendBenchmarks {
         }
     }
 
+    /// Appends per writer in `wal.append.concurrent/writers=<n>` (and its floor): fewer as writers
+    /// grow, so a round's duration stays about the same.
+    static func concurrentAppendsPerWriter(_ context: RoundContext, writers: Int) -> Int {
+        max(10, context.scenario.syncedOperations * 4 / max(1, writers / 2 + 1))
+    }
+
     /// `wal.append.concurrent/writers=<n>/64B/sync=group`: n threads appending at once through
     /// group commit; aggregate msg/s and per-append latency.
     static func concurrent(writers: Int) -> BenchmarkDefinition {
@@ -110,7 +116,7 @@ enum AppendBenchmarks {
             "wal.append.concurrent/writers=\(writers)/64B/sync=group",
             tags: ["family": "append.concurrent", "writers": "\(writers)", "size": "64", "sync": "group"]
         ) { context in
-            let perWriter = max(10, context.scenario.syncedOperations * 4 / max(1, writers / 2 + 1))
+            let perWriter = concurrentAppendsPerWriter(context, writers: writers)
             let fs = CountingFileSystem()
             let log = try WriteAheadLog.open(
                 directory: context.path("wal"),

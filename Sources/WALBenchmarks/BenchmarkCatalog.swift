@@ -74,6 +74,11 @@ public enum BenchmarkCatalog {
             list.append(FloorBenchmarks.scan(size: 64, verify: false))
         }
         if full || scenario == .ci { list.append(FloorBenchmarks.scan(size: 1024, verify: false)) }
+        // Group commit in C beside the WAL's concurrent writers: in ci, the control that feels a busy
+        // core and a busy disk the way many threads waking one another and syncing do.
+        for writers in writerCounts where full || (scenario == .ci && writers == 16) || (scenario == .quick && writers == 4) {
+            list.append(FloorBenchmarks.groupCommit(writers: writers))
+        }
         if full {
             list.append(FloorBenchmarks.batch(size: 1024, batch: 1000, sync: false))
             list.append(FloorBenchmarks.randomRead(size: 1024))

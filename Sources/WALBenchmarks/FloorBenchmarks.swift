@@ -72,6 +72,41 @@ enum FloorBenchmarks {
         }
     }
 
+    /// `floor.sync.group/writers=<n>/64B`: `writers` threads appending 64-byte records through the
+    /// plainest sound group commit, in C (one mutex, one condition variable; a waiting writer leads
+    /// one pwrite + fdatasync of everything pending): the floor of
+    /// `wal.append.concurrent/writers=<n>/64B/sync=group`, with the same appends per writer. It is
+    /// also the control that feels what the WAL's concurrent benchmarks feel and the single-threaded
+    /// controls miss: threads that wake one another on a busy core, and fsyncs queued behind
+    /// someone else's writes.
+    static func groupCommit(writers: Int) -> BenchmarkDefinition {
+        BenchmarkDefinition(
+            "floor.sync.group/writers=\(writers)/64B",
+            tags: ["family": "floor", "role": "control", "writers": "\(writers)", "size": "64", "sync": "fdatasync"]
+        ) { context in
+            let perWriter = AppendBenchmarks.concurrentAppendsPerWriter(context, writers: writers)
+            let total = perWriter * writers
+            let fd = try ReferenceBenchmarks.scratchFile(
+                context, bytes: total * kaelix_floor_frame_size(64, 1) + (1 << 20), zeroFill: true)
+            defer { close(fd) }
+            let message = [UInt8](repeating: 0x33, count: 64)
+            var nanoseconds = [UInt64](repeating: 0, count: total)
+            var syncs: UInt64 = 0
+            let phase = MeasuredPhase.start()
+            let status = message.withUnsafeBytes { source in
+                nanoseconds.withUnsafeMutableBufferPointer {
+                    kaelix_floor_group_commit(fd, source.baseAddress, 64, writers, perWriter, $0.baseAddress, &syncs)
+                }
+            }
+            let elapsed = phase.stop()
+            guard status == 0 else { throw BenchmarkFailure("floor group commit failed: errno \(status)") }
+            let perMessage = MetricSpec(MetricSpec.syncsPerMessage.name, MetricSpec.syncsPerMessage.unit, .lowerIsBetter, .timing)
+            return (
+                total, values(of: nanoseconds, size: 64, elapsed: elapsed) + [MeasuredValue(perMessage, Double(syncs) / Double(total))]
+            )
+        }
+    }
+
     /// The values of a round whose operations C timed one by one (`nanoseconds`): latency
     /// percentiles, rates over the whole phase, and its processor time per operation.
     static func values(of nanoseconds: [UInt64], size: Int, elapsed: MeasuredPhase.Elapsed) -> [MeasuredValue] {

@@ -50,12 +50,14 @@ import Testing
             "wal.read.random/64B/mmap", "wal.recovery/warm", "wal.streams.inactive", "floor.write.batch/64B/batch=10000",
             "floor.sync.batch/64B/batch=10000", "wal.append.batch/64B/batch=10000/sync=every", "floor.write.single/64B",
             "floor.sync.single/64B", "floor.read.random/64B", "floor.scan/64B", "floor.walk/64B", "floor.walk/1KB",
-            "wal.append.concurrent/writers=16/64B/sync=group", "wal.txn/k=10", "wal.replay/64B", "wal.convert.decode/64B",
+            "wal.append.concurrent/writers=16/64B/sync=group", "floor.sync.group/writers=16/64B", "wal.txn/k=10", "wal.replay/64B",
+            "wal.convert.decode/64B",
         ] {
             #expect(ci.contains(id), "ci must measure \(id)")
         }
         let comprehensive = BenchmarkCatalog.benchmarks(for: .comprehensive).map(\.id)
         #expect(comprehensive.contains("wal.append.concurrent/writers=32/64B/sync=group"))
+        #expect(comprehensive.contains("floor.sync.group/writers=32/64B"))
         #expect(Scenario.ci.rounds >= 10)
     }
 

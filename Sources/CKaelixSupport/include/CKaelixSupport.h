@@ -90,6 +90,14 @@ int64_t kaelix_floor_write_batches(
 /// Returns 0 or an errno.
 int kaelix_floor_write_singles(int fd, const void *message, size_t size, size_t count, int sync, void *frame, uint64_t *latencies);
 
+/// Group commit by `writers` threads, `per_writer` one-record frames each, into `fd` (preallocated,
+/// written from offset 0): every append waits until one pwrite + fdatasync by whichever waiting
+/// writer leads has made it durable (one mutex, one condition variable). Stores each append's
+/// nanoseconds, writer by writer, in `latencies` (writers × per_writer) and the fdatasync calls in
+/// `syncs`. Returns 0 or an errno.
+int kaelix_floor_group_commit(
+    int fd, const void *message, size_t size, size_t writers, size_t per_writer, uint64_t *latencies, uint64_t *syncs);
+
 /// Walks the frames written by kaelix_floor_write_batches in a mapping of `length` bytes, checking
 /// each frame's CRC32C when `verify` (what recovery's scan does) and decoding every record header
 /// (what replay does); stops at a zero length. Returns the records seen (their payload bytes in

@@ -36,6 +36,12 @@ public struct FloorRatio: Sendable {
         .init(
             label: "random 64B read (mmap), p99", benchmark: "wal.read.random/64B/mmap", floor: "floor.read.random/64B", metric: "p99",
             goal: 1.5),
+        .init(
+            label: "group commit, 16 writers, p99", benchmark: "wal.append.concurrent/writers=16/64B/sync=group",
+            floor: "floor.sync.group/writers=16/64B", metric: "p99"),
+        .init(
+            label: "group commit, 16 writers", benchmark: "wal.append.concurrent/writers=16/64B/sync=group",
+            floor: "floor.sync.group/writers=16/64B", metric: "throughput"),
         .init(label: "replay 64B", benchmark: "wal.replay/64B", floor: "floor.walk/64B", metric: "throughput"),
         .init(label: "replay 1KB", benchmark: "wal.replay/1KB", floor: "floor.walk/1KB", metric: "throughput"),
         .init(
