@@ -31,13 +31,16 @@ set +e
 swift test --skip-build 2>&1 | tee "$log" | grep -vE '^(◇|↳|✔ Test [^ ]+\()'
 status=${PIPESTATUS[0]}
 set -e
-# One plain closing line for any CI reader: "N passed, N failed, N skipped".
-passed=$(grep -cE '^✔ Test [^ ]+\(.*\) passed' "$log" || true)
-failed=$(grep -cE '^✘ Test [^ ]+\(.*\) failed' "$log" || true)
-skipped=$(grep -cE '^➜ Test [^ ]+\(.*\) skipped' "$log" || true)
+# One plain closing line for any CI reader: "N passed, N failed, N skipped". Tests run in parallel,
+# so one output line can hold several results: count every result, not lines; a parameterized test
+# ("… with 62 test cases passed") counts once, as swift-testing's own "Test run with N tests" does.
+count() { grep -oP "$1 Test (?!run with )[^✔✘◇↳➜]*? $2" "$log" | wc -l; }
+passed=$(count ✔ 'passed after')
+failed=$(count ✘ 'failed after')
+skipped=$(count ➜ 'skipped')
 if [ "$skipped" -gt 0 ]; then
     echo "skipped (a missing tool; .ci/run installs them):"
-    grep -E '^➜ Test [^ ]+\(.*\) skipped' "$log" | sed 's/^/  /'
+    grep -oP "➜ Test (?!run with )[^✔✘◇↳➜]*? skipped[^✔✘◇↳➜]*" "$log" | sed 's/^/  /'
 fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$status" -eq 0 ] && [ "$skipped" -gt 0 ] && [ "${PERFGATE_NO_SKIPS:-0}" = 1 ]; then
