@@ -13,6 +13,8 @@ import Testing
         var records: [WALRecord]
         var counts: [String: UInt64]
         var sequences: [UInt64?]
+        /// Every record read again by its position (through the checkpoints, not a cursor).
+        var byPosition: [WALRecord]
     }
 
     static func observe(_ log: WriteAheadLog) throws -> Observed {
@@ -26,7 +28,8 @@ import Testing
                 sequences.append(try log.position(ofSequence: sequence, in: stream))
             }
         }
-        return Observed(end: log.endPosition, records: records, counts: counts, sequences: sequences)
+        let byPosition = try records.map { try log.read(at: $0.position) }
+        return Observed(end: log.endPosition, records: records, counts: counts, sequences: sequences, byPosition: byPosition)
     }
 
     /// A log over several 8 KiB segments: batches and single appends to three streams (one
@@ -82,6 +85,37 @@ import Testing
         #expect(reread.recoveryReport.sealedSegmentsFromIndex == sealed)
         #expect(try Self.observe(reread) == fromIndex)
         try reread.close()
+    }
+
+    /// Index files of version 1 (before the compressed-frames flag) still open their segments,
+    /// which are then taken to hold compressed frames; a version-2 index says which segments do,
+    /// and reads of both kinds of segment find the same records.
+    @Test func versionOneIndexesStillOpenAndSayNothingOfCompression() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let configuration = try Self.writeLog(dir)
+        let names = try Self.indexFiles(dir)
+        let current = try names.map { name -> SegmentIndexFile in
+            try #require(SegmentIndexFile.decode(Array(try Data(contentsOf: URL(fileURLWithPath: dir.path + "/" + name)))))
+        }
+        #expect(current.contains { $0.hasCompressedFrames }, "the log's 1000-record batches are compressed")
+        #expect(current.contains { !$0.hasCompressedFrames }, "and some segments hold none")
+        let pristine = try WriteAheadLog.openReadOnly(directory: dir.path, configuration: configuration)
+        let expected = try Self.observe(pristine)
+        try pristine.close()
+        for (name, index) in zip(names, current) {
+            let old = index.encoded(version: 1)
+            let decoded = try #require(SegmentIndexFile.decode(old))
+            #expect(decoded.hasCompressedFrames, "a version-1 index cannot say, so compression is assumed")
+            var same = decoded
+            same.hasCompressedFrames = index.hasCompressedFrames
+            #expect(same == index)
+            try Data(old).write(to: URL(fileURLWithPath: dir.path + "/" + name))
+        }
+        let log = try WriteAheadLog.openReadOnly(directory: dir.path, configuration: configuration)
+        #expect(log.recoveryReport.sealedSegmentsFromIndex == names.count)
+        #expect(try Self.observe(log) == expected)
+        try log.close()
     }
 
     /// A torn, bit-flipped, truncated or foreign index (another segment's, or this segment's id

@@ -41,7 +41,7 @@ extension WriteAheadLog {
     /// retain and one release.
     @inline(__always)
     private func withLocated<R>(_ position: UInt64, _ body: (UInt32, UnsafeRawBufferPointer) throws -> R) throws -> R {
-        let (segment, checkpoint) = try indexLock.withLock { () throws -> (Segment, (frameOffset: Int, recordOffset: Int, skip: UInt64)?) in
+        let (segment, checkpoint) = try indexLock.withLock { () throws -> (Segment, Segment.WalkStart?) in
             guard let first = segments.first else { throw WALError.closed }
             guard position < visibleEnd else { throw WALError.positionNotWritten(position: position, nextPosition: visibleEnd) }
             guard position >= first.basePosition else {

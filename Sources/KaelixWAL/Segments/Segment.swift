@@ -1,3 +1,4 @@
+import CKaelixSupport
 import Synchronization
 
 /// One segment file: its identity, its read-only mapping, how far it is written, and a sparse
@@ -45,6 +46,11 @@ final class Segment: @unchecked Sendable {
         var frame: UInt32
         var record: UInt32
     }
+    /// Whether a data frame of this segment is compressed (its checkpoints then point into the
+    /// inflated copy). Without one, a read walks from its checkpoint straight in the mapping,
+    /// without reading the frame's header: on a large segment that header is usually on another
+    /// page, one more cache and TLB miss a read. Changes under the index lock, like the checkpoints.
+    private(set) var hasCompressedFrames = false
     /// Inflated records areas of compressed frames, shared by the log and bounded in bytes.
     let inflatedFrames: InflatedFrameCache
     /// The stream definitions this segment carries (its head table and any later ones), and its
@@ -146,6 +152,7 @@ final class Segment: @unchecked Sendable {
         guard let area = recordsArea(base, frameOffset: frameOffset, segmentOffset: segmentOffset, header: header, keep: false)
         else { return false }
         let compressed = header.flags & FrameLayout.compressedFlag != 0
+        if compressed { hasCompressedFrames = true }
         let delta = UInt32(truncatingIfNeeded: compressed ? 0 : segmentOffset - frameOffset)
         let frameInSegment = UInt32(truncatingIfNeeded: segmentOffset)
         let first = header.basePosition
@@ -217,7 +224,8 @@ final class Segment: @unchecked Sendable {
         let sealCRC = FrameHeader(from: mapping.base + sealOffset).crc
         return SegmentIndexFile(
             segmentID: id, basePosition: basePosition, endPosition: endPosition, sealOffset: UInt64(sealOffset), sealCRC: sealCRC,
-            checkpointPositions: checkpoints.map(\.position), checkpointOffsets: checkpoints.map(\.record),
+            hasCompressedFrames: hasCompressedFrames, checkpointPositions: checkpoints.map(\.position),
+            checkpointOffsets: checkpoints.map(\.record),
             checkpointFrames: checkpoints.map(\.frame),
             definitions: definitions, runs: runs)
     }
@@ -235,6 +243,7 @@ final class Segment: @unchecked Sendable {
         checkpoints = (0..<index.checkpointPositions.count).map {
             Checkpoint(position: index.checkpointPositions[$0], frame: index.checkpointFrames[$0], record: index.checkpointOffsets[$0])
         }
+        hasCompressedFrames = index.hasCompressedFrames
         endPosition = index.endPosition
         writeOffset = Int(index.sealOffset) + FrameLayout.sealFrameSize
         sealed = true
@@ -295,29 +304,65 @@ final class Segment: @unchecked Sendable {
     }
 
     /// Where the walk to the record at `position` starts: its frame, the checkpoint's record
-    /// offset and how many records to skip. Needs the index lock (appends grow the checkpoints).
-    func checkpoint(of position: UInt64) -> (frameOffset: Int, recordOffset: Int, skip: UInt64)? {
+    /// offset, how many records to skip, and whether the frame may be compressed (the segment
+    /// holds a compressed frame: its header says). Needs the index lock (appends grow the
+    /// checkpoints and set ``hasCompressedFrames``).
+    func checkpoint(of position: UInt64) -> WalkStart? {
         guard let low = checkpoint(before: position) else { return nil }
         let checkpoint = checkpoints[low]
-        return (Int(checkpoint.frame), Int(checkpoint.record), position - checkpoint.position)
+        return WalkStart(
+            frameOffset: Int(checkpoint.frame), recordOffset: Int(checkpoint.record), skip: position - checkpoint.position,
+            mayBeCompressed: hasCompressedFrames)
     }
 
-    /// Where the record a ``checkpoint(of:)`` leads to starts: `(base, offset, end of its records
-    /// area, owner of an inflated copy to hold while reading)`, or nil when the bytes do not lead
-    /// to it. Needs no lock: published frames never change.
-    func recordLocation(from checkpoint: (frameOffset: Int, recordOffset: Int, skip: UInt64))
-        -> (base: UnsafeRawPointer, offset: Int, end: Int, owner: InflatedFrame?)?
-    {
+    /// Where a read by position starts walking (``checkpoint(of:)``).
+    struct WalkStart {
+        var frameOffset: Int
+        var recordOffset: Int
+        var skip: UInt64
+        var mayBeCompressed: Bool
+    }
+
+    /// Where the record a ``checkpoint(of:)`` leads to starts: `(base, offset, end of the bytes
+    /// it may span, owner of an inflated copy to hold while reading)`, or nil when the bytes do
+    /// not lead to it. Needs no lock: published frames never change. In a segment without
+    /// compressed frames the walk starts at the checkpoint in the mapping, bounded by the mapping:
+    /// the frame's checksum (verified before any read) vouches for the record headers it walks,
+    /// and the frame's own header, usually pages away, is not read.
+    func recordLocation(from checkpoint: WalkStart) -> (base: UnsafeRawPointer, offset: Int, end: Int, owner: InflatedFrame?)? {
         let frameOffset = checkpoint.frameOffset
-        guard frameOffset + FrameLayout.headerSize <= mapping.length else { return nil }
-        let header = FrameHeader(from: mapping.base + frameOffset)
-        guard Int(header.length) <= mapping.length - frameOffset,
-            let area = recordsArea(mapping.base, frameOffset: frameOffset, segmentOffset: frameOffset, header: header)
-        else { return nil }
+        let area: (base: UnsafeRawPointer, start: Int, end: Int, owner: InflatedFrame?)
+        if checkpoint.mayBeCompressed {
+            guard frameOffset + FrameLayout.headerSize <= mapping.length else { return nil }
+            let header = FrameHeader(from: mapping.base + frameOffset)
+            guard Int(header.length) <= mapping.length - frameOffset,
+                let found = recordsArea(mapping.base, frameOffset: frameOffset, segmentOffset: frameOffset, header: header)
+            else { return nil }
+            area = found
+        } else {
+            guard checkpoint.recordOffset < mapping.length else { return nil }
+            area = (UnsafeRawPointer(mapping.base), checkpoint.recordOffset, mapping.length, nil)
+        }
         var offset = checkpoint.recordOffset
         var skip = checkpoint.skip
         let base = area.base
         let end = area.end
+        if skip > 1 {
+            // Each record's header says where the next starts, so a plain walk waits for one cache
+            // miss after another. Records of a stream are mostly alike in size: guess the starts
+            // of the rest from the first record's length and ask for them all at once.
+            var next = offset
+            guard Varint.read(base, &next, end: end) != nil, let length = Varint.read(base, &next, end: end),
+                length <= UInt64(end - next)
+            else { return nil }
+            let stride = next + Int(length) - offset
+            var ahead = offset
+            for _ in 0..<skip {
+                ahead += stride
+                guard ahead < end else { break }
+                kaelix_prefetch(base + ahead)
+            }
+        }
         while skip > 0 {
             guard Varint.read(base, &offset, end: end) != nil, let length = Varint.read(base, &offset, end: end),
                 length <= UInt64(end - offset)

@@ -16,8 +16,9 @@ import Glibc
 /// open (only on first read, ``Segment/verifySealed()``), and still are on first read; damage is
 /// reported then.
 ///
-/// Layout (little-endian): magic `KWIX`, version u32 (1), segment id u64, base position u64, end
-/// position u64, seal offset u64, seal CRC u32, then counted arrays — checkpoint positions (u64),
+/// Layout (little-endian): magic `KWIX`, version u32 (2), segment id u64, base position u64, end
+/// position u64, seal offset u64, seal CRC u32, flags u32 (bit 0: the segment holds compressed
+/// frames; absent in version 1, whose segments are taken to hold some), then counted arrays — checkpoint positions (u64),
 /// checkpoint record offsets (u32), checkpoint frame offsets (u32), stream definitions (id u32,
 /// sequence base u64, name length u32, name), runs (stream u32, first position u64, records u64)
 /// — and a CRC32C of everything before it.
@@ -30,7 +31,9 @@ struct SegmentIndexFile: Equatable {
     }
 
     static let magic: UInt32 = 0x5849_574B  // "KWIX"
-    static let version: UInt32 = 1
+    /// The version written. Version 1 (no flags) is still read.
+    static let version: UInt32 = 2
+    private static let compressedFramesFlag: UInt32 = 1
 
     var segmentID: UInt64
     var basePosition: UInt64
@@ -38,6 +41,9 @@ struct SegmentIndexFile: Equatable {
     /// Where the seal frame starts, and its checksum: what binds the index to the segment's bytes.
     var sealOffset: UInt64
     var sealCRC: UInt32
+    /// Whether any data frame of the segment is compressed: a read of a segment without one finds
+    /// its record from the checkpoint alone, without reading the frame's header.
+    var hasCompressedFrames: Bool
     var checkpointPositions: [UInt64]
     var checkpointOffsets: [UInt32]
     var checkpointFrames: [UInt32]
@@ -47,17 +53,19 @@ struct SegmentIndexFile: Equatable {
     /// `<20-digit id>.kidx`, next to the segment.
     static func fileName(id: UInt64) -> String { String(Segment.fileName(id: id).dropLast(5)) + ".kidx" }
 
-    func encoded() -> [UInt8] {
+    /// The file's bytes in `version` (the current one; 1 only to test that old files still open).
+    func encoded(version: UInt32 = Self.version) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(64 + checkpointPositions.count * 16 + runs.count * 20 + definitions.count * 32)
         func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
         put(Self.magic)
-        put(Self.version)
+        put(version)
         put(segmentID)
         put(basePosition)
         put(endPosition)
         put(sealOffset)
         put(sealCRC)
+        if version >= 2 { put(hasCompressedFrames ? Self.compressedFramesFlag : 0) }
         put(UInt32(checkpointPositions.count))
         for value in checkpointPositions { put(value) }
         for value in checkpointOffsets { put(value) }
@@ -80,7 +88,8 @@ struct SegmentIndexFile: Equatable {
         return bytes
     }
 
-    /// The index in `bytes`, or nil when they are not a whole, intact index of this version.
+    /// The index in `bytes`, or nil when they are not a whole, intact index of a version this
+    /// code reads.
     static func decode(_ bytes: [UInt8]) -> SegmentIndexFile? {
         guard bytes.count >= 48 else { return nil }
         let stored = bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: bytes.count - 4, as: UInt32.self)) }
@@ -96,10 +105,16 @@ struct SegmentIndexFile: Equatable {
             guard let n = get(UInt32.self), Int(n) * size <= end - offset else { return nil }
             return Int(n)
         }
-        guard get(UInt32.self) == magic, get(UInt32.self) == version, let segmentID = get(UInt64.self),
-            let basePosition = get(UInt64.self), let endPosition = get(UInt64.self), let sealOffset = get(UInt64.self),
-            let sealCRC = get(UInt32.self), let checkpoints = count(of: 16)
+        guard get(UInt32.self) == magic, let fileVersion = get(UInt32.self), fileVersion == 1 || fileVersion == version,
+            let segmentID = get(UInt64.self), let basePosition = get(UInt64.self), let endPosition = get(UInt64.self),
+            let sealOffset = get(UInt64.self), let sealCRC = get(UInt32.self)
         else { return nil }
+        var hasCompressedFrames = true
+        if fileVersion >= 2 {
+            guard let flags = get(UInt32.self) else { return nil }
+            hasCompressedFrames = flags & compressedFramesFlag != 0
+        }
+        guard let checkpoints = count(of: 16) else { return nil }
         var positions: [UInt64] = []
         var offsets: [UInt32] = []
         var frames: [UInt32] = []
@@ -126,7 +141,8 @@ struct SegmentIndexFile: Equatable {
         guard offset == end else { return nil }
         return SegmentIndexFile(
             segmentID: segmentID, basePosition: basePosition, endPosition: endPosition, sealOffset: sealOffset, sealCRC: sealCRC,
-            checkpointPositions: positions, checkpointOffsets: offsets, checkpointFrames: frames, definitions: definitions, runs: runs)
+            hasCompressedFrames: hasCompressedFrames, checkpointPositions: positions, checkpointOffsets: offsets, checkpointFrames: frames,
+            definitions: definitions, runs: runs)
     }
 
     /// Writes the index of segment `segmentID` into `directory`: a temporary file renamed into
