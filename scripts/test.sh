@@ -34,13 +34,13 @@ set -e
 # One plain closing line for any CI reader: "N passed, N failed, N skipped". Tests run in parallel,
 # so one output line can hold several results: count every result, not lines; a parameterized test
 # ("… with 62 test cases passed") counts once, as swift-testing's own "Test run with N tests" does.
-count() { grep -oP "$1 Test (?!run with )[^✔✘◇↳➜]*? $2" "$log" | wc -l; }
+count() { { grep -oP "$1 Test (?!run with )[^✔✘◇↳➜]*? $2" "$log" || true; } | wc -l; }
 passed=$(count ✔ 'passed after')
 failed=$(count ✘ 'failed after')
 skipped=$(count ➜ 'skipped')
 if [ "$skipped" -gt 0 ]; then
     echo "skipped (a missing tool; .ci/run installs them):"
-    grep -oP "➜ Test (?!run with )[^✔✘◇↳➜]*? skipped[^✔✘◇↳➜]*" "$log" | sed 's/^/  /'
+    { grep -oP "➜ Test (?!run with )[^✔✘◇↳➜]*? skipped[^✔✘◇↳➜]*" "$log" || true; } | sed 's/^/  /'
 fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$status" -eq 0 ] && [ "$skipped" -gt 0 ] && [ "${PERFGATE_NO_SKIPS:-0}" = 1 ]; then
