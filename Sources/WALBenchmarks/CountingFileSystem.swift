@@ -52,9 +52,7 @@ final class CountingFileSystem: WALFileSystem {
     /// reported as ordinary (statistically gated) metrics.
     func perMessage(_ messages: Int, exact: Bool) -> [MeasuredValue] {
         let n = Double(max(messages, 1))
-        func spec(_ base: MetricSpec) -> MetricSpec {
-            exact ? base : MetricSpec(base.name, base.unit, base.direction, .timing)
-        }
+        func spec(_ base: MetricSpec) -> MetricSpec { exact ? base : base.timingDependent }
         return [
             MeasuredValue(spec(.syncsPerMessage), Double(syncs.load(ordering: .relaxed)) / n),
             MeasuredValue(spec(.writesPerMessage), Double(writes.load(ordering: .relaxed)) / n),

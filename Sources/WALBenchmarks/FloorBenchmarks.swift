@@ -100,10 +100,8 @@ enum FloorBenchmarks {
             }
             let elapsed = phase.stop()
             guard status == 0 else { throw BenchmarkFailure("floor group commit failed: errno \(status)") }
-            let perMessage = MetricSpec(MetricSpec.syncsPerMessage.name, MetricSpec.syncsPerMessage.unit, .lowerIsBetter, .timing)
-            return (
-                total, values(of: nanoseconds, size: 64, elapsed: elapsed) + [MeasuredValue(perMessage, Double(syncs) / Double(total))]
-            )
+            let syncsPerMessage = MeasuredValue(MetricSpec.syncsPerMessage.timingDependent, Double(syncs) / Double(total))
+            return (total, values(of: nanoseconds, size: 64, elapsed: elapsed) + [syncsPerMessage])
         }
     }
 

@@ -14,6 +14,10 @@ public struct MetricSpec: Sendable, Hashable {
         self.kind = kind
     }
 
+    /// The same metric measured where timing decides it (how many appends share a sync, say):
+    /// compared statistically like a timing, not exactly like a counter.
+    public var timingDependent: MetricSpec { MetricSpec(name, unit, direction, .timing) }
+
     public static let p50 = MetricSpec("p50", "ns", .lowerIsBetter)
     public static let p90 = MetricSpec("p90", "ns", .lowerIsBetter)
     public static let p99 = MetricSpec("p99", "ns", .lowerIsBetter)

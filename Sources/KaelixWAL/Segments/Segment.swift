@@ -349,15 +349,17 @@ final class Segment: @unchecked Sendable {
         let end = area.end
         if skip > 1 {
             // Each record's header says where the next starts, so a plain walk waits for one cache
-            // miss after another. Records of a stream are mostly alike in size: guess the starts
-            // of the rest from the first record's length and ask for them all at once.
-            var next = offset
-            guard Varint.read(base, &next, end: end) != nil, let length = Varint.read(base, &next, end: end),
-                length <= UInt64(end - next)
+            // miss after another. Records of a stream are mostly alike in size: step over the first
+            // record, guess the starts of the rest from its length and ask for them all at once.
+            let first = offset
+            guard Varint.read(base, &offset, end: end) != nil, let length = Varint.read(base, &offset, end: end),
+                length <= UInt64(end - offset)
             else { return nil }
-            let stride = next + Int(length) - offset
-            var ahead = offset
-            for _ in 0..<skip {
+            offset += Int(length)
+            skip -= 1
+            let stride = offset - first
+            var ahead = first
+            for _ in 0...skip {
                 ahead += stride
                 guard ahead < end else { break }
                 kaelix_prefetch(base + ahead)

@@ -31,7 +31,13 @@ public struct EnvironmentShift: Codable, Sendable, Equatable {
     /// or re-measurement saw slow is not explained at all.
     public func explains(worse: Double, metric: String, measured: [String: Double] = [:]) -> Bool {
         guard slowdown > 0, let bound = largestSlowdown(like: metric, measured: measured), bound > 0 else { return false }
-        return log1p(worse) <= Self.explanationFactor * log1p(bound)
+        return Self.within(worse: worse, of: bound)
+    }
+
+    /// Whether a slowdown of `worse` is at most ``explanationFactor`` times, on the log scale, a
+    /// known slowdown of `bound` (both as "how much slower", fractions).
+    public static func within(worse: Double, of bound: Double) -> Bool {
+        log1p(worse) <= explanationFactor * log1p(bound)
     }
 
     /// The largest known slowdown of the kind of statistic `metric` is, among the controls that

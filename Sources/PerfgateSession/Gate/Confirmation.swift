@@ -197,7 +197,7 @@ public struct Confirmation {
         // reported and does not hold the build either.
         let calledRegressed = Dictionary(flagged.filter { $0.verdict == .regressed }.map { ($0.id, $0) }) { a, _ in a }
         let own = baselineSlowdowns(screen: screen, paired: paired, flagged: flaggedIDs)
-        let machine = machineSlowdowns(screen: screen, paired: paired, flagged: flaggedIDs)
+        let machine = machineSlowdowns(own, screen: screen)
         // Why each explained regression is the machine's: its own baseline code re-measured now
         // (whatever the controls say), or the controls and the re-measured code of any flagged
         // benchmark when the controls say the machine was slower.
@@ -205,7 +205,7 @@ public struct Confirmation {
         for id in unsettled {
             guard let c = calledRegressed[id] else { continue }
             let slower = expm1(worse(c))
-            if let mine = own[id], mine > c.tolerance, log1p(slower) <= EnvironmentShift.explanationFactor * log1p(mine) {
+            if let mine = own[id], mine > c.tolerance, EnvironmentShift.within(worse: slower, of: mine) {
                 why[id] =
                     "the baseline's own code, re-measured now, ran this metric \(Format.percent(mine)) slower than in its stored "
                     + "sessions (the session moved it, not the code; at most twice that on the log scale), and the paired rounds "
@@ -260,9 +260,15 @@ public struct Confirmation {
     /// (C loops, no WAL code) may move less: with a core kept busy, the controls' throughput fell
     /// by at most 41 % while the WAL's batched appends took 74–104 % longer.
     public static func machineSlowdowns(screen: GateReport, paired: GateReport, flagged: Set<String>) -> [String: Double] {
+        machineSlowdowns(baselineSlowdowns(screen: screen, paired: paired, flagged: flagged), screen: screen)
+    }
+
+    /// The largest of `slowdowns` (by comparison id, ``baselineSlowdowns(screen:paired:flagged:)``)
+    /// for each metric name.
+    static func machineSlowdowns(_ slowdowns: [String: Double], screen: GateReport) -> [String: Double] {
         var slowest: [String: Double] = [:]
         let metrics = Dictionary(screen.comparisons.map { ($0.id, $0.metric) }) { a, _ in a }
-        for (id, slower) in baselineSlowdowns(screen: screen, paired: paired, flagged: flagged) {
+        for (id, slower) in slowdowns {
             guard let metric = metrics[id] else { continue }
             slowest[metric] = max(slowest[metric] ?? -.infinity, slower)
         }
