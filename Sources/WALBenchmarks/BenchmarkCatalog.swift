@@ -74,9 +74,11 @@ public enum BenchmarkCatalog {
             list.append(FloorBenchmarks.scan(size: 64, verify: false))
         }
         if full || scenario == .ci { list.append(FloorBenchmarks.scan(size: 1024, verify: false)) }
-        // Group commit in C beside the WAL's concurrent writers: in ci, the control that feels a busy
-        // core and a busy disk the way many threads waking one another and syncing do.
-        for writers in writerCounts where full || (scenario == .ci && writers == 16) || (scenario == .quick && writers == 4) {
+        // Group commit in C beside the WAL's concurrent writers, one per writer count the scenario
+        // runs: the controls that feel a busy core and a busy disk the way threads waking one
+        // another and syncing do, each the counterpart of the WAL's benchmark with as many writers.
+        for writers in writerCounts where full || (scenario == .ci && [1, 4, 16].contains(writers)) || (scenario == .quick && writers == 4)
+        {
             list.append(FloorBenchmarks.groupCommit(writers: writers))
         }
         if full {
@@ -88,7 +90,48 @@ public enum BenchmarkCatalog {
             list.append(ReferenceBenchmarks.preallocationSync(zeroFill: true))
             list.append(ReferenceBenchmarks.preallocationSync(zeroFill: false))
         }
-        return list
+        return withCounterparts(list)
+    }
+
+    /// `list` with each WAL benchmark that has a counterpart in it tagged `counterpart: <id>`.
+    static func withCounterparts(_ list: [BenchmarkDefinition]) -> [BenchmarkDefinition] {
+        let ids = Set(list.map(\.id))
+        return list.map { definition in
+            guard let floor = counterpart(of: definition.id), ids.contains(floor) else { return definition }
+            return definition.tagged("counterpart", floor)
+        }
+    }
+
+    /// The control that does a WAL benchmark's work in straight C — the same record layout, CRC
+    /// and system calls, no WAL code (``FloorBenchmarks``) — or nil when there is none.
+    ///
+    /// The gate reads it from the benchmark's `counterpart` tag: when a regression the paired
+    /// rounds could not settle is no larger than its own counterpart's slowdown in the same run,
+    /// the machine explains it even if no other control moved (a disk load that comes and goes
+    /// moves the synced work and little else). The floor table (``FloorRatio``) divides by it too.
+    public static func counterpart(of id: String) -> String? {
+        let parts = id.split(separator: "/").map(String.init)
+        guard parts.count >= 2 else { return nil }
+        switch parts[0] {
+        case "wal.append.batch" where parts.count == 3:
+            return "floor.write.batch/\(parts[1])/\(parts[2])"
+        case "wal.append.batch" where parts.count == 4 && parts[3] == "sync=every":
+            return "floor.sync.batch/\(parts[1])/\(parts[2])"
+        case "wal.append.single" where parts.count == 3 && parts[2] == "sync=none":
+            return "floor.write.single/\(parts[1])"
+        case "wal.append.single" where parts.count == 3 && parts[2] == "sync=every":
+            return "floor.sync.single/\(parts[1])"
+        case "wal.append.concurrent" where parts.count == 4 && parts[3] == "sync=group":
+            return "floor.sync.group/\(parts[1])/\(parts[2])"
+        case "wal.read.random" where parts.count == 3 && parts[2] == "mmap":
+            return "floor.read.random/\(parts[1])"
+        case "wal.replay":
+            return "floor.walk/\(parts[1])"
+        case "wal.recovery" where parts[1] == "warm":
+            return "floor.scan/64B"
+        default:
+            return nil
+        }
     }
 
     /// Every benchmark id the suite knows, in any scenario.

@@ -15,6 +15,11 @@ public struct BenchmarkDefinition: Sendable {
         self.body = body
     }
 
+    /// This definition with one more tag.
+    func tagged(_ key: String, _ value: String) -> BenchmarkDefinition {
+        BenchmarkDefinition(id, tags: tags.merging([key: value]) { _, new in new }, body: body)
+    }
+
     /// Runs one round and packages its report, with the round process's peak resident memory
     /// (not under callgrind, whose own memory it would be).
     public func runRound(_ context: RoundContext) throws -> RoundReport {

@@ -255,6 +255,52 @@ import Testing
         #expect(EnvironmentShift(slowdown: -0.16, controls: []).explains(worse: 0.2, metric: elsewhere.metric, measured: measured) == false)
     }
 
+    /// A WAL benchmark's counterpart in C (the same work, no WAL code; tag `counterpart`) measures
+    /// what the machine did to that very work. When it moved slower beyond its tolerance, a
+    /// regression of the benchmark the paired rounds could not settle, at most twice as far on the
+    /// log scale, is the machine's — even though one control alone does not make the machine move
+    /// (no ``EnvironmentShift``): what a disk load that came and went needed. One farther still
+    /// holds (exit 5), a counterpart that held still or ran faster explains nothing, and neither
+    /// does a control that is not this benchmark's counterpart.
+    @Test func itsCounterpartInCExplainsItsOwnWork() throws {
+        func run(code: Double, floor: Double, counterpart: String = "floor.x") -> ResultFile {
+            var result = ResultFixtures.result(
+                [
+                    "wal.x": [ResultFixtures.latency(Self.base.map { $0 * code })],
+                    "floor.x": [ResultFixtures.latency(Self.base.map { $0 * floor })],
+                ])
+            result.benchmarks[0].tags["role"] = "control"
+            result.benchmarks[1].tags["counterpart"] = counterpart
+            return result
+        }
+        let noisy = ResultFixtures.result(
+            ["wal.x": [ResultFixtures.latency(Self.base.enumerated().map { $0.element * (1.03 + ($0.offset % 2 == 0 ? 0.1 : -0.1)) })]])
+        let unsettled = PairedAnalysis(configuration: GateConfiguration())
+            .compare(base: Self.result(1.0), head: noisy, baseSource: "base", headSource: "head")
+        func merged(code: Double, floor: Double, counterpart: String = "floor.x") -> GateReport {
+            let screen = Comparator(configuration: GateConfiguration())
+                .compare(
+                    baseline: run(code: 1, floor: 1, counterpart: counterpart),
+                    current: run(code: code, floor: floor, counterpart: counterpart),
+                    baselineSource: "baseline", currentSource: "run")
+            return Confirmation.merge(screen: screen, paired: unsettled, flagged: Confirmation.flagged(screen))
+        }
+        // The WAL +40 %, its counterpart +30 %: one control moved, so the machine as a whole did not.
+        let explained = merged(code: 1.4, floor: 1.3)
+        #expect(explained.environment == nil)
+        let c = try #require(explained.comparisons.first { $0.benchmark == "wal.x" })
+        #expect(c.counterpart == "floor.x" && c.screen?.verdict == .regressed && c.verdict == .inconclusive)
+        #expect(c.reason?.hasPrefix("its counterpart floor.x, the same work in C with no WAL code, ran +30.0 % slower") == true)
+        #expect(explained.outcome == .inconclusive && GatePolicy().exitStatus(of: explained) == .pass)
+        // +80 % is beyond twice +30 % on the log scale (+69 %): it holds.
+        #expect(merged(code: 1.8, floor: 1.3).outcome == .unconfirmed)
+        // A counterpart within its tolerance, or faster, explains nothing.
+        #expect(merged(code: 1.4, floor: 1.03).outcome == .unconfirmed)
+        #expect(merged(code: 1.4, floor: 0.7).outcome == .unconfirmed)
+        // A control that moved but is not this benchmark's counterpart explains nothing either.
+        #expect(merged(code: 1.4, floor: 1.3, counterpart: "floor.y").outcome == .unconfirmed)
+    }
+
     @Test func aConfirmedRegressionFails() throws {
         let screen = Self.screen()
         let merged = Confirmation.merge(screen: screen, paired: Self.paired(1.2), flagged: Confirmation.flagged(screen))

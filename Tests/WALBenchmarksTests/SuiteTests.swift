@@ -61,6 +61,36 @@ import Testing
         #expect(Scenario.ci.rounds >= 10)
     }
 
+    /// Every WAL benchmark whose work the floor does in C names it as its counterpart, in every
+    /// scenario that runs both: ci's concurrent writers each have the C group commit with as many
+    /// writers, and the counterpart is always a control of the same run (what the gate reads it as).
+    @Test func counterpartsAreControlsOfTheSameRun() throws {
+        for scenario in Scenario.allCases {
+            let list = BenchmarkCatalog.benchmarks(for: scenario)
+            let byID = Dictionary(uniqueKeysWithValues: list.map { ($0.id, $0) })
+            for definition in list {
+                guard let counterpart = definition.tags["counterpart"] else {
+                    let expected = BenchmarkCatalog.counterpart(of: definition.id)
+                    #expect(expected == nil || byID[expected!] == nil, "\(scenario): \(definition.id) lacks its counterpart tag")
+                    continue
+                }
+                #expect(byID[counterpart]?.tags["role"] == "control", "\(scenario): \(definition.id) → \(counterpart)")
+                #expect(definition.tags["role"] != "control")
+            }
+        }
+        let ci = Dictionary(uniqueKeysWithValues: BenchmarkCatalog.benchmarks(for: .ci).map { ($0.id, $0.tags) })
+        for writers in [1, 4, 16] {
+            #expect(
+                ci["wal.append.concurrent/writers=\(writers)/64B/sync=group"]?["counterpart"] == "floor.sync.group/writers=\(writers)/64B")
+        }
+        #expect(ci["wal.append.single/64B/sync=every"]?["counterpart"] == "floor.sync.single/64B")
+        #expect(ci["wal.append.batch/64B/batch=1000"]?["counterpart"] == nil, "no C batch of 1000 in ci")
+        #expect(ci["wal.recovery/cold"]?["counterpart"] == nil, "the C scan reads a warm file")
+        // The floor table divides by the same counterpart.
+        let comprehensive = Set(BenchmarkCatalog.benchmarks(for: .comprehensive).map(\.id))
+        for ratio in FloorRatio.all { #expect(comprehensive.contains(ratio.floor), "\(ratio.label): \(ratio.floor)") }
+    }
+
     @Test func slowdownHookParsesGlobs() {
         #expect(Slowdown.parse("wal.append.*=5", for: "wal.append.single/64B/sync=none") == 0.05)
         #expect(Slowdown.parse("wal.read.*=10%,wal.append.*=3", for: "wal.append.batch/64B/batch=10") == 0.03)

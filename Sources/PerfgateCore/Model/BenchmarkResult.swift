@@ -20,4 +20,8 @@ public struct BenchmarkResult: Codable, Sendable, Equatable {
     /// test, so a change in it is a change of the machine. Controls are reported, never gated, and
     /// say whether the environment moved.
     public var isControl: Bool { tags["role"] == "control" }
+
+    /// The control that does this benchmark's work without the code under test (tag
+    /// `counterpart`), if the harness names one: how far the machine alone moved this kind of work.
+    public var counterpart: String? { tags["counterpart"] }
 }

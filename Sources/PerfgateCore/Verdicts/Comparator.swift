@@ -147,6 +147,7 @@ public struct Comparator {
             baselineSamples: baseline.samples.count, currentSamples: metric.samples.count,
             tolerance: tolerance, verdict: .notGated)
         result.gating = .notCompared
+        result.counterpart = benchmark.counterpart
         guard metric.available && baseline.available else {
             result.verdict = .unavailable
             result.reason = "unavailable on this machine: " + (metric.unavailableReason ?? baseline.unavailableReason ?? "no collector")

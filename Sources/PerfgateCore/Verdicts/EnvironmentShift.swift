@@ -77,11 +77,8 @@ public struct EnvironmentShift: Codable, Sendable, Equatable {
     /// benchmarks moved in the same direction; the shift is the median change of those metrics.
     public static func measure(_ comparisons: [MetricComparison]) -> EnvironmentShift? {
         var moved: [(name: String, benchmark: String, metric: String, slower: Double)] = []
-        for c in comparisons where c.gating == .control && c.kind == .timing {
-            guard let change = c.change, let low = c.intervalLow, let high = c.intervalHigh else { continue }
-            let worse = c.direction == .lowerIsBetter ? change : 1 / (1 + change) - 1
-            let excludesNoChange = low > 0 || high < 0
-            if excludesNoChange && abs(change) > c.tolerance { moved.append(("\(c.benchmark) \(c.metric)", c.benchmark, c.metric, worse)) }
+        for c in comparisons {
+            if let slower = movement(of: c) { moved.append((c.id, c.benchmark, c.metric, slower)) }
         }
         let slower = moved.filter { $0.slower > 0 }
         let faster = moved.filter { $0.slower <= 0 }
@@ -94,6 +91,31 @@ public struct EnvironmentShift: Codable, Sendable, Equatable {
         }
         let extremes = Dictionary(way.map { ($0.metric, $0.slower) }) { slowerBenchmarks >= fasterBenchmarks ? max($0, $1) : min($0, $1) }
         return EnvironmentShift(slowdown: median, controls: way.map(\.name).sorted(), largestSlowdowns: extremes)
+    }
+
+    /// How much slower (positive) or faster (negative) a control's timing says the machine was,
+    /// when it moved: its interval excludes no change and its change exceeds its tolerance; nil
+    /// when it held still or is not a control's timing.
+    public static func movement(of c: MetricComparison) -> Double? {
+        guard c.gating == .control, c.kind == .timing, let change = c.change, let low = c.intervalLow, let high = c.intervalHigh,
+            low > 0 || high < 0, abs(change) > c.tolerance
+        else { return nil }
+        return c.direction == .lowerIsBetter ? change : 1 / (1 + change) - 1
+    }
+
+    /// How much slower `c`'s counterpart (``MetricComparison/counterpart``: the control doing the
+    /// same work with no code under test) ran in this session, at the same metric — or, for a
+    /// central statistic the control does not report (recovery's ms/GB), at its throughput —
+    /// when it moved slower (``movement(of:)``); nil otherwise. A slowdown the machine caused in
+    /// the very work a benchmark does explains that benchmark's even when no other control moved:
+    /// a disk load that comes and goes moves the synced work and little else.
+    public static func counterpartSlowdown(of c: MetricComparison, in comparisons: [MetricComparison]) -> Double? {
+        guard let counterpart = c.counterpart else { return nil }
+        let own = comparisons.filter { $0.benchmark == counterpart }
+        let match =
+            own.first { $0.metric == c.metric }
+            ?? (statisticClass(c.metric) == "central" ? own.first { $0.metric == "throughput" } : nil)
+        return match.flatMap(movement(of:)).flatMap { $0 > 0 ? $0 : nil }
     }
 
     /// The largest slowdown of each statistic, e.g. "p50 up to +70.1 %, throughput up to +65.0 %".

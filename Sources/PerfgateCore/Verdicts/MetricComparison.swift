@@ -49,6 +49,10 @@ public struct MetricComparison: Codable, Sendable, Equatable {
         }
     }
 
+    /// The control benchmark that does this benchmark's work without the code under test
+    /// (``BenchmarkResult/counterpart``), when the harness names one.
+    public var counterpart: String?
+
     /// How many independent sessions the baseline's figure came from, when more than one (the
     /// comparison then judges this session against them; see ``SessionModel``).
     public var baselineSessions: Int?

@@ -156,7 +156,9 @@ public struct Confirmation {
     /// a lesser suspicion (the screen had not called it regressed), and a regression **the machine
     /// alone explains** — the baseline's own code, re-measured now, was slower in this metric by
     /// more than its tolerance and at least half as much (on the log scale) as the screen said
-    /// (``baselineSlowdowns(screen:paired:flagged:)``); or the controls say the machine was slower,
+    /// (``baselineSlowdowns(screen:paired:flagged:)``); or its counterpart in C (the same work, no
+    /// WAL code) moved slower beyond its tolerance in this session and the metric at most twice as
+    /// far on the log scale (``EnvironmentShift/counterpartSlowdown(of:in:)``); or the controls say the machine was slower,
     /// and this metric was slower by at most twice (on the log scale) the same kind of statistic of
     /// the most-slowed control or re-measured baseline code (``EnvironmentShift/explains(worse:metric:measured:)``). On a loaded
     /// runner the screen calls dozens of those (16 of 16 loaded runs of unchanged code ended in
@@ -176,6 +178,7 @@ public struct Confirmation {
                 return c
             }
             replacement.screen = MetricComparison.Screening(of: c)
+            replacement.counterpart = replacement.counterpart ?? c.counterpart
             if replacement.verdict == .regressed {
                 confirmed += 1
             } else if !PairedAnalysis.isSettled(replacement) {
@@ -210,6 +213,13 @@ public struct Confirmation {
                     "the baseline's own code, re-measured now, ran this metric \(Format.percent(mine)) slower than in its stored "
                     + "sessions (the session moved it, not the code; at most twice that on the log scale), and the paired rounds "
                     + "neither confirmed nor ruled out a regression within the budget"
+            } else if let counterpart = c.counterpart, let theirs = EnvironmentShift.counterpartSlowdown(of: c, in: screen.comparisons),
+                EnvironmentShift.within(worse: slower, of: theirs)
+            {
+                why[id] =
+                    "its counterpart \(counterpart), the same work in C with no WAL code, ran \(Format.percent(theirs)) slower in this "
+                    + "session than in the baseline's (the machine moved this work, not the code; at most twice that on the log "
+                    + "scale), and the paired rounds neither confirmed nor ruled out a regression within the budget"
             } else if let shift = screen.environment, shift.explains(worse: slower, metric: c.metric, measured: machine) {
                 let kind = EnvironmentShift.statisticClass(c.metric)
                 let bound = shift.largestSlowdown(like: c.metric, measured: machine) ?? 0
@@ -234,8 +244,9 @@ public struct Confirmation {
             let controls = screen.environment.map { "the controls, which run no WAL code (\($0.largestSlowdownsSummary)), or " } ?? ""
             notes.append(
                 "\(explained.count) regression(s) the screen called are within what the machine's own slowdown explains (at most "
-                    + "twice, on the log scale, the slowdown of the same kind of statistic of \(controls)the baseline's own code "
-                    + "re-measured now (" + EnvironmentShift.summary(machine) + ")) and could be neither "
+                    + "twice, on the log scale, the slowdown of the same kind of statistic of their counterparts in C, "
+                    + "\(controls)the baseline's own code re-measured now (" + EnvironmentShift.summary(machine)
+                    + ")) and could be neither "
                     + "confirmed nor ruled out within the budget (" + names.prefix(5).joined(separator: "; ")
                     + (names.count > 5 ? "; …" : "") + "): the machine alone could explain them, so they are reported "
                     + "inconclusive and do not hold the build. The next run on a quieter machine compares them with the same baseline")

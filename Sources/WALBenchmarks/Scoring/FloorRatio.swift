@@ -8,7 +8,7 @@ public struct FloorRatio: Sendable {
     public var label: String
     /// The WAL's benchmark and metric.
     public var benchmark: String
-    /// The floor's benchmark.
+    /// The floor's benchmark: the WAL benchmark's counterpart (``BenchmarkCatalog/counterpart(of:)``).
     public var floor: String
     /// The metric both are read at (the floor's scan is read as ms/GB for recovery).
     public var metric: String
@@ -18,34 +18,38 @@ public struct FloorRatio: Sendable {
     /// throughput, or at most this multiple of its latency; nil when there is none.
     public var goal: Double?
 
+    /// A ratio of `benchmark` to its counterpart at `metric` (the floor's `floorMetric` when given).
+    init(label: String, benchmark: String, metric: String, floorMetric: String? = nil, goal: Double? = nil) {
+        self.label = label
+        self.benchmark = benchmark
+        self.floor = BenchmarkCatalog.counterpart(of: benchmark) ?? "(none)"
+        self.metric = metric
+        self.floorMetric = floorMetric
+        self.goal = goal
+    }
+
     /// The ratios a suite run reports, in the order shown.
     public static let all: [FloorRatio] = [
         .init(
-            label: "batched 64B × 10000, no sync", benchmark: "wal.append.batch/64B/batch=10000",
-            floor: "floor.write.batch/64B/batch=10000",
-            metric: "throughput", goal: 0.5),
+            label: "batched 64B × 10000, no sync", benchmark: "wal.append.batch/64B/batch=10000", metric: "throughput", goal: 0.5),
         .init(
-            label: "batched 64B × 10000, fdatasync each", benchmark: "wal.append.batch/64B/batch=10000/sync=every",
-            floor: "floor.sync.batch/64B/batch=10000", metric: "throughput", goal: 0.5),
+            label: "batched 64B × 10000, fdatasync each", benchmark: "wal.append.batch/64B/batch=10000/sync=every", metric: "throughput",
+            goal: 0.5),
         .init(
-            label: "single append 64B, no sync, p99", benchmark: "wal.append.single/64B/sync=none", floor: "floor.write.single/64B",
-            metric: "p99", goal: 1.3),
+            label: "single append 64B, no sync, p99", benchmark: "wal.append.single/64B/sync=none", metric: "p99", goal: 1.3),
         .init(
-            label: "single append 64B + fdatasync, p99", benchmark: "wal.append.single/64B/sync=every", floor: "floor.sync.single/64B",
-            metric: "p99"),
+            label: "single append 64B + fdatasync, p99", benchmark: "wal.append.single/64B/sync=every", metric: "p99"),
         .init(
-            label: "random 64B read (mmap), p99", benchmark: "wal.read.random/64B/mmap", floor: "floor.read.random/64B", metric: "p99",
+            label: "random 64B read (mmap), p99", benchmark: "wal.read.random/64B/mmap", metric: "p99",
             goal: 1.5),
         .init(
-            label: "group commit, 16 writers, p99", benchmark: "wal.append.concurrent/writers=16/64B/sync=group",
-            floor: "floor.sync.group/writers=16/64B", metric: "p99"),
+            label: "group commit, 16 writers, p99", benchmark: "wal.append.concurrent/writers=16/64B/sync=group", metric: "p99"),
         .init(
-            label: "group commit, 16 writers", benchmark: "wal.append.concurrent/writers=16/64B/sync=group",
-            floor: "floor.sync.group/writers=16/64B", metric: "throughput"),
-        .init(label: "replay 64B", benchmark: "wal.replay/64B", floor: "floor.walk/64B", metric: "throughput"),
-        .init(label: "replay 1KB", benchmark: "wal.replay/1KB", floor: "floor.walk/1KB", metric: "throughput"),
+            label: "group commit, 16 writers", benchmark: "wal.append.concurrent/writers=16/64B/sync=group", metric: "throughput"),
+        .init(label: "replay 64B", benchmark: "wal.replay/64B", metric: "throughput"),
+        .init(label: "replay 1KB", benchmark: "wal.replay/1KB", metric: "throughput"),
         .init(
-            label: "recovery, warm cache", benchmark: "wal.recovery/warm", floor: "floor.scan/64B", metric: "recovery",
+            label: "recovery, warm cache", benchmark: "wal.recovery/warm", metric: "recovery",
             floorMetric: "bandwidth"),
     ]
 
