@@ -36,7 +36,11 @@ public final class WriteAheadLog: @unchecked Sendable {
     let leaderCondition = LockCondition()
     /// Appenders inside `commit` that have not yet enqueued their frame.
     let arrivingAppenders = Atomic<Int>(0)
+    /// The first failure that stopped the log (``failStop(_:)``); with `commitLock`.
     var failure: WALError?
+    /// Whether ``failure`` is set, readable without the lock: the writer looks before every
+    /// write and sync, and a lock pair there was one of four an append took.
+    let hasFailed = Atomic<Bool>(false)
     var isClosed = false
 
     // Writer state: touched only by the current commit leader (one at a time), and by rotation
@@ -140,7 +144,7 @@ public final class WriteAheadLog: @unchecked Sendable {
         intervalSyncer?.stop()
         var syncError: WALError?
         syncLock.withLock {
-            if !isReadOnly, let segment = activeSegment, segment.fd >= 0, commitLock.withLock({ failure }) == nil {
+            if !isReadOnly, let segment = activeSegment, segment.fd >= 0, stopFailure() == nil {
                 do { try dataSyncLocked(segment) } catch { syncError = error.walError(path: segment.path) }
             }
         }

@@ -17,15 +17,21 @@ final class PendingGroup {
     }
 
     /// The index of a data frame whose records all belong to one stream, known when it was
-    /// encoded: the stream, and the offset from the body's start of every
-    /// ``Segment/checkpointStride``-th record (0, 8, 16, …).
+    /// encoded: the stream, and where in the group's ``checkpointOffsets`` its own lie (the offset
+    /// from the body's start of every ``Segment/checkpointStride``-th record after the first — the
+    /// 8th, the 16th, … — since the first record's is the body's start). Plain values, so that a
+    /// frame holds no reference, and a frame of up to a stride of records stores no offset at all:
+    /// a single append retains, releases and appends to no array.
     struct FrameIndex {
         var stream: UInt32
-        var checkpointOffsets: [UInt32]
+        var checkpoints: Range<Int>
     }
 
     let buffer: WriteBuffer
     var frames: [Frame] = []
+    /// The checkpoint offsets of every indexed frame of the group, back to back (``FrameIndex``):
+    /// one array kept from group to group, so a batch allocates none.
+    var checkpointOffsets: [UInt32] = []
     var recordCount = 0
     /// The position of the group's first record, set by the leader when it writes the group. A
     /// failure stops a group commit: the frames from `failedFrom` on all get `failure` (a base
@@ -101,6 +107,7 @@ final class PendingGroup {
     /// Empties a flushed group for reuse, keeping its arrays' capacity.
     func reset() {
         frames.removeAll(keepingCapacity: true)
+        if !checkpointOffsets.isEmpty { checkpointOffsets.removeAll(keepingCapacity: true) }
         failedFrom = .max
         failure = nil
         recordCount = 0

@@ -17,18 +17,16 @@ extension WriteAheadLog {
     @discardableResult
     public func append(bytes: UnsafeRawBufferPointer, to stream: StreamID = .default) throws -> UInt64 {
         try checkStream(stream)
-        return try commitIndexed(type: .data, flags: 0, recordCount: 1) { buffer in
+        return try commitIndexed(type: .data, flags: 0, recordCount: 1) { buffer, checkpoints in
             buffer.reserve(bytes.count + 10)
             buffer.appendVarint(UInt64(stream.rawValue))
             buffer.appendVarint(UInt64(bytes.count))
             buffer.append(bytes)
-            // Its one record is its only checkpoint: publishing indexes it without walking it.
-            return PendingGroup.FrameIndex(stream: stream.rawValue, checkpointOffsets: Self.firstRecordOnly)
+            // Its one record is its only checkpoint, the body's start, which goes without saying:
+            // publishing indexes it without walking it, and the group's offsets stay empty.
+            return stream.rawValue
         }
     }
-
-    /// The checkpoints of a frame of one record (shared, so a single append allocates none).
-    private static let firstRecordOnly: [UInt32] = [0]
 
     /// Appends records to one stream as one frame (one header, one checksum, one system call) and
     /// returns their positions. The batch is atomic: after a crash all of it is there or none.
@@ -42,18 +40,19 @@ extension WriteAheadLog {
         let streamVarint = UInt64(stream.rawValue)
         let streamBytes = Varint.size(streamVarint)
         let stride = Int(Segment.checkpointStride)
-        let base = try commitIndexed(type: .data, flags: 0, recordCount: payloads.count) { buffer in
+        let base = try commitIndexed(type: .data, flags: 0, recordCount: payloads.count) { buffer, checkpoints in
             // One reservation, then plain pointer writes: no bounds or exclusivity check, no
             // reference count per record (the per-record path cost ~170 instructions a message),
             // and the checkpoints noted on the way, so that publishing does not walk the records.
-            var checkpoints: [UInt32] = []
-            checkpoints.reserveCapacity(payloads.count / stride + 1)
+            let needed = checkpoints.count + (payloads.count - 1) / stride
+            if checkpoints.capacity < needed { checkpoints.reserveCapacity(max(needed, 2 * checkpoints.capacity)) }
             payloads.withUnsafeBufferPointer { payloads in
                 var total = 0
                 for i in payloads.indices { total += payloads[i].count + streamBytes + Varint.size(UInt64(payloads[i].count)) }
                 buffer.write(reserving: total) { start in
                     var p = start
-                    var untilCheckpoint = 0
+                    // The first record's checkpoint is the body's start: only the later ones are noted.
+                    var untilCheckpoint = stride
                     for i in payloads.indices {
                         if untilCheckpoint == 0 {
                             checkpoints.append(UInt32(truncatingIfNeeded: p - start))
@@ -70,7 +69,7 @@ extension WriteAheadLog {
                     return p - start
                 }
             }
-            return PendingGroup.FrameIndex(stream: stream.rawValue, checkpointOffsets: checkpoints)
+            return stream.rawValue
         }
         return base..<(base + UInt64(payloads.count))
     }
@@ -100,9 +99,9 @@ extension WriteAheadLog {
     /// Forces everything written so far to disk (useful under ``SyncPolicy/none``).
     public func sync() throws {
         if isReadOnly { return }
-        if let failure = commitLock.withLock({ failure }) { throw failure }
+        if let failure = stopFailure() { throw failure }
         syncActiveSegment()
-        if let failure = commitLock.withLock({ failure }) { throw failure }
+        if let failure = stopFailure() { throw failure }
     }
 
     /// The one place a segment is fdatasynced; called with `syncLock` held, so no two syncs of the
@@ -111,7 +110,7 @@ extension WriteAheadLog {
     /// disk ("fsyncgate"). So a sync is refused once any sync (or write) has failed, and a failure
     /// stops the log before the lock is released: nothing is acknowledged after it.
     func dataSyncLocked(_ segment: Segment) throws {
-        if let failure = commitLock.withLock({ failure }) { throw failure }
+        if let failure = stopFailure() { throw failure }
         do { try fileSystem.dataSync(segment.fd) } catch {
             let walError = error.walError(path: segment.path)
             failStop(walError)
@@ -143,18 +142,20 @@ extension WriteAheadLog {
         type: FrameType, flags: UInt8, recordCount: Int,
         encode: (WriteBuffer) -> Void
     ) throws -> UInt64 {
-        try commitIndexed(type: type, flags: flags, recordCount: recordCount) { buffer in
+        try commitIndexed(type: type, flags: flags, recordCount: recordCount) { buffer, _ in
             encode(buffer)
             return nil
         }
     }
 
-    /// ``commit(type:flags:recordCount:encode:)`` for an encoder that returns its frame's index
-    /// (records of one stream, the first written right after the header), so that publishing
-    /// need not walk the records again.
+    /// ``commit(type:flags:recordCount:encode:)`` for an encoder that indexes its frame as it
+    /// writes it (records of one stream, the first written right after the header): it appends the
+    /// body offset of every ``Segment/checkpointStride``-th record after the first (whose
+    /// checkpoint is the body's start) to the array it is given and returns the stream, so that
+    /// publishing need not walk the records again (nil: not indexed).
     func commitIndexed(
         type: FrameType, flags: UInt8, recordCount: Int,
-        encode: (WriteBuffer) -> PendingGroup.FrameIndex?
+        encode: (WriteBuffer, inout [UInt32]) -> UInt32?
     ) throws -> UInt64 {
         if isReadOnly { throw WALError.readOnly(path: directory) }
         arrivingAppenders.add(1, ordering: .relaxed)
@@ -176,12 +177,16 @@ extension WriteAheadLog {
         let group = pending
         let buffer = group.buffer
         let start = buffer.count
+        let firstCheckpoint = group.checkpointOffsets.count
         buffer.appendZeros(FrameLayout.headerSize)
-        var frameIndex = encode(buffer)
+        var frameIndex = encode(buffer, &group.checkpointOffsets).map {
+            PendingGroup.FrameIndex(stream: $0, checkpoints: firstCheckpoint..<group.checkpointOffsets.count)
+        }
         // Bounded before compression too, so an inflated body never exceeds a segment.
         guard buffer.count - start <= configuration.maxFrameLength else {
             let length = buffer.count - start
             buffer.count = start
+            group.checkpointOffsets.removeSubrange(firstCheckpoint...)
             arrivingAppenders.subtract(1, ordering: .relaxed)
             commitLock.unlock()
             throw WALError.recordTooLarge(bytes: length, limit: configuration.maxFrameLength)
@@ -193,6 +198,7 @@ extension WriteAheadLog {
         {
             flags |= FrameLayout.compressedFlag
             frameIndex = nil  // checkpoints of a compressed frame point into its inflated copy
+            group.checkpointOffsets.removeSubrange(firstCheckpoint...)
         }
         let padding = FrameLayout.padding(for: buffer.count - start)
         buffer.appendZeros(padding)
@@ -200,6 +206,7 @@ extension WriteAheadLog {
         arrivingAppenders.subtract(1, ordering: .relaxed)
         guard length <= configuration.maxFrameLength else {
             buffer.count = start
+            group.checkpointOffsets.removeSubrange(firstCheckpoint...)
             commitLock.unlock()
             throw WALError.recordTooLarge(bytes: length, limit: configuration.maxFrameLength)
         }
@@ -311,10 +318,16 @@ extension WriteAheadLog {
         return PendingGroup(buffer: spareGroup!.buffer)
     }
 
+    /// The failure that stopped the log, if any: read without the lock while there is none.
+    @inline(__always) func stopFailure() -> WALError? {
+        hasFailed.load(ordering: .acquiring) ? commitLock.withLock { failure } : nil
+    }
+
     /// Records the first sync failure; from then on the log refuses writes (fail-stop).
     func failStop(_ error: WALError) {
         commitLock.withLock {
             if failure == nil { failure = .failStopped(cause: error.description) }
+            hasFailed.store(true, ordering: .releasing)
             commitLock.broadcast()
             leaderCondition.broadcast()
         }
@@ -330,7 +343,7 @@ extension WriteAheadLog {
         var i = 0
         while i < frames.count {
             // After a failure anywhere (a sync of the interval syncer, say), nothing more is written or acknowledged.
-            if let failure = commitLock.withLock({ failure }) {
+            if let failure = stopFailure() {
                 group.fail(from: i, failure)
                 return
             }
@@ -384,14 +397,15 @@ extension WriteAheadLog {
                     return
                 }
             }
-            publish(frames: frames[i..<j], buffer: buffer, segment: segment, end: position)
+            publish(frames: frames[i..<j], of: group, segment: segment, end: position)
             nextPosition = position
             i = j
         }
     }
 
     /// Makes written frames visible to readers: indexes them and advances the visible end.
-    private func publish(frames: ArraySlice<PendingGroup.Frame>, buffer: WriteBuffer, segment: Segment, end: UInt64) {
+    private func publish(frames: ArraySlice<PendingGroup.Frame>, of group: PendingGroup, segment: Segment, end: UInt64) {
+        let buffer = group.buffer
         if segment.mapping.isCopy, let first = frames.first, let last = frames.last {
             let bytes = UnsafeRawBufferPointer(start: buffer.base + first.offset, count: last.offset + last.length - first.offset)
             segment.mapping.mirror(bytes, at: segment.writeOffset)
@@ -405,7 +419,7 @@ extension WriteAheadLog {
                 if let index = frame.index {
                     segment.index(
                         frameAt: segmentOffset, stream: index.stream, basePosition: header.basePosition,
-                        recordCount: UInt64(header.recordCount), checkpointOffsets: index.checkpointOffsets)
+                        recordCount: UInt64(header.recordCount), laterCheckpoints: group.checkpointOffsets[index.checkpoints])
                     stateOfStream(StreamID(rawValue: index.stream))?.append(first: header.basePosition, records: UInt64(header.recordCount))
                     break
                 }
@@ -430,9 +444,10 @@ extension WriteAheadLog {
         segment.writeOffset = segmentOffset
         visibleEnd = end
         indexLock.broadcast()
-        // (Most publishes have no asynchronous waiter: no copy of the empty table, no new one.)
-        let waiters = asyncWaiters.isEmpty ? [:] : asyncWaiters
-        if !waiters.isEmpty { asyncWaiters.removeAll() }
+        // Most publishes have no asynchronous waiter: no copy of the table, and no empty one made.
+        guard !asyncWaiters.isEmpty else { return indexLock.unlock() }
+        let waiters = asyncWaiters
+        asyncWaiters.removeAll()
         indexLock.unlock()
         for (_, waiter) in waiters { waiter.resume() }
     }
@@ -440,7 +455,7 @@ extension WriteAheadLog {
     /// Seals the active segment (seal frame + fdatasync) and starts the next one.
     func rotate() throws {
         try syncLock.withLock { () throws in
-            if let failure = commitLock.withLock({ failure }) { throw failure }
+            if let failure = stopFailure() { throw failure }
             let old = activeSegment!
             try checkLinked(old)
             if !old.sealed {

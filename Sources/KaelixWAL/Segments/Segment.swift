@@ -186,16 +186,24 @@ final class Segment: @unchecked Sendable {
     }
 
     /// Indexes a data frame at `segmentOffset` whose checkpoints its writer already knows
-    /// (``PendingGroup/FrameIndex``: the body offsets of every ``checkpointStride``-th record): what
+    /// (``PendingGroup/FrameIndex``): the first record's, at the body's start, and the body
+    /// offsets of every later ``checkpointStride``-th record in `laterCheckpoints` — what
     /// ``index(frame:base:frameOffset:segmentOffset:stream:)`` finds by walking the records.
-    func index(frameAt segmentOffset: Int, stream: UInt32, basePosition: UInt64, recordCount: UInt64, checkpointOffsets: [UInt32]) {
+    func index(frameAt segmentOffset: Int, stream: UInt32, basePosition: UInt64, recordCount: UInt64, laterCheckpoints: ArraySlice<UInt32>)
+    {
         noteRun(stream: stream, first: basePosition, records: recordCount)
         let body = UInt32(truncatingIfNeeded: segmentOffset + FrameLayout.headerSize)
         let frame = UInt32(truncatingIfNeeded: segmentOffset)
-        checkpointOffsets.withUnsafeBufferPointer { offsets in
+        checkpoints.append(Checkpoint(position: basePosition, frame: frame, record: body))
+        if laterCheckpoints.isEmpty {
+            endPosition = basePosition + recordCount
+            return
+        }
+        laterCheckpoints.withUnsafeBufferPointer { offsets in
             for i in offsets.indices {
                 checkpoints.append(
-                    Checkpoint(position: basePosition + UInt64(i) * Segment.checkpointStride, frame: frame, record: body &+ offsets[i]))
+                    Checkpoint(
+                        position: basePosition + UInt64(i + 1) * Segment.checkpointStride, frame: frame, record: body &+ offsets[i]))
             }
         }
         endPosition = basePosition + recordCount
