@@ -273,8 +273,9 @@ import Testing
             result.benchmarks[1].tags["counterpart"] = counterpart
             return result
         }
+        // Paired rounds so noisy that their interval allows +40 % (so they do not rule out the screen's size).
         let noisy = ResultFixtures.result(
-            ["wal.x": [ResultFixtures.latency(Self.base.enumerated().map { $0.element * (1.03 + ($0.offset % 2 == 0 ? 0.1 : -0.1)) })]])
+            ["wal.x": [ResultFixtures.latency(Self.base.enumerated().map { $0.element * (1.03 + ($0.offset % 2 == 0 ? 0.3 : -0.3)) })]])
         let unsettled = PairedAnalysis(configuration: GateConfiguration())
             .compare(base: Self.result(1.0), head: noisy, baseSource: "base", headSource: "head")
         func merged(code: Double, floor: Double, counterpart: String = "floor.x") -> GateReport {
@@ -299,6 +300,48 @@ import Testing
         #expect(merged(code: 1.4, floor: 0.7).outcome == .unconfirmed)
         // A control that moved but is not this benchmark's counterpart explains nothing either.
         #expect(merged(code: 1.4, floor: 1.3, counterpart: "floor.y").outcome == .unconfirmed)
+    }
+
+    /// Paired rounds that allow no change, and at worst less than half the screen's regression on
+    /// the log scale, rule it out at the size the screen saw: the session made it, and whether a
+    /// smaller one is left is the next run's question, not a held build. Rounds that allow the
+    /// screen's size, or that show the code slower, do not.
+    @Test func pairedRoundsThatRuleOutTheScreensSizeDoNotHoldTheBuild() throws {
+        func paired(spread: Double, level: Double = 1.03) -> GateReport {
+            let head = ResultFixtures.result(
+                [
+                    "wal.x": [
+                        ResultFixtures.latency(
+                            Self.base.enumerated().map { $0.element * (level + ($0.offset % 2 == 0 ? spread : -spread)) })
+                    ]
+                ])
+            return PairedAnalysis(configuration: GateConfiguration())
+                .compare(base: Self.result(1.0), head: head, baseSource: "base", headSource: "head")
+        }
+        func screen(_ factor: Double) -> GateReport {
+            Comparator(configuration: GateConfiguration())
+                .compare(baseline: Self.result(1.0), current: Self.result(factor), baselineSource: "baseline", currentSource: "run")
+        }
+        let narrow = paired(spread: 0.1)
+        let c = try #require(narrow.comparisons.first)
+        let low = try #require(c.intervalLow)
+        let high = try #require(c.intervalHigh)
+        #expect(low < 0 && high > 0.03 && high < 0.2, "an unsettled interval across no change: [\(low), \(high)]")
+        // The screen saw the metric 3 times slower; the rounds allow at most +high: ruled out at that size.
+        let far = Confirmation.merge(screen: screen(3), paired: narrow, flagged: Confirmation.flagged(screen(3)))
+        #expect(far.outcome == .inconclusive && GatePolicy().exitStatus(of: far) == .pass)
+        #expect(
+            far.comparisons.first?.reason?.hasPrefix("the paired rounds rule out a regression of the size the screen saw (+200.0 % slower)")
+                == true)
+        // A screen regression within twice the rounds' worst end (log scale) still holds.
+        let near = 1 + high * 1.5
+        #expect(
+            Confirmation.merge(screen: screen(near), paired: narrow, flagged: Confirmation.flagged(screen(near))).outcome == .unconfirmed)
+        // Rounds that show the code slower (the interval wholly worse) rule nothing out.
+        let slower = paired(spread: 0.02, level: 1.04)
+        #expect(try #require(slower.comparisons.first?.intervalLow) > 0)
+        #expect(!PairedAnalysis.isSettled(try #require(slower.comparisons.first)))
+        #expect(Confirmation.merge(screen: screen(3), paired: slower, flagged: Confirmation.flagged(screen(3))).outcome == .unconfirmed)
     }
 
     @Test func aConfirmedRegressionFails() throws {

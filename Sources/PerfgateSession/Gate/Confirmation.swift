@@ -156,7 +156,9 @@ public struct Confirmation {
     /// a lesser suspicion (the screen had not called it regressed), and a regression **the machine
     /// alone explains** — the baseline's own code, re-measured now, was slower in this metric by
     /// more than its tolerance and at least half as much (on the log scale) as the screen said
-    /// (``baselineSlowdowns(screen:paired:flagged:)``); or its counterpart in C (the same work, no
+    /// (``baselineSlowdowns(screen:paired:flagged:)``); or the paired rounds allow no change and
+    /// at worst less than half the screen's regression on the log scale (``pairedWorstSlowdown(_:)``:
+    /// the screen saw the session, and a smaller regression is left to the next run); or its counterpart in C (the same work, no
     /// WAL code) moved slower beyond its tolerance in this session and the metric at most twice as
     /// far on the log scale (``EnvironmentShift/counterpartSlowdown(of:in:)``); or the controls say the machine was slower,
     /// and this metric was slower by at most twice (on the log scale) the same kind of statistic of
@@ -205,10 +207,17 @@ public struct Confirmation {
         // (whatever the controls say), or the controls and the re-measured code of any flagged
         // benchmark when the controls say the machine was slower.
         var why: [String: String] = [:]
+        let remeasured = Dictionary(comparisons.map { ($0.id, $0) }) { a, _ in a }
         for id in unsettled {
             guard let c = calledRegressed[id] else { continue }
             let slower = expm1(worse(c))
-            if let mine = own[id], mine > c.tolerance, EnvironmentShift.within(worse: slower, of: mine) {
+            if let paired = remeasured[id], let most = pairedWorstSlowdown(paired), !EnvironmentShift.within(worse: slower, of: most) {
+                why[id] =
+                    "the paired rounds rule out a regression of the size the screen saw (\(Format.percent(slower)) slower): "
+                    + "side by side with the baseline's code now, this metric is at worst \(Format.percent(most)) slower and may be no "
+                    + "slower at all, so most of the screen's change was the session's (more than twice that on the log scale); "
+                    + "whether a smaller regression is left, the rounds could not tell within the budget"
+            } else if let mine = own[id], mine > c.tolerance, EnvironmentShift.within(worse: slower, of: mine) {
                 why[id] =
                     "the baseline's own code, re-measured now, ran this metric \(Format.percent(mine)) slower than in its stored "
                     + "sessions (the session moved it, not the code; at most twice that on the log scale), and the paired rounds "
@@ -263,6 +272,21 @@ public struct Confirmation {
                     + "); they are reported inconclusive and do not hold the build")
         }
         return rebuilt(screen, comparisons: comparisons, notes: notes, unconfirmed: undecided)
+    }
+
+    /// The worst slowdown ("how much slower", positive) a paired comparison's interval allows, when
+    /// that interval also allows no change at all; nil when the rounds showed the code slower (the
+    /// interval lies wholly on the worse side) or gave no interval.
+    ///
+    /// A screen regression more than twice that (log scale) is ruled out at the size the screen saw:
+    /// in a run with the disk kept busy, the screen saw 64 KB batches 90 % slower (10 times the
+    /// time) while 64 pairs of head and base rounds put the change between −57.8 % and +187 %.
+    static func pairedWorstSlowdown(_ paired: MetricComparison) -> Double? {
+        guard paired.screen != nil, let low = paired.intervalLow, let high = paired.intervalHigh, low <= 0, high >= 0, low > -1 else {
+            return nil
+        }
+        let most = paired.direction == .lowerIsBetter ? high : 1 / (1 + low) - 1
+        return most > 0 ? most : nil
     }
 
     /// How much slower the baseline's own code ran now, in the confirmation's paired rounds, than
