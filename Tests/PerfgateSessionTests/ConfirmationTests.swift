@@ -330,6 +330,8 @@ import Testing
         // The screen saw the metric 3 times slower; the rounds allow at most +high: ruled out at that size.
         let far = Confirmation.merge(screen: screen(3), paired: narrow, flagged: Confirmation.flagged(screen(3)))
         #expect(far.outcome == .inconclusive && GatePolicy().exitStatus(of: far) == .pass)
+        #expect(far.notes.contains { $0.hasPrefix("1 regression(s) the screen called are ruled out at the size it saw") })
+        #expect(!far.notes.contains { $0.contains("within what the machine's own slowdown explains") })
         #expect(
             far.comparisons.first?.reason?.hasPrefix("the paired rounds rule out a regression of the size the screen saw (+200.0 % slower)")
                 == true)

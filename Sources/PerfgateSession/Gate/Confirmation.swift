@@ -207,11 +207,13 @@ public struct Confirmation {
         // (whatever the controls say), or the controls and the re-measured code of any flagged
         // benchmark when the controls say the machine was slower.
         var why: [String: String] = [:]
+        var outsized: [String] = []
         let remeasured = Dictionary(comparisons.map { ($0.id, $0) }) { a, _ in a }
         for id in unsettled {
             guard let c = calledRegressed[id] else { continue }
             let slower = expm1(worse(c))
             if let paired = remeasured[id], let most = pairedWorstSlowdown(paired), !EnvironmentShift.within(worse: slower, of: most) {
+                outsized.append(id)
                 why[id] =
                     "the paired rounds rule out a regression of the size the screen saw (\(Format.percent(slower)) slower): "
                     + "side by side with the baseline's code now, this metric is at worst \(Format.percent(most)) slower and may be no "
@@ -242,17 +244,25 @@ public struct Confirmation {
         let holding = unsettled.filter { calledRegressed[$0] != nil && !explained.contains($0) }
         let suspicions = unsettled.filter { calledRegressed[$0] == nil }
         let undecided = confirmed == 0 && !holding.isEmpty
-        if !explained.isEmpty {
-            for index in comparisons.indices {
-                guard let reason = why[comparisons[index].id] else { continue }
-                if comparisons[index].screen == nil { comparisons[index].screen = MetricComparison.Screening(of: comparisons[index]) }
-                comparisons[index].verdict = .inconclusive
-                comparisons[index].reason = reason
-            }
-            let names = unsettled.filter(explained.contains)
+        for index in comparisons.indices {
+            guard let reason = why[comparisons[index].id] else { continue }
+            if comparisons[index].screen == nil { comparisons[index].screen = MetricComparison.Screening(of: comparisons[index]) }
+            comparisons[index].verdict = .inconclusive
+            comparisons[index].reason = reason
+        }
+        if !outsized.isEmpty {
+            notes.append(
+                "\(outsized.count) regression(s) the screen called are ruled out at the size it saw: the paired rounds allow no "
+                    + "change, and at worst less than half the screen's regression on the log scale ("
+                    + outsized.prefix(5).joined(separator: "; ")
+                    + (outsized.count > 5 ? "; …" : "") + "). The session made most of them; whether a smaller regression is left, "
+                    + "the next run compares with the same baseline. Reported inconclusive, they do not hold the build")
+        }
+        let names = unsettled.filter { explained.contains($0) && !outsized.contains($0) }
+        if !names.isEmpty {
             let controls = screen.environment.map { "the controls, which run no WAL code (\($0.largestSlowdownsSummary)), or " } ?? ""
             notes.append(
-                "\(explained.count) regression(s) the screen called are within what the machine's own slowdown explains (at most "
+                "\(names.count) regression(s) the screen called are within what the machine's own slowdown explains (at most "
                     + "twice, on the log scale, the slowdown of the same kind of statistic of their counterparts in C, "
                     + "\(controls)the baseline's own code re-measured now (" + EnvironmentShift.summary(machine)
                     + ")) and could be neither "
