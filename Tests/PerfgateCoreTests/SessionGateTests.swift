@@ -138,6 +138,13 @@ import Testing
         #expect(!shift.explains(worse: 0.1, metric: "p99", measured: ["max": 30]))
     }
 
+    /// "How much slower" reads a latency's change as it is and a throughput's as its inverse.
+    @Test func aSlowdownIsMoreTimeWhicheverWayTheMetricImproves() {
+        #expect(MetricDirection.lowerIsBetter.slowdown(ofChange: 0.3) == 0.3)
+        #expect(abs(MetricDirection.higherIsBetter.slowdown(ofChange: -0.2) - 0.25) < 1e-12)
+        #expect(abs(MetricDirection.higherIsBetter.slowdown(ofChange: 0.25) + 0.2) < 1e-12)
+    }
+
     /// One control alone does not make the machine move (on a quiet machine the fsync control
     /// alone moved 17–34 % in 6 of 8 unchanged-code runs), nor do two that moved opposite ways.
     @Test func oneControlAloneIsNotTheMachine() throws {

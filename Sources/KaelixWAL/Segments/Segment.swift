@@ -195,10 +195,6 @@ final class Segment: @unchecked Sendable {
         let body = UInt32(truncatingIfNeeded: segmentOffset + FrameLayout.headerSize)
         let frame = UInt32(truncatingIfNeeded: segmentOffset)
         checkpoints.append(Checkpoint(position: basePosition, frame: frame, record: body))
-        if laterCheckpoints.isEmpty {
-            endPosition = basePosition + recordCount
-            return
-        }
         laterCheckpoints.withUnsafeBufferPointer { offsets in
             for i in offsets.indices {
                 checkpoints.append(

@@ -5,6 +5,12 @@ public enum MetricDirection: String, Codable, Sendable, CaseIterable {
     /// Throughput: larger is better.
     case higherIsBetter = "higher"
 
+    /// How much slower a relative change of a metric's median (current / baseline − 1) means, as a
+    /// fraction of more time: a latency's change itself, a throughput's inverse (−20 % → +25 %).
+    public func slowdown(ofChange change: Double) -> Double {
+        self == .lowerIsBetter ? change : 1 / (1 + change) - 1
+    }
+
     /// Decodes a direction, naming the accepted values when the text is none of them.
     public init(from decoder: any Decoder) throws {
         self = try decodeListingAllowedValues(from: decoder, allowed: [("lower", "smaller is better"), ("higher", "larger is better")])

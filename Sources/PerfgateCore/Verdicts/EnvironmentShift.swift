@@ -100,7 +100,7 @@ public struct EnvironmentShift: Codable, Sendable, Equatable {
         guard c.gating == .control, c.kind == .timing, let change = c.change, let low = c.intervalLow, let high = c.intervalHigh,
             low > 0 || high < 0, abs(change) > c.tolerance
         else { return nil }
-        return c.direction == .lowerIsBetter ? change : 1 / (1 + change) - 1
+        return c.direction.slowdown(ofChange: change)
     }
 
     /// How much slower `c`'s counterpart (``MetricComparison/counterpart``: the control doing the

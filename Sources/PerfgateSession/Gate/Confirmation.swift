@@ -295,7 +295,7 @@ public struct Confirmation {
         guard paired.screen != nil, let low = paired.intervalLow, let high = paired.intervalHigh, low <= 0, high >= 0, low > -1 else {
             return nil
         }
-        let most = paired.direction == .lowerIsBetter ? high : 1 / (1 + low) - 1
+        let most = max(paired.direction.slowdown(ofChange: low), paired.direction.slowdown(ofChange: high))
         return most > 0 ? most : nil
     }
 
@@ -331,7 +331,7 @@ public struct Confirmation {
         let now = Dictionary(paired.comparisons.map { ($0.id, $0) }) { a, _ in a }
         for c in screen.comparisons where flagged.contains(c.id) {
             guard let stored = c.baselineMedian, let current = now[c.id]?.baselineMedian, stored > 0, current > 0 else { continue }
-            slowdowns[c.id] = c.direction == .lowerIsBetter ? current / stored - 1 : stored / current - 1
+            slowdowns[c.id] = c.direction.slowdown(ofChange: current / stored - 1)
         }
         return slowdowns
     }
