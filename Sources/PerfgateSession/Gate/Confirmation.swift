@@ -169,18 +169,22 @@ public struct Confirmation {
     /// smaller one left unsettled is compared with the same baseline again by the next run.
     public static func merge(screen: GateReport, paired: GateReport, flagged: [MetricComparison]) -> GateReport {
         let flaggedIDs = Set(flagged.map(\.id))
+        let pairedByID = Dictionary(paired.comparisons.map { ($0.id, $0) }) { a, _ in a }
+        // The flagged comparisons as the paired rounds re-measured them, screen attached.
+        var remeasured: [String: MetricComparison] = [:]
         var confirmed = 0
         var missing = 0
         var unsettled: [String] = []
         var comparisons = screen.comparisons.map { c -> MetricComparison in
             guard flaggedIDs.contains(c.id) else { return c }
-            guard var replacement = paired.comparisons.first(where: { $0.id == c.id }) else {
+            guard var replacement = pairedByID[c.id] else {
                 missing += 1
                 unsettled.append(c.id)
                 return c
             }
             replacement.screen = MetricComparison.Screening(of: c)
             replacement.counterpart = replacement.counterpart ?? c.counterpart
+            remeasured[c.id] = replacement
             if replacement.verdict == .regressed {
                 confirmed += 1
             } else if !PairedAnalysis.isSettled(replacement) {
@@ -201,14 +205,13 @@ public struct Confirmation {
         // more than its own reference work did. A mere suspicion the rounds could not settle is
         // reported and does not hold the build either.
         let calledRegressed = Dictionary(flagged.filter { $0.verdict == .regressed }.map { ($0.id, $0) }) { a, _ in a }
-        let own = baselineSlowdowns(screen: screen, paired: paired, flagged: flaggedIDs)
+        let own = baselineSlowdowns(screen: screen, pairedByID: pairedByID, flagged: flaggedIDs)
         let machine = machineSlowdowns(own, screen: screen)
         // Why each explained regression is the machine's: its own baseline code re-measured now
         // (whatever the controls say), or the controls and the re-measured code of any flagged
         // benchmark when the controls say the machine was slower.
         var why: [String: String] = [:]
         var outsized: [String] = []
-        let remeasured = Dictionary(comparisons.map { ($0.id, $0) }) { a, _ in a }
         for id in unsettled {
             guard let c = calledRegressed[id] else { continue }
             let slower = expm1(worse(c))
@@ -327,10 +330,14 @@ public struct Confirmation {
     /// controls said "faster"), 16 writers' p99 was +282 % against the stored sessions and the
     /// baseline's code, re-measured in the same rounds, +301 % (paired: +7.8 % [-12.8, +33.1]).
     public static func baselineSlowdowns(screen: GateReport, paired: GateReport, flagged: Set<String>) -> [String: Double] {
+        baselineSlowdowns(screen: screen, pairedByID: Dictionary(paired.comparisons.map { ($0.id, $0) }) { a, _ in a }, flagged: flagged)
+    }
+
+    /// ``baselineSlowdowns(screen:paired:flagged:)`` over the paired comparisons by id.
+    static func baselineSlowdowns(screen: GateReport, pairedByID: [String: MetricComparison], flagged: Set<String>) -> [String: Double] {
         var slowdowns: [String: Double] = [:]
-        let now = Dictionary(paired.comparisons.map { ($0.id, $0) }) { a, _ in a }
         for c in screen.comparisons where flagged.contains(c.id) {
-            guard let stored = c.baselineMedian, let current = now[c.id]?.baselineMedian, stored > 0, current > 0 else { continue }
+            guard let stored = c.baselineMedian, let current = pairedByID[c.id]?.baselineMedian, stored > 0, current > 0 else { continue }
             slowdowns[c.id] = c.direction.slowdown(ofChange: current / stored - 1)
         }
         return slowdowns
