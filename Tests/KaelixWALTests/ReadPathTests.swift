@@ -152,4 +152,35 @@ import Testing
         #expect(try cursor.forEachRecord { tail.append(copy($0)) } == 1)
         #expect(tail.first?.payload == [1, 2, 3] && tail.first?.position == UInt64(expected.count))
     }
+
+    /// Reads by position find every record of a segment whose checkpoints outgrew their room many
+    /// times (grown by doubling, each new room's pages mapped ahead), in frames of one record and
+    /// of 1,000, whose record lengths vary so that the read's guess of where records start (from
+    /// the checkpoints' spacing) is often wrong: the guess only asks for cache lines, the record
+    /// headers decide. The same after reopening (checkpoints from the index file and the tail).
+    @Test func readsByPositionFindEveryRecordWhateverTheCheckpointsGuess() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let configuration = smallConfiguration(segmentSize: 4 << 20)
+        func payload(_ i: Int) -> [UInt8] { [UInt8](repeating: UInt8(truncatingIfNeeded: i), count: 1 + (i * 37) % 300) }
+        var log = try WriteAheadLog.open(directory: dir.path, configuration: configuration)
+        for i in 0..<3_000 { try log.append(payload(i)) }
+        try log.append(batch: (3_000..<13_000).map(payload))
+        for i in 13_000..<16_000 { try log.append(payload(i)) }
+        func check(_ log: WriteAheadLog) throws {
+            for position in 0..<16_000 {
+                #expect(try log.read(at: UInt64(position)).payload == payload(position), "record \(position)")
+            }
+            var rng = SystemRandomNumberGenerator()
+            for _ in 0..<2_000 {
+                let position = Int.random(in: 0..<16_000, using: &rng)
+                #expect(try log.withRecord(at: UInt64(position)) { Array($0.payload) } == payload(position))
+            }
+        }
+        try check(log)
+        try log.close()
+        log = try WriteAheadLog.open(directory: dir.path, configuration: configuration)
+        defer { try? log.close() }
+        try check(log)
+    }
 }

@@ -78,6 +78,12 @@ void kaelix_event_set(uint32_t *word, uint32_t value, const uint32_t *sleepers, 
 /// misses together instead of one after another.
 static inline void kaelix_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 
+/// Has the kernel map the pages of `[address, address + length)` (rounded out to whole pages),
+/// writable, without changing their contents (`madvise(MADV_POPULATE_WRITE)`, Linux 5.14): a
+/// heap block's untouched pages then cost no page fault when first written. Returns 0 or an errno
+/// (EINVAL on older kernels: nothing happens, the pages fault in on first use as before).
+int kaelix_prefault_writable(void *address, size_t length);
+
 // The machine's floor (floor.c): the WAL's work done in straight C, measured next to the WAL.
 
 /// Bytes of one frame of `batch` records of `size` bytes in the WAL's data-frame layout.
