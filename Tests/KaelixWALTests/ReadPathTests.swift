@@ -156,7 +156,7 @@ import Testing
     /// Reads by position find every record of a segment whose checkpoints outgrew their room many
     /// times (grown by doubling, each new room's pages mapped ahead), in frames of one record and
     /// of 1,000, whose record lengths vary so that the read's guess of where records start (from
-    /// the checkpoints' spacing) is often wrong: the guess only asks for cache lines, the record
+    /// the first record's length) is often wrong: the guess only asks for cache lines, the record
     /// headers decide. The same after reopening (checkpoints from the index file and the tail).
     @Test func readsByPositionFindEveryRecordWhateverTheCheckpointsGuess() throws {
         let dir = TemporaryDirectory()

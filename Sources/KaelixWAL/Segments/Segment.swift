@@ -353,18 +353,9 @@ final class Segment: @unchecked Sendable {
     func checkpoint(of position: UInt64) -> WalkStart? {
         guard let low = checkpoint(before: position) else { return nil }
         let checkpoint = checkpoints[low]
-        // The next checkpoint, 16 bytes on and so usually in the same cache line, says how far
-        // apart this one's records are on average when it is in the same frame, full stride on.
-        var strideGuess = 0
-        if low + 1 < checkpoints.count {
-            let next = checkpoints[low + 1]
-            if next.frame == checkpoint.frame, next.position - checkpoint.position == Segment.checkpointStride {
-                strideGuess = Int(next.record &- checkpoint.record) / Int(Segment.checkpointStride)
-            }
-        }
         return WalkStart(
             frameOffset: Int(checkpoint.frame), recordOffset: Int(checkpoint.record), skip: position - checkpoint.position,
-            strideGuess: strideGuess, mayBeCompressed: hasCompressedFrames)
+            mayBeCompressed: hasCompressedFrames)
     }
 
     /// Where a read by position starts walking (``checkpoint(of:)``).
@@ -372,10 +363,6 @@ final class Segment: @unchecked Sendable {
         var frameOffset: Int
         var recordOffset: Int
         var skip: UInt64
-        /// The mean record length between this checkpoint and the next, when the next is in
-        /// the same frame (0 when unknown): where the walk's records probably start, before any
-        /// of them is read.
-        var strideGuess: Int
         var mayBeCompressed: Bool
     }
 
@@ -403,21 +390,10 @@ final class Segment: @unchecked Sendable {
         var skip = checkpoint.skip
         let base = area.base
         let end = area.end
-        if skip > 0, checkpoint.strideGuess > 0 {
+        if skip > 1 {
             // Each record's header says where the next starts, so a plain walk waits for one cache
-            // miss after another. Ask for every record's probable start at once, the sought one's
-            // first, from the checkpoints' own spacing: no record has to be read to guess.
-            let stride = checkpoint.strideGuess
-            let target = offset + Int(skip) * stride
-            if target < end { kaelix_prefetch(base + target) }
-            var ahead = offset
-            while ahead < target, ahead < end {
-                kaelix_prefetch(base + ahead)
-                ahead += stride
-            }
-        } else if skip > 1 {
-            // Without that spacing (the frame's last checkpoint): step over the first record and
-            // guess the starts of the rest from its length.
+            // miss after another. Records of a stream are mostly alike in size: step over the first
+            // record, guess the starts of the rest from its length and ask for them all at once.
             let first = offset
             guard Varint.read(base, &offset, end: end) != nil, let length = Varint.read(base, &offset, end: end),
                 length <= UInt64(end - offset)
