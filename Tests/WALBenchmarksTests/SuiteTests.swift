@@ -97,6 +97,18 @@ import Testing
         #expect(Slowdown.parse("wal.read.*=10", for: "wal.append.batch/64B/batch=10") == 0)
         #expect(Slowdown.parse(nil, for: "x") == 0)
         #expect(Slowdown.parse("wal.append.batch/64B/batch=1000=10", for: "wal.append.batch/64B/batch=1000") == 0.10)
+        #expect(Slowdown.parse("wal.append.batch/64B/batch=1000=12.5%", for: "wal.append.batch/64B/batch=1000") == 0.125)
+    }
+
+    /// Only the slowed benchmark's rounds see the spec; every other round gets the empty value a
+    /// user's round has, so the spec cannot change how they run.
+    @Test func onlyTheSlowedBenchmarksRoundsSeeTheSlowdown() {
+        let spec = "wal.append.batch/64B/batch=1000=10"
+        #expect(Slowdown.childValue(spec, for: "wal.append.batch/64B/batch=1000") == spec)
+        #expect(Slowdown.childValue(spec, for: "wal.replay/1KB") == "")
+        #expect(Slowdown.childValue("wal.read.*=0", for: "wal.read.random/64B/mmap") == "")
+        #expect(Slowdown.childValue("~~~~", for: "wal.replay/1KB") == "")
+        #expect(Slowdown.childValue(nil, for: "wal.replay/1KB") == "")
     }
 
     @Test func slowdownInflatesMeasuredTimeByTheInjectedFraction() {

@@ -88,15 +88,13 @@ public struct PairedComparison {
         let benchmarks = try SuiteRunner(options: options).selectedBenchmarks()
         try? FileManager.default.createDirectory(atPath: options.workDirectory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: options.workDirectory) }
-        // Both sides get the slowdown variable, with values of one length (the base's matches no
-        // benchmark), so neither inherits one from this process and their environments are alike:
-        // with the variable set on the head side only, one binary on both sides measured
-        // wal.replay/1KB 7.6 % slower on the head [−11.5 %, −3.6 %] over 160 pairs.
+        // Both sides set the slowdown variable, so that neither inherits one from this process;
+        // each round gets it only when it slows that round's benchmark (`Slowdown.childValue`),
+        // so every other benchmark runs in alike environments on both sides.
         let headValue = headSlowdown ?? ""
-        let baseValue = String(repeating: "~", count: headValue.count)
         let pairedSession = PairedSession(
             scenario: scenario, benchmarks: benchmarks,
-            a: .init(label: "base", executable: baseSide, environment: [RoundInvocation.slowdownVariable: baseValue]),
+            a: .init(label: "base", executable: baseSide, environment: [RoundInvocation.slowdownVariable: ""]),
             b: .init(label: "head", executable: headSide, environment: [RoundInvocation.slowdownVariable: headValue]),
             workDirectory: options.workDirectory, seed: 1)
         var configured = session
