@@ -204,6 +204,8 @@ public struct SuiteRunner {
 
 /// `PERFGATE_INJECT_SLOWDOWN=GLOB=PERCENT[,GLOB=PERCENT]`: the slowdown for a benchmark id.
 public enum Slowdown {
+    /// The fraction `spec` slows `id` by (0.1 for `wal.append.*=10`): the first part whose glob
+    /// matches the id wins; 0 when none does, or when the spec is absent or empty.
     public static func parse(_ spec: String?, for id: String) -> Double {
         guard let spec, !spec.isEmpty else { return 0 }
         for part in spec.split(separator: ",") {
