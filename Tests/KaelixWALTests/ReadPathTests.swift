@@ -158,7 +158,7 @@ import Testing
     /// of 1,000, whose record lengths vary so that the read's guess of where records start (from
     /// the first record's length) is often wrong: the guess only asks for cache lines, the record
     /// headers decide. The same after reopening (checkpoints from the index file and the tail).
-    @Test func readsByPositionFindEveryRecordWhateverTheCheckpointsGuess() throws {
+    @Test func readsByPositionFindEveryRecordWhateverTheWalkGuesses() throws {
         let dir = TemporaryDirectory()
         defer { dir.cleanUp() }
         let configuration = smallConfiguration(segmentSize: 4 << 20)
